@@ -1,0 +1,314 @@
+"""``AshbyConnector``: typed, validated access to every Ashby read endpoint.
+
+``execute(entity, action, params)`` and the typed helpers (``connector.candidates.list()``) share one
+path: find the operation in the catalog, validate the params, call Ashby through the transport,
+parse the answer into the operation's record model. Nothing is sent before the params are valid, and
+Ashby's ``success: false`` always raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
+
+import httpx
+from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
+
+from ashby_agent.connectors.ashby import catalog
+from ashby_agent.connectors.ashby.catalog import Entity, Operation, find_operation
+from ashby_agent.connectors.ashby.models import ApiKey, AshbyAuthConfig
+from ashby_agent.connectors.ashby.params import Param, ParamValueError, coerce_param
+from ashby_agent.errors import InvalidParamsError, MalformedResponseError
+from ashby_agent.pagination import AshbyInfoEnvelope, AshbyListEnvelope, ListResult, iterate_pages
+from ashby_agent.retry import RetryPolicy
+from ashby_agent.transport import AshbyTransport
+
+if TYPE_CHECKING:
+    from ashby_agent.connectors.ashby.sync import SyncAshbyConnector
+
+__all__ = ["AshbyConnector", "EntityResource", "build_body"]
+
+ListT = TypeVar("ListT", bound=BaseModel)
+GetT = TypeVar("GetT", bound=BaseModel)
+
+_ADAPTERS: dict[tuple[str, str], TypeAdapter[Any]] = {}
+
+
+def _adapter(op: Operation) -> TypeAdapter[Any]:
+    """The (cached) validator of an operation's wire envelope, built on first use to keep imports cheap."""
+    key = (op.entity, op.action)
+    adapter = _ADAPTERS.get(key)
+    if adapter is None:
+        envelope = AshbyListEnvelope if op.returns_list else AshbyInfoEnvelope
+        adapter = _ADAPTERS[key] = TypeAdapter(envelope[op.result])  # type: ignore[index]
+    return adapter
+
+
+def build_body(op: Operation, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Validate ``params`` against ``op`` and return Ashby's request body (wire names, wire types).
+
+    Accepts camelCase and snake_case names; ``None`` values mean "not given". Raises
+    :class:`InvalidParamsError` listing every problem and the valid params.
+    """
+    spellings = op.spellings
+    body: dict[str, Any] = dict(op.fixed_body)
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for name, value in (params or {}).items():
+        param = spellings.get(name)
+        if param is None:
+            problems.append(_unknown_param(name, op))
+            continue
+        if value is None:
+            continue
+        if param.name in seen:
+            problems.append(f"'{name}' and '{seen[param.name]}' are the same param; give it once")
+            continue
+        seen[param.name] = name
+        try:
+            body[param.name] = coerce_param(param, value)
+        except ParamValueError as exc:
+            problems.append(f"param '{name}': {exc}")
+    for param in op.all_params:
+        if param.required and param.name not in body:
+            problems.append(f"missing required param '{param.snake}' ({param.description})")
+    if op.one_of and not any(name in body for name in op.one_of):
+        problems.append("give one of: " + ", ".join(op.one_of))
+    if "limit" in body and not 1 <= body["limit"]:
+        problems.append("param 'limit': must be at least 1 (Ashby caps it at 100)")
+    if problems:
+        raise InvalidParamsError(op.entity, op.action, problems, _param_names(op.all_params))
+    return body
+
+
+def _param_names(params: tuple[Param, ...]) -> list[str]:
+    return [param.snake for param in params]
+
+
+def _unknown_param(name: str, op: Operation) -> str:
+    import difflib  # error path only
+
+    close = difflib.get_close_matches(name, list(op.spellings), n=1)
+    hint = f" (did you mean '{op.spellings[close[0]].snake}'?)" if close else ""
+    return f"unknown param '{name}'{hint}"
+
+
+class EntityResource(Generic[ListT, GetT]):
+    """Typed helpers for one entity: ``list``, ``get``, ``api_search`` and ``iterate``."""
+
+    def __init__(self, connector: AshbyConnector, entity: Entity[ListT, GetT]) -> None:
+        self._connector = connector
+        self.entity = entity
+
+    async def list(self, **params: Any) -> ListResult[ListT]:
+        """One page of records (``data``) and the paging state (``meta``)."""
+        return await self._connector._run_list(self.entity.operation("list"), params)
+
+    async def get(self, **params: Any) -> GetT:
+        """One record."""
+        result: GetT = await self._connector._run_get(self.entity.operation("get"), params)
+        return result
+
+    async def api_search(self, **params: Any) -> ListResult[ListT]:
+        """Ashby's own search endpoint for this entity (not paginated, at most 100 records)."""
+        return await self._connector._run_list(self.entity.operation("api_search"), params)
+
+    async def iterate(self, **params: Any) -> AsyncIterator[ListT]:
+        """Every record of the listing, fetching page after page."""
+        op = self.entity.operation("list")
+        params.pop("cursor", None)
+
+        async def fetch(cursor: str | None) -> ListResult[ListT]:
+            return await self._connector._run_list(op, {**params, "cursor": cursor})
+
+        async for record in iterate_pages(fetch):
+            yield record
+
+    def __repr__(self) -> str:
+        return f"<EntityResource {self.entity.name} actions={self.entity.actions}>"
+
+
+class _Resource(Generic[ListT, GetT]):
+    """Descriptor giving each connector a typed :class:`EntityResource` per catalog entity."""
+
+    def __init__(self, entity: Entity[ListT, GetT]) -> None:
+        self.entity = entity
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if name != self.entity.name:  # pragma: no cover - guarded by tests
+            raise TypeError(f"attribute {name!r} must be named after its entity {self.entity.name!r}")
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, obj: AshbyConnector, owner: type) -> EntityResource[ListT, GetT]: ...
+    def __get__(self, obj: AshbyConnector | None, owner: type) -> Self | EntityResource[ListT, GetT]:
+        if obj is None:
+            return self
+        resource = obj._resources.get(self.entity.name)
+        if resource is None:
+            resource = obj._resources[self.entity.name] = EntityResource(obj, self.entity)
+        return resource  # type: ignore[return-value]
+
+
+class AshbyConnector:
+    """Typed access to the Ashby API.
+
+    >>> connector = AshbyConnector(auth_config=AshbyAuthConfig(api_key="..."))
+    >>> page = await connector.execute("candidates", "list", {"limit": 50})
+    >>> page = await connector.candidates.list(limit=50)
+
+    ``base_url`` (else ``ASHBY_API_URL``, else ``https://api.ashbyhq.com``) and ``http_client`` make the
+    transport swappable; ``retry`` and ``timeout`` tune reliability. Close with ``aclose()`` or use
+    ``async with``.
+    """
+
+    def __init__(
+        self,
+        auth_config: AshbyAuthConfig | None = None,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> None:
+        if auth_config is None:
+            if api_key is None:
+                raise TypeError("AshbyConnector needs auth_config=AshbyAuthConfig(api_key=...)")
+            auth_config = AshbyAuthConfig(api_key=api_key)  # type: ignore[arg-type]
+        if not isinstance(auth_config, AshbyAuthConfig):
+            raise TypeError(f"auth_config must be AshbyAuthConfig, got {type(auth_config).__name__}")
+        self.auth_config = auth_config
+        options: dict[str, Any] = {}
+        if timeout is not None:
+            options["timeout"] = timeout
+        self._transport = AshbyTransport(
+            auth_config.api_key, base_url=base_url, http_client=http_client, retry=retry, **options
+        )
+        self._resources: dict[str, EntityResource[Any, Any]] = {}
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    # ------------------------------------------------------------------ generic entry point
+
+    async def execute(self, entity: str, action: str, params: Mapping[str, Any] | None = None) -> Any:
+        """Run ``action`` on ``entity`` with ``params``.
+
+        Returns a :class:`ListResult` (``data`` + ``meta``) for ``list``/``api_search`` and the record
+        itself for ``get``. Raises a subclass of :class:`ashby_agent.errors.AshbyAgentError`.
+        """
+        op = find_operation(entity, action)
+        if op.returns_list:
+            return await self._run_list(op, params)
+        return await self._run_get(op, params)
+
+    async def check(self) -> ApiKey:
+        """Verify the credentials; returns the key's title and permission scopes (``apiKey.info``)."""
+        result: ApiKey = await self._run_get(catalog.API_KEY.operation("get"), {})
+        return result
+
+    # ------------------------------------------------------------------ internals
+
+    async def _call(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
+        body = build_body(op, params)
+        status, content = await self._transport.post_raw(op.endpoint, body)
+        try:
+            envelope = _adapter(op).validate_json(content)
+        except ValidationError as exc:
+            raise MalformedResponseError(
+                f"Ashby's answer to {op.endpoint} does not match the {op.result.__name__} model "
+                f"({exc.error_count()} problems, first: {_first_problem(exc)}). "
+                "Please report this with the endpoint name."
+            ) from None
+        if not envelope.success:
+            self._transport.raise_for_envelope(op.endpoint, status, envelope.errorInfo, envelope.errors)
+        return envelope
+
+    async def _run_list(self, op: Operation, params: Mapping[str, Any] | None) -> ListResult[Any]:
+        envelope: AshbyListEnvelope[Any] = await self._call(op, params)
+        return envelope.to_result()
+
+    async def _run_get(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
+        envelope: AshbyInfoEnvelope[Any] = await self._call(op, params)
+        if envelope.results is None:
+            raise MalformedResponseError(f"Ashby's answer to {op.endpoint} has no results")
+        return envelope.results
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def sync(self) -> SyncAshbyConnector:
+        """A blocking facade over this connector for scripts and notebooks."""
+        from ashby_agent.connectors.ashby.sync import SyncAshbyConnector
+
+        return SyncAshbyConnector(self)
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AshbyConnector(base_url={self.base_url!r}, api_key=SecretStr('**********'))"
+
+    # ------------------------------------------------------------------ typed entity helpers
+    # One line per catalog entity; the record types come from the catalog declaration.
+    candidates = _Resource(catalog.CANDIDATES)
+    candidate_notes = _Resource(catalog.CANDIDATE_NOTES)
+    candidate_projects = _Resource(catalog.CANDIDATE_PROJECTS)
+    candidate_client_info = _Resource(catalog.CANDIDATE_CLIENT_INFO)
+    candidate_fraud_checks = _Resource(catalog.CANDIDATE_FRAUD_CHECKS)
+    applications = _Resource(catalog.APPLICATIONS)
+    application_history = _Resource(catalog.APPLICATION_HISTORY)
+    application_criteria_evaluations = _Resource(catalog.APPLICATION_CRITERIA_EVALUATIONS)
+    application_feedback = _Resource(catalog.APPLICATION_FEEDBACK)
+    application_hiring_team_roles = _Resource(catalog.APPLICATION_HIRING_TEAM_ROLES)
+    jobs = _Resource(catalog.JOBS)
+    job_postings = _Resource(catalog.JOB_POSTINGS)
+    job_boards = _Resource(catalog.JOB_BOARDS)
+    job_templates = _Resource(catalog.JOB_TEMPLATES)
+    job_interview_plans = _Resource(catalog.JOB_INTERVIEW_PLANS)
+    openings = _Resource(catalog.OPENINGS)
+    departments = _Resource(catalog.DEPARTMENTS)
+    locations = _Resource(catalog.LOCATIONS)
+    users = _Resource(catalog.USERS)
+    user_interviewer_settings = _Resource(catalog.USER_INTERVIEWER_SETTINGS)
+    user_interviewer_pauses = _Resource(catalog.USER_INTERVIEWER_PAUSES)
+    hiring_team_roles = _Resource(catalog.HIRING_TEAM_ROLES)
+    brands = _Resource(catalog.BRANDS)
+    sources = _Resource(catalog.SOURCES)
+    archive_reasons = _Resource(catalog.ARCHIVE_REASONS)
+    close_reasons = _Resource(catalog.CLOSE_REASONS)
+    candidate_tags = _Resource(catalog.CANDIDATE_TAGS)
+    custom_fields = _Resource(catalog.CUSTOM_FIELDS)
+    feedback_form_definitions = _Resource(catalog.FEEDBACK_FORM_DEFINITIONS)
+    interviewer_pools = _Resource(catalog.INTERVIEWER_POOLS)
+    communication_templates = _Resource(catalog.COMMUNICATION_TEMPLATES)
+    source_tracking_links = _Resource(catalog.SOURCE_TRACKING_LINKS)
+    referral_forms = _Resource(catalog.REFERRAL_FORMS)
+    interview_plans = _Resource(catalog.INTERVIEW_PLANS)
+    interview_stages = _Resource(catalog.INTERVIEW_STAGES)
+    interview_stage_groups = _Resource(catalog.INTERVIEW_STAGE_GROUPS)
+    interviews = _Resource(catalog.INTERVIEWS)
+    interview_schedules = _Resource(catalog.INTERVIEW_SCHEDULES)
+    interview_events = _Resource(catalog.INTERVIEW_EVENTS)
+    offers = _Resource(catalog.OFFERS)
+    projects = _Resource(catalog.PROJECTS)
+    files = _Resource(catalog.FILES)
+    webhooks = _Resource(catalog.WEBHOOKS)
+    api_key = _Resource(catalog.API_KEY)
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False, include_input=False)[0]
+    location = ".".join(str(part) for part in error["loc"])
+    return f"{location}: {error['msg']}"
