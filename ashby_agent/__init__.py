@@ -13,6 +13,8 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
+    from ashby_agent.hosted.connect import connect
+    from ashby_agent.types import AirbyteAuthConfig
     from ashby_agent.errors import (
         AshbyAgentError,
         AshbyAPIError,
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "AshbyConnector": "ashby_agent.connectors.ashby",
     "AshbyAuthConfig": "ashby_agent.connectors.ashby",
+    "AirbyteAuthConfig": "ashby_agent.types",
+    "connect": "ashby_agent.hosted.connect",
     "AshbyAgentError": "ashby_agent.errors",
     "AshbyAPIError": "ashby_agent.errors",
     "AuthenticationError": "ashby_agent.errors",

@@ -40,7 +40,7 @@ class ListResult(BaseModel, Generic[R]):
 
 
 class AshbyListEnvelope(BaseModel, Generic[R]):
-    """Ashby's wire envelope for list and search endpoints (success and error forms)."""
+    """Ashby's success envelope for list and search endpoints (errors are raised by the transport)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -49,8 +49,6 @@ class AshbyListEnvelope(BaseModel, Generic[R]):
     moreDataAvailable: bool = False  # noqa: N815 - Ashby's wire name
     nextCursor: str | None = None  # noqa: N815
     syncToken: str | None = None  # noqa: N815
-    errors: list[Any] | None = None
-    errorInfo: dict[str, Any] | None = None  # noqa: N815
 
     def to_result(self) -> ListResult[R]:
         meta = PageMeta(
@@ -62,14 +60,12 @@ class AshbyListEnvelope(BaseModel, Generic[R]):
 
 
 class AshbyInfoEnvelope(BaseModel, Generic[R]):
-    """Ashby's wire envelope for ``*.info`` endpoints (success and error forms)."""
+    """Ashby's success envelope for ``*.info`` endpoints (errors are raised by the transport)."""
 
     model_config = ConfigDict(extra="ignore")
 
     success: bool
     results: R | None = None
-    errors: list[Any] | None = None
-    errorInfo: dict[str, Any] | None = None  # noqa: N815
 
 
 async def iterate_pages(

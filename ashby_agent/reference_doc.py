@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -23,11 +24,21 @@ returns the record. Paginate by passing `meta.cursor` back as `cursor`.
 
 
 def _type_name(annotation: Any) -> str:
-    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
-    if text is None:
-        text = str(annotation).replace("typing.", "").replace("datetime.", "")
-        text = text.replace("ashby_agent.connectors.ashby.records.", "")
-    return text.replace("NoneType", "None").replace("|", "\\|")
+    """A short, stable, readable name for a field annotation (no reprs with memory addresses)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _type_name(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return " or ".join(_type_name(arg) for arg in get_args(annotation))
+    if origin is not None:
+        args = ", ".join(_type_name(arg) for arg in get_args(annotation))
+        name = getattr(origin, "__name__", str(origin))
+        return f"{name}[{args}]" if args else name
+    if annotation is type(None):
+        return "null"
+    if annotation is Any:
+        return "any"
+    return getattr(annotation, "__name__", str(annotation))
 
 
 def _fields(model: type[BaseModel]) -> list[str]:
@@ -36,7 +47,8 @@ def _fields(model: type[BaseModel]) -> list[str]:
         wire = info.alias or name
         required = "yes" if info.is_required() else ""
         description = (info.description or "").replace("|", "\\|").replace("\n", " ")
-        rows.append(f"| `{wire}` | {_type_name(info.annotation)} | {required} | {description} |")
+        type_name = _type_name(info.annotation).replace("|", "\\|")
+        rows.append(f"| `{wire}` | {type_name} | {required} | {description} |")
     return rows
 
 

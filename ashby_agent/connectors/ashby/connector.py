@@ -20,9 +20,11 @@ from ashby_agent.connectors.ashby.catalog import Entity, Operation, find_operati
 from ashby_agent.connectors.ashby.models import ApiKey, AshbyAuthConfig
 from ashby_agent.connectors.ashby.params import Param, ParamValueError, coerce_param
 from ashby_agent.errors import InvalidParamsError, MalformedResponseError
-from ashby_agent.pagination import AshbyInfoEnvelope, AshbyListEnvelope, ListResult, iterate_pages
+from ashby_agent.hosted.client import HostedClient
+from ashby_agent.pagination import AshbyInfoEnvelope, AshbyListEnvelope, ListResult, PageMeta, iterate_pages
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transport import AshbyTransport
+from ashby_agent.types import AirbyteAuthConfig
 
 if TYPE_CHECKING:
     from ashby_agent.connectors.ashby.sync import SyncAshbyConnector
@@ -32,16 +34,24 @@ __all__ = ["AshbyConnector", "EntityResource", "build_body"]
 ListT = TypeVar("ListT", bound=BaseModel)
 GetT = TypeVar("GetT", bound=BaseModel)
 
-_ADAPTERS: dict[tuple[str, str], TypeAdapter[Any]] = {}
+_ADAPTERS: dict[tuple[str, str, bool], TypeAdapter[Any]] = {}
 
 
-def _adapter(op: Operation) -> TypeAdapter[Any]:
-    """The (cached) validator of an operation's wire envelope, built on first use to keep imports cheap."""
-    key = (op.entity, op.action)
+def _adapter(op: Operation, *, hosted: bool = False) -> TypeAdapter[Any]:
+    """The (cached) validator of an operation's answer, built on first use to keep imports cheap.
+
+    Local mode validates Ashby's envelope; hosted mode validates the service's ``result`` (a list of
+    records for lists, the record for ``get``).
+    """
+    key = (op.entity, op.action, hosted)
     adapter = _ADAPTERS.get(key)
     if adapter is None:
-        envelope = AshbyListEnvelope if op.returns_list else AshbyInfoEnvelope
-        adapter = _ADAPTERS[key] = TypeAdapter(envelope[op.result])  # type: ignore[index]
+        if hosted:
+            shape: Any = list[op.result] if op.returns_list else op.result  # type: ignore[name-defined]
+        else:
+            envelope = AshbyListEnvelope if op.returns_list else AshbyInfoEnvelope
+            shape = envelope[op.result]
+        adapter = _ADAPTERS[key] = TypeAdapter(shape)
     return adapter
 
 
@@ -74,7 +84,8 @@ def build_body(op: Operation, params: Mapping[str, Any] | None) -> dict[str, Any
         if param.required and param.name not in body:
             problems.append(f"missing required param '{param.snake}' ({param.description})")
     if op.one_of and not any(name in body for name in op.one_of):
-        problems.append("give one of: " + ", ".join(op.one_of))
+        names = [spellings[name].snake for name in op.one_of]
+        problems.append("give at least one of: " + ", ".join(names))
     if "limit" in body and not 1 <= body["limit"]:
         problems.append("param 'limit': must be at least 1 (Ashby caps it at 100)")
     if problems:
@@ -149,7 +160,7 @@ class _Resource(Generic[ListT, GetT]):
         resource = obj._resources.get(self.entity.name)
         if resource is None:
             resource = obj._resources[self.entity.name] = EntityResource(obj, self.entity)
-        return resource  # type: ignore[return-value]
+        return resource
 
 
 class AshbyConnector:
@@ -166,7 +177,7 @@ class AshbyConnector:
 
     def __init__(
         self,
-        auth_config: AshbyAuthConfig | None = None,
+        auth_config: AshbyAuthConfig | AirbyteAuthConfig | None = None,
         *,
         api_key: str | SecretStr | None = None,
         base_url: str | None = None,
@@ -177,20 +188,33 @@ class AshbyConnector:
         if auth_config is None:
             if api_key is None:
                 raise TypeError("AshbyConnector needs auth_config=AshbyAuthConfig(api_key=...)")
-            auth_config = AshbyAuthConfig(api_key=api_key)  # type: ignore[arg-type]
-        if not isinstance(auth_config, AshbyAuthConfig):
-            raise TypeError(f"auth_config must be AshbyAuthConfig, got {type(auth_config).__name__}")
+            auth_config = AshbyAuthConfig(api_key=api_key)
         self.auth_config = auth_config
-        options: dict[str, Any] = {}
-        if timeout is not None:
-            options["timeout"] = timeout
-        self._transport = AshbyTransport(
-            auth_config.api_key, base_url=base_url, http_client=http_client, retry=retry, **options
-        )
         self._resources: dict[str, EntityResource[Any, Any]] = {}
+        self._transport: AshbyTransport | None = None
+        self._hosted: HostedClient | None = None
+        if isinstance(auth_config, AirbyteAuthConfig):
+            self._hosted = HostedClient(auth_config, http_client=http_client, retry=retry, timeout=timeout or 30.0)
+        elif isinstance(auth_config, AshbyAuthConfig):
+            self._transport = AshbyTransport(
+                auth_config.api_key, base_url=base_url, http_client=http_client, retry=retry, timeout=timeout
+            )
+        else:
+            raise TypeError(
+                "auth_config must be AshbyAuthConfig (local mode) or AirbyteAuthConfig (hosted mode), "
+                f"got {type(auth_config).__name__}"
+            )
+
+    @property
+    def mode(self) -> str:
+        """``"local"`` (straight to Ashby) or ``"hosted"`` (through the ashby-agent service)."""
+        return "hosted" if self._hosted is not None else "local"
 
     @property
     def base_url(self) -> str:
+        if self._hosted is not None:
+            return self._hosted.auth.api_url or ""
+        assert self._transport is not None
         return self._transport.base_url
 
     # ------------------------------------------------------------------ generic entry point
@@ -215,28 +239,54 @@ class AshbyConnector:
 
     async def _call(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
         body = build_body(op, params)
-        status, content = await self._transport.post_raw(op.endpoint, body)
-        try:
-            envelope = _adapter(op).validate_json(content)
-        except ValidationError as exc:
-            raise MalformedResponseError(
-                f"Ashby's answer to {op.endpoint} does not match the {op.result.__name__} model "
-                f"({exc.error_count()} problems, first: {_first_problem(exc)}). "
-                "Please report this with the endpoint name."
-            ) from None
-        if not envelope.success:
-            self._transport.raise_for_envelope(op.endpoint, status, envelope.errorInfo, envelope.errors)
-        return envelope
-
-    async def _run_list(self, op: Operation, params: Mapping[str, Any] | None) -> ListResult[Any]:
-        envelope: AshbyListEnvelope[Any] = await self._call(op, params)
-        return envelope.to_result()
-
-    async def _run_get(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
-        envelope: AshbyInfoEnvelope[Any] = await self._call(op, params)
+        if self._hosted is not None:
+            return await self._call_hosted(op, body)
+        assert self._transport is not None
+        data = await self._transport.post(op.endpoint, body)
+        envelope = _validate(op, data)
+        if op.returns_list:
+            return envelope.to_result()
         if envelope.results is None:
             raise MalformedResponseError(f"Ashby's answer to {op.endpoint} has no results")
         return envelope.results
+
+    async def _call_hosted(self, op: Operation, body: dict[str, Any]) -> Any:
+        assert self._hosted is not None
+        answer = await self._hosted.execute(op.entity, op.action, body)
+        result = answer.get("result")
+        if op.action == "api_search" and isinstance(result, dict):
+            result = result.get("data", [])
+        records = _validate(op, result, hosted=True)
+        if not op.returns_list:
+            return records
+        meta = answer.get("connector_metadata") or {}
+        return ListResult[Any].model_construct(
+            data=records,
+            meta=PageMeta(
+                cursor=meta.get("cursor"), has_more=bool(meta.get("has_more")), sync_token=meta.get("sync_token")
+            ),
+        )
+
+    async def _run_list(self, op: Operation, params: Mapping[str, Any] | None) -> ListResult[Any]:
+        result: ListResult[Any] = await self._call(op, params)
+        return result
+
+    async def _run_get(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
+        return await self._call(op, params)
+
+    # ------------------------------------------------------------------ agent tooling
+
+    @staticmethod
+    def tool_utils(func: Any = None, /, *, framework: str | None = None, **options: Any) -> Any:
+        """Turn an ``ashby_execute(entity, action, params)`` function into a good agent tool.
+
+        Usable bare (``@AshbyConnector.tool_utils``) or configured
+        (``@AshbyConnector.tool_utils(framework="openai_agents")``); see :mod:`ashby_agent.tools`.
+        The tools layer is imported only here, on use, so importing the connector stays cheap.
+        """
+        from ashby_agent.tools import tool_utils
+
+        return tool_utils(func, framework=framework, **options)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -247,7 +297,10 @@ class AshbyConnector:
         return SyncAshbyConnector(self)
 
     async def aclose(self) -> None:
-        await self._transport.aclose()
+        if self._transport is not None:
+            await self._transport.aclose()
+        if self._hosted is not None:
+            await self._hosted.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -258,7 +311,7 @@ class AshbyConnector:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AshbyConnector(base_url={self.base_url!r}, api_key=SecretStr('**********'))"
+        return f"AshbyConnector(mode={self.mode!r}, base_url={self.base_url!r})"
 
     # ------------------------------------------------------------------ typed entity helpers
     # One line per catalog entity; the record types come from the catalog declaration.
@@ -306,6 +359,17 @@ class AshbyConnector:
     files = _Resource(catalog.FILES)
     webhooks = _Resource(catalog.WEBHOOKS)
     api_key = _Resource(catalog.API_KEY)
+
+
+def _validate(op: Operation, data: Any, *, hosted: bool = False) -> Any:
+    try:
+        return _adapter(op, hosted=hosted).validate_python(data)
+    except ValidationError as exc:
+        source = "The hosted service's" if hosted else "Ashby's"
+        raise MalformedResponseError(
+            f"{source} answer to {op.endpoint} does not match the {op.result.__name__} model "
+            f"({exc.error_count()} problems, first: {_first_problem(exc)}). Please report this with the endpoint."
+        ) from None
 
 
 def _first_problem(exc: ValidationError) -> str:

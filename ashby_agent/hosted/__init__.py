@@ -1,0 +1,1 @@
+"""Client side of hosted mode: ``connect()`` and the service client."""

@@ -1,0 +1,236 @@
+"""Client side of hosted mode: tokens, connector lookup and execute against the ashby-agent service.
+
+The service holds the end customer's Ashby key; the agent only holds an API client id/secret. This
+module exchanges them for a short-lived bearer token (refreshed before ``expires_in`` runs out, one
+refresh at a time under concurrency), finds the workspace's Ashby connector, and runs ``execute``
+with the same retry policy as local mode. Service errors become the same exception classes as local
+mode: Ashby's own error code is carried through by the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Mapping
+from typing import Any, Final
+
+import httpx
+import orjson
+
+from ashby_agent.errors import (
+    AshbyAgentError,
+    ConnectionFailedError,
+    HostedAuthenticationError,
+    HostedServiceError,
+    InvalidParamsError,
+    InvalidRequestError,
+    MalformedResponseError,
+    RequestTimeoutError,
+)
+from ashby_agent.retry import RetryPolicy, parse_retry_after, retry_delay
+from ashby_agent.transport import error_from_response
+from ashby_agent.types import AirbyteAuthConfig
+
+__all__ = ["ASHBY_DEFINITION_ID", "HostedClient"]
+
+#: Ashby's connector definition id (existing clients look connectors up by it).
+ASHBY_DEFINITION_ID: Final = "4e8c9fa0-3634-499b-b948-11581b5c3efa"
+#: Refresh this many seconds before the token expires (or at 80% of a short lifetime).
+_REFRESH_MARGIN: Final = 60.0
+_LOG = logging.getLogger("ashby_agent.hosted")
+
+
+class HostedClient:
+    """Talks to the hosted service's ``/api/v1`` on behalf of one workspace's Ashby connector."""
+
+    def __init__(
+        self,
+        auth: AirbyteAuthConfig,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float | httpx.Timeout = 30.0,
+    ) -> None:
+        self.auth = auth
+        self.base_url = f"{auth.api_url}/api/v1"
+        self.retry = retry or RetryPolicy()
+        self._owns_client = http_client is None
+        self._client = http_client or httpx.AsyncClient(timeout=timeout)
+        self._token: str | None = None
+        self._token_expires = 0.0
+        self._token_lock = asyncio.Lock()
+        self._connector_id: str | None = auth.connector_id
+        self._connector_lock = asyncio.Lock()
+        self._rng = random.Random()
+
+    def __repr__(self) -> str:
+        return f"HostedClient(base_url={self.base_url!r}, workspace={self.auth.workspace_name!r})"
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    # ------------------------------------------------------------------ tokens
+
+    async def token(self) -> str:
+        """A valid bearer token, fetched or refreshed when it is about to expire."""
+        if self._token is not None and time.monotonic() < self._token_expires:
+            return self._token
+        async with self._token_lock:
+            if self._token is not None and time.monotonic() < self._token_expires:
+                return self._token
+            headers = {"X-Organization-Id": self.auth.organization_id} if self.auth.organization_id else {}
+            body = {"client_id": self.auth.client_id, "client_secret": self.auth.client_secret}
+            data = await self._send("POST", "/account/applications/token", body, headers=headers, auth=False)
+            token = data.get("access_token")
+            if not isinstance(token, str):
+                raise MalformedResponseError("The hosted service answered the token request without access_token")
+            lifetime = float(data.get("expires_in") or 900)
+            margin = min(_REFRESH_MARGIN, lifetime * 0.2)
+            self._token, self._token_expires = token, time.monotonic() + lifetime - margin
+            return token
+
+    # ------------------------------------------------------------------ connectors and execute
+
+    async def connector_id(self) -> str:
+        """The workspace's Ashby connector id (looked up once, then cached)."""
+        if self._connector_id is not None:
+            return self._connector_id
+        async with self._connector_lock:
+            if self._connector_id is None:
+                query = {"workspace_name": self.auth.workspace_name or "", "definition_id": ASHBY_DEFINITION_ID}
+                data = await self._send("GET", "/integrations/connectors", None, params=query)
+                found = [item for item in data.get("data", []) if isinstance(item, dict)]
+                workspace = self.auth.workspace_name
+                if not found:
+                    raise HostedServiceError(
+                        f"Workspace {workspace!r} has no Ashby connector. Create one with "
+                        "POST /api/v1/integrations/connectors (or `ashby-agent connectors create`).",
+                        status=404,
+                        code="connector_not_found",
+                    )
+                if len(found) > 1:
+                    ids = ", ".join(str(item.get("id")) for item in found)
+                    raise HostedServiceError(
+                        f"Workspace {workspace!r} has {len(found)} Ashby connectors ({ids}); "
+                        "pass connector_id=... to AirbyteAuthConfig to pick one.",
+                        status=409,
+                        code="ambiguous_connector",
+                    )
+                self._connector_id = str(found[0]["id"])
+        assert self._connector_id is not None
+        return self._connector_id
+
+    async def execute(self, entity: str, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /integrations/connectors/{id}/execute``; returns the service's answer."""
+        connector_id = await self.connector_id()
+        body = {"entity": entity, "action": action, "params": dict(params)}
+        return await self._send("POST", f"/integrations/connectors/{connector_id}/execute", body)
+
+    async def request(
+        self, method: str, path: str, body: Mapping[str, Any] | None = None, **params: Any
+    ) -> dict[str, Any]:
+        """Any authenticated call to the management API (used by the admin client and CLI)."""
+        query = {key: value for key, value in params.items() if value is not None}
+        return await self._send(method, path, body, params=query)
+
+    # ------------------------------------------------------------------ HTTP with retries
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        auth: bool = True,
+    ) -> dict[str, Any]:
+        url = self.base_url + path
+        started = time.monotonic()
+        attempt = 0
+        refreshed = False
+        while True:
+            attempt += 1
+            send_headers = dict(headers or {})
+            if auth:
+                send_headers["Authorization"] = f"Bearer {await self.token()}"
+                if self.auth.organization_id:
+                    send_headers["X-Organization-Id"] = self.auth.organization_id
+            content = orjson.dumps(body) if body is not None else None
+            if content is not None:
+                send_headers["Content-Type"] = "application/json"
+            retry_after: float | None = None
+            try:
+                response = await self._client.request(
+                    method, url, content=content, headers=send_headers, params=params
+                )
+            except httpx.TimeoutException:
+                error: AshbyAgentError = RequestTimeoutError(
+                    f"The hosted service at {self.auth.api_url} timed out on {method} {path}; retry later."
+                )
+            except httpx.TransportError as exc:
+                error = ConnectionFailedError(
+                    f"Could not reach the hosted service at {self.auth.api_url} ({type(exc).__name__}). "
+                    f"Check {'ASHBY_AGENT_API_URL'} and that `ashby-agent serve` is running."
+                )
+            else:
+                if response.status_code == 401 and auth and not refreshed:
+                    self._token = None  # expired or revoked early: fetch a new one once
+                    refreshed = True
+                    continue
+                data = _json(response)
+                if response.is_success:
+                    return data
+                error = _service_error(response.status_code, data, response.headers, path)
+                if response.status_code in (429, 502, 503, 504) or response.status_code >= 500:
+                    retry_after = parse_retry_after(response.headers.get("retry-after"))
+                else:
+                    raise error from None
+            delay = retry_delay(self.retry, attempt, time.monotonic() - started, retry_after, self._rng)
+            if delay is None:
+                raise error from None
+            _LOG.debug("%s %s: retrying in %.3f s (attempt %d)", method, path, delay, attempt + 1)
+            await asyncio.sleep(delay)
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = orjson.loads(response.content) if response.content else {}
+    except orjson.JSONDecodeError:
+        data = {"message": response.text[:200]}
+    return data if isinstance(data, dict) else {"data": data}
+
+
+def _service_error(status: int, data: Mapping[str, Any], headers: httpx.Headers, path: str) -> AshbyAgentError:
+    """The local-mode exception for a service error; Ashby failures keep Ashby's code and class."""
+    message = str(data.get("message") or f"HTTP {status}")
+    items = [item for item in data.get("errors") or [] if isinstance(item, dict)]
+    first = items[0] if items else {}
+    code = first.get("error_code")
+    ashby = data.get("ashby")
+    if isinstance(ashby, dict):  # an error Ashby itself answered: rebuild the local-mode exception
+        envelope = {
+            "success": False,
+            "errorInfo": {"code": ashby.get("code"), "message": ashby.get("message"), "requestId": ashby.get("request_id")},
+        }
+        ashby_headers = {"retry-after": str(ashby["retry_after"])} if ashby.get("retry_after") else {}
+        return error_from_response(int(ashby.get("status") or 200), envelope, ashby_headers, str(ashby.get("endpoint")))
+    if status == 422:
+        valid = [str(value) for item in items for value in (item.get("valid") or [])]
+        problems = [str(item.get("message")) for item in items] or [message]
+        return InvalidParamsError(str(first.get("entity", "?")), str(first.get("action", "?")), problems, valid)
+    if status == 400:
+        return InvalidRequestError(f"The hosted service refused {path}: {message}")
+    if status in (401, 403):
+        return HostedAuthenticationError(
+            f"The hosted service refused the credentials ({status}): {message}. Check AIRBYTE_CLIENT_ID / "
+            "AIRBYTE_CLIENT_SECRET and the organization.",
+            status=status,
+            code=code,
+        )
+    retry = headers.get("retry-after")
+    hint = f" Retry after {retry} s." if retry else ""
+    return HostedServiceError(f"The hosted service answered {status} on {path}: {message}.{hint}", status=status, code=code)

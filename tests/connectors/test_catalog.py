@@ -1,0 +1,104 @@
+"""The catalog is the one source of truth: its shape, the connector's helpers and the generated docs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from ashby_agent.connectors.ashby import AshbyConnector
+from ashby_agent.connectors.ashby.catalog import ACTIONS, CATALOG, ENTITIES, find_operation, operations
+from ashby_agent.connectors.ashby.connector import EntityResource, build_body
+from ashby_agent.errors import InvalidParamsError, UnknownActionError, UnknownEntityError
+from ashby_agent.reference_doc import render_reference
+
+REFERENCE = Path(__file__).parents[2] / "docs" / "REFERENCE.md"
+
+
+def test_every_endpoint_is_declared_once() -> None:
+    endpoints = [op.endpoint for op in operations()]
+    assert len(endpoints) == len(set(endpoints))
+    assert len(CATALOG) == len(ENTITIES) >= 44
+
+
+@pytest.mark.parametrize("op", operations(), ids=lambda op: f"{op.entity}.{op.action}")
+def test_operation_is_well_formed(op: object) -> None:
+    from ashby_agent.connectors.ashby.catalog import Operation
+
+    assert isinstance(op, Operation)
+    assert op.action in ACTIONS
+    assert "." in op.endpoint and op.endpoint.split(".")[0][0].islower()
+    assert issubclass(op.result, BaseModel) and op.result is not BaseModel
+    names = [spelling for param in op.all_params for spelling in param.spellings]
+    assert len(names) == len(set(names)), "two params share a spelling"
+    assert set(op.one_of) <= {param.name for param in op.all_params}
+    assert op.description.endswith(".")
+    if op.sync:
+        assert op.action == "list"
+    if op.action == "get":
+        assert not op.paginated
+
+
+def test_connector_has_a_typed_helper_per_entity() -> None:
+    connector = AshbyConnector(api_key="k", base_url="http://127.0.0.1:9")
+    for name, entity in CATALOG.items():
+        resource = getattr(connector, name)
+        assert isinstance(resource, EntityResource)
+        assert resource.entity is entity
+
+
+def test_unknown_entity_and_action_list_valid_choices() -> None:
+    with pytest.raises(UnknownEntityError) as caught:
+        find_operation("candidtes", "list")
+    assert caught.value.suggestion == "candidates"
+    assert "candidates" in caught.value.valid
+    with pytest.raises(UnknownActionError, match="valid: list, get, api_search"):
+        find_operation("candidates", "delete")
+
+
+def test_singular_entity_names_are_accepted() -> None:
+    assert find_operation("candidate", "list").endpoint == "candidate.list"
+
+
+def test_build_body_accepts_both_spellings_and_coerces() -> None:
+    op = find_operation("applications", "list")
+    body = build_body(op, {"job_id": "3FA85F64-5717-4562-B3FC-2C963F66AFA6", "createdAfter": "2025-01-31", "limit": "5"})
+    assert body == {"jobId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "createdAfter": 1738281600000, "limit": 5}
+
+
+def test_build_body_reports_every_problem_at_once() -> None:
+    op = find_operation("applications", "list")
+    with pytest.raises(InvalidParamsError) as caught:
+        build_body(op, {"jobid": "x", "status": "Pending", "limit": 0})
+    problems = " | ".join(caught.value.problems)
+    assert "unknown param 'jobid'" in problems and "job_id" in problems
+    assert "Active, Archived, Hired, Lead" in problems
+    assert "at least 1" in problems
+    assert "status" in caught.value.valid
+
+
+def test_build_body_requires_required_params_and_one_of() -> None:
+    with pytest.raises(InvalidParamsError, match="missing required param 'candidate_id'"):
+        build_body(find_operation("candidate_notes", "list"), {})
+    with pytest.raises(InvalidParamsError, match="at least one of: id, external_mapping_id"):
+        build_body(find_operation("candidates", "get"), {})
+
+
+def test_build_body_rejects_a_param_given_twice() -> None:
+    with pytest.raises(InvalidParamsError, match="same param"):
+        build_body(find_operation("applications", "get"), {"application_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                                                              "applicationId": "3fa85f64-5717-4562-b3fc-2c963f66afa6"})
+
+
+def test_fixed_body_is_sent() -> None:
+    assert build_body(find_operation("hiring_team_roles", "list"), None) == {"namesOnly": False}
+
+
+def test_reference_doc_is_fresh() -> None:
+    expected = render_reference()
+    assert REFERENCE.read_text(encoding="utf-8") == expected, (
+        "docs/REFERENCE.md is stale: run `ashby-agent docs reference -o docs/REFERENCE.md`"
+    )
+    for entity in CATALOG:
+        assert f"### {entity}" in expected
