@@ -102,3 +102,10 @@ def test_reference_doc_is_fresh() -> None:
     )
     for entity in CATALOG:
         assert f"### {entity}" in expected
+
+
+def test_typecheck_module_imports() -> None:
+    """tests/typecheck is verified by mypy in CI; here it must at least import."""
+    from tests.typecheck import check_helpers
+
+    assert callable(check_helpers.helpers_are_typed)
