@@ -1,18 +1,21 @@
-"""Page objects: what a list action returns, and how Ashby's cursor shape is read.
+"""Page objects: what a list action returns, and how Ashby's paging keys are read.
 
-Ashby's paginated envelope (``results``, ``moreDataAvailable``, ``nextCursor``, ``syncToken``) is
-declared once here as :class:`AshbyListEnvelope`; callers see :class:`ListResult` with ``data`` (typed
-records) and ``meta`` (``cursor``, ``has_more``, ``sync_token``).
+Ashby's paging keys (``moreDataAvailable``, ``nextCursor``, ``syncToken``) are read once here, in
+:func:`page_meta`; callers see :class:`ListResult` with ``data`` (typed records) and ``meta``
+(``cursor``, ``has_more``, ``sync_token``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Generic, TypeVar
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-__all__ = ["AshbyInfoEnvelope", "AshbyListEnvelope", "ListResult", "PageMeta", "iterate_pages"]
+from ashby_agent.errors import MalformedResponseError
+
+__all__ = ["ListResult", "PageMeta", "iterate_pages", "page_meta"]
 
 R = TypeVar("R")
 
@@ -25,47 +28,98 @@ class PageMeta(BaseModel):
     cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; None on the last page.")
     has_more: bool = Field(False, description="True when another page exists.")
     sync_token: str | None = Field(
-        None, description="On the last page of sync-capable lists: pass as `syncToken` later to get only changes."
+        None,
+        description="On the last page of sync-capable lists: pass as `syncToken` later to get only changes.",
     )
 
 
-class ListResult(BaseModel, Generic[R]):
-    """One page of records (``data``) and where the listing stands (``meta``)."""
+def page_meta(envelope: Mapping[str, Any]) -> PageMeta:
+    """Read Ashby's paging keys (``moreDataAvailable``, ``nextCursor``, ``syncToken``): declared once here."""
+    more = envelope.get("moreDataAvailable") is True
+    cursor = envelope.get("nextCursor")
+    token = envelope.get("syncToken")
+    return PageMeta(
+        cursor=cursor if more and isinstance(cursor, str) else None,
+        has_more=more,
+        sync_token=token if isinstance(token, str) else None,
+    )
 
-    data: list[R]
-    meta: PageMeta = Field(default_factory=PageMeta)
+
+class ListResult(Generic[R]):
+    """One page of records (``data``) and where the listing stands (``meta``).
+
+    Records are validated into their typed models on first access to ``data`` (then cached): pydantic
+    spends ~2.5 µs per nested object, ~3 ms for a page of 100 candidates, which a caller who only pages
+    through, counts or forwards the page should not pay. ``model_dump``/``model_dump_json`` mirror
+    Pydantic's and give ``{"data": [...], "meta": {...}}``.
+    """
+
+    __slots__ = ("_adapter", "_data", "_raw", "meta")
+
+    def __init__(self, data: Sequence[R] = (), meta: PageMeta | None = None) -> None:
+        self._data: list[R] | None = list(data)
+        self._raw: list[Any] | None = None
+        self._adapter: TypeAdapter[list[R]] | None = None
+        self.meta = meta or PageMeta()
+
+    @classmethod
+    def lazy(cls, raw: list[Any], adapter: TypeAdapter[list[R]], meta: PageMeta) -> ListResult[R]:
+        """A page whose ``raw`` wire records are validated with ``adapter`` when first read."""
+        page: ListResult[R] = cls(meta=meta)
+        page._data, page._raw, page._adapter = None, raw, adapter
+        return page
+
+    @property
+    def data(self) -> list[R]:
+        """The typed records of this page."""
+        if self._data is None:
+            assert self._adapter is not None and self._raw is not None
+            try:
+                self._data = self._adapter.validate_python(self._raw)
+            except ValidationError as exc:
+                error = exc.errors(include_url=False, include_input=False)[0]
+                where = ".".join(str(part) for part in error["loc"])
+                raise MalformedResponseError(
+                    f"A record on this page does not match its model ({exc.error_count()} problems, "
+                    f"first: {where}: {error['msg']}). Please report it with the entity name."
+                ) from None
+            self._raw = None
+        return self._data
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self._data) if self._data is not None else len(self._raw or ())
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ListResult):
+            return NotImplemented
+        return self.data == other.data and self.meta == other.meta
 
-class AshbyListEnvelope(BaseModel, Generic[R]):
-    """Ashby's success envelope for list and search endpoints (errors are raised by the transport)."""
+    __hash__ = None  # type: ignore[assignment]
 
-    model_config = ConfigDict(extra="ignore")
+    def __repr__(self) -> str:
+        return f"ListResult(records={len(self)}, meta={self.meta!r})"
 
-    success: bool
-    results: list[R] = Field(default_factory=list)
-    moreDataAvailable: bool = False  # noqa: N815 - Ashby's wire name
-    nextCursor: str | None = None  # noqa: N815
-    syncToken: str | None = None  # noqa: N815
+    def model_dump(
+        self,
+        *,
+        mode: Literal["python", "json"] = "python",
+        by_alias: bool = False,
+        exclude_none: bool = False,
+        exclude_unset: bool = False,
+    ) -> dict[str, Any]:
+        """``{"data": [records...], "meta": {...}}``, like Pydantic's ``model_dump``."""
+        records = [
+            record.model_dump(mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset)
+            if isinstance(record, BaseModel)
+            else record
+            for record in self.data
+        ]
+        return {"data": records, "meta": self.meta.model_dump(mode=mode)}
 
-    def to_result(self) -> ListResult[R]:
-        meta = PageMeta(
-            cursor=self.nextCursor if self.moreDataAvailable else None,
-            has_more=self.moreDataAvailable,
-            sync_token=self.syncToken,
-        )
-        return ListResult[Any].model_construct(data=self.results, meta=meta)
-
-
-class AshbyInfoEnvelope(BaseModel, Generic[R]):
-    """Ashby's success envelope for ``*.info`` endpoints (errors are raised by the transport)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    success: bool
-    results: R | None = None
+    def model_dump_json(self, *, by_alias: bool = False, exclude_none: bool = False, indent: int | None = None) -> str:
+        """The page as a JSON string."""
+        dumped = self.model_dump(mode="json", by_alias=by_alias, exclude_none=exclude_none)
+        return json.dumps(dumped, indent=indent, ensure_ascii=False)
 
 
 async def iterate_pages(

@@ -21,7 +21,7 @@ from ashby_agent.connectors.ashby.models import ApiKey, AshbyAuthConfig
 from ashby_agent.connectors.ashby.params import Param, ParamValueError, coerce_param
 from ashby_agent.errors import InvalidParamsError, MalformedResponseError
 from ashby_agent.hosted.client import HostedClient
-from ashby_agent.pagination import AshbyInfoEnvelope, AshbyListEnvelope, ListResult, PageMeta, iterate_pages
+from ashby_agent.pagination import ListResult, iterate_pages, page_meta
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transport import AshbyTransport
 from ashby_agent.types import AirbyteAuthConfig
@@ -34,23 +34,15 @@ __all__ = ["AshbyConnector", "EntityResource", "build_body"]
 ListT = TypeVar("ListT", bound=BaseModel)
 GetT = TypeVar("GetT", bound=BaseModel)
 
-_ADAPTERS: dict[tuple[str, str, bool], TypeAdapter[Any]] = {}
+_ADAPTERS: dict[tuple[str, str], TypeAdapter[Any]] = {}
 
 
-def _adapter(op: Operation, *, hosted: bool = False) -> TypeAdapter[Any]:
-    """The (cached) validator of an operation's answer, built on first use to keep imports cheap.
-
-    Local mode validates Ashby's envelope; hosted mode validates the service's ``result`` (a list of
-    records for lists, the record for ``get``).
-    """
-    key = (op.entity, op.action, hosted)
+def _adapter(op: Operation) -> TypeAdapter[Any]:
+    """The (cached) validator of an operation's records, built on first use to keep imports cheap."""
+    key = (op.entity, op.action)
     adapter = _ADAPTERS.get(key)
     if adapter is None:
-        if hosted:
-            shape: Any = list[op.result] if op.returns_list else op.result  # type: ignore[name-defined]
-        else:
-            envelope = AshbyListEnvelope if op.returns_list else AshbyInfoEnvelope
-            shape = envelope[op.result]
+        shape: Any = list[op.result] if op.returns_list else op.result  # type: ignore[name-defined]
         adapter = _ADAPTERS[key] = TypeAdapter(shape)
     return adapter
 
@@ -194,7 +186,9 @@ class AshbyConnector:
         self._transport: AshbyTransport | None = None
         self._hosted: HostedClient | None = None
         if isinstance(auth_config, AirbyteAuthConfig):
-            self._hosted = HostedClient(auth_config, http_client=http_client, retry=retry, timeout=timeout or 30.0)
+            self._hosted = HostedClient(
+                auth_config, http_client=http_client, retry=retry, timeout=timeout or 30.0
+            )
         elif isinstance(auth_config, AshbyAuthConfig):
             self._transport = AshbyTransport(
                 auth_config.api_key, base_url=base_url, http_client=http_client, retry=retry, timeout=timeout
@@ -240,32 +234,31 @@ class AshbyConnector:
     async def _call(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
         body = build_body(op, params)
         if self._hosted is not None:
-            return await self._call_hosted(op, body)
-        assert self._transport is not None
-        data = await self._transport.post(op.endpoint, body)
-        envelope = _validate(op, data)
+            answer = await self._hosted.execute(op.entity, op.action, body)
+            results = answer.get("result")
+            if op.action == "api_search" and isinstance(results, dict):
+                results = results.get("data")
+            meta = page_meta(_hosted_paging(answer.get("connector_metadata")))
+            source = "The hosted service"
+        else:
+            assert self._transport is not None
+            answer = await self._transport.post(op.endpoint, body)
+            results = answer.get("results")
+            meta = page_meta(answer)
+            source = "Ashby"
         if op.returns_list:
-            return envelope.to_result()
-        if envelope.results is None:
-            raise MalformedResponseError(f"Ashby's answer to {op.endpoint} has no results")
-        return envelope.results
-
-    async def _call_hosted(self, op: Operation, body: dict[str, Any]) -> Any:
-        assert self._hosted is not None
-        answer = await self._hosted.execute(op.entity, op.action, body)
-        result = answer.get("result")
-        if op.action == "api_search" and isinstance(result, dict):
-            result = result.get("data", [])
-        records = _validate(op, result, hosted=True)
-        if not op.returns_list:
-            return records
-        meta = answer.get("connector_metadata") or {}
-        return ListResult[Any].model_construct(
-            data=records,
-            meta=PageMeta(
-                cursor=meta.get("cursor"), has_more=bool(meta.get("has_more")), sync_token=meta.get("sync_token")
-            ),
-        )
+            if not isinstance(results, list):
+                raise MalformedResponseError(f"{source}'s answer to {op.endpoint} has no results list")
+            return ListResult.lazy(results, _adapter(op), meta)
+        if not isinstance(results, dict):
+            raise MalformedResponseError(f"{source}'s answer to {op.endpoint} has no results object")
+        try:
+            return _adapter(op).validate_python(results)
+        except ValidationError as exc:
+            raise MalformedResponseError(
+                f"{source}'s answer to {op.endpoint} does not match the {op.result.__name__} model "
+                f"({exc.error_count()} problems, first: {_first_problem(exc)}). Please report it with the endpoint."
+            ) from None
 
     async def _run_list(self, op: Operation, params: Mapping[str, Any] | None) -> ListResult[Any]:
         result: ListResult[Any] = await self._call(op, params)
@@ -361,15 +354,14 @@ class AshbyConnector:
     api_key = _Resource(catalog.API_KEY)
 
 
-def _validate(op: Operation, data: Any, *, hosted: bool = False) -> Any:
-    try:
-        return _adapter(op, hosted=hosted).validate_python(data)
-    except ValidationError as exc:
-        source = "The hosted service's" if hosted else "Ashby's"
-        raise MalformedResponseError(
-            f"{source} answer to {op.endpoint} does not match the {op.result.__name__} model "
-            f"({exc.error_count()} problems, first: {_first_problem(exc)}). Please report this with the endpoint."
-        ) from None
+def _hosted_paging(metadata: Any) -> dict[str, Any]:
+    """The hosted service's ``connector_metadata`` in Ashby's paging keys, so one reader serves both."""
+    metadata = metadata if isinstance(metadata, dict) else {}
+    return {
+        "moreDataAvailable": metadata.get("has_more") is True,
+        "nextCursor": metadata.get("cursor"),
+        "syncToken": metadata.get("sync_token"),
+    }
 
 
 def _first_problem(exc: ValidationError) -> str:
