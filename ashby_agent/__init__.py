@@ -13,8 +13,6 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
-    from ashby_agent.hosted.connect import connect
-    from ashby_agent.types import AirbyteAuthConfig
     from ashby_agent.errors import (
         AshbyAgentError,
         AshbyAPIError,
@@ -25,6 +23,8 @@ if TYPE_CHECKING:
         RateLimitError,
         TransportError,
     )
+    from ashby_agent.hosted.connect import connect
+    from ashby_agent.types import AirbyteAuthConfig
 
 _EXPORTS = {
     "AshbyConnector": "ashby_agent.connectors.ashby",
@@ -41,7 +41,21 @@ _EXPORTS = {
     "TransportError": "ashby_agent.errors",
 }
 
-__all__ = [*sorted(_EXPORTS), "__version__"]
+__all__ = [
+    "AirbyteAuthConfig",
+    "AshbyAPIError",
+    "AshbyAgentError",
+    "AshbyAuthConfig",
+    "AshbyConnector",
+    "AuthenticationError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "TransportError",
+    "__version__",
+    "connect",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -32,7 +32,9 @@ def sandbox(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0 = any free port).")] = 8765,
     seed: Annotated[int, typer.Option(help="Seed of the generated data (same seed, same data).")] = 7,
-    scale: Annotated[str, typer.Option(help="small (~500 candidates), medium (~10k) or large (>=100k).")] = "small",
+    scale: Annotated[
+        str, typer.Option(help="small (~500 candidates), medium (~10k) or large (>=100k).")
+    ] = "small",
     api_key: Annotated[
         list[str] | None,
         typer.Option(
@@ -98,9 +100,37 @@ async def _execute(key: str, entity: str, action: str, params: dict[str, Any]) -
         return result.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+@app.command()
+def mcp(
+    transport: Annotated[
+        str, typer.Option(help="stdio (for desktop MCP clients) or http (streamable HTTP).")
+    ] = "stdio",
+    host: Annotated[str, typer.Option(help="Interface for --transport http.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for --transport http.")] = 8000,
+    workspace: Annotated[
+        str | None,
+        typer.Option(help="Hosted mode: the end customer's workspace (else AIRBYTE_WORKSPACE_NAME)."),
+    ] = None,
+) -> None:
+    """Serve the connector as an MCP server (local mode: ASHBY_API_KEY; hosted: AIRBYTE_CLIENT_ID/SECRET)."""
+    from ashby_agent.tools.mcp_server import WORKSPACE_ENV, MCPConfigurationError, run_mcp
+
+    if transport not in ("stdio", "http"):
+        raise typer.BadParameter("transport must be stdio or http", param_hint="--transport")
+    if workspace:
+        os.environ[WORKSPACE_ENV] = workspace
+    try:
+        run_mcp("stdio" if transport == "stdio" else "http", host=host, port=port)
+    except MCPConfigurationError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+
+
 @docs_app.command("reference")
 def docs_reference(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
 ) -> None:
     """Render docs/REFERENCE.md from the operation catalog."""
     from ashby_agent.reference_doc import render_reference

@@ -70,7 +70,9 @@ async def tour(connector: AshbyConnector, console: Console, *, now: datetime | N
         table.add_row(title, str(count))
     console.print(table)
     elapsed = time.perf_counter() - started
-    console.print(f"[dim]{len(applications)} applications and {len(jobs)} open jobs read in {elapsed:.2f} s[/]")
+    console.print(
+        f"[dim]{len(applications)} applications and {len(jobs)} open jobs read in {elapsed:.2f} s[/]"
+    )
     return {"open_jobs": len(jobs), "applications": len(applications), "recent": len(recent.data)}
 
 
@@ -80,5 +82,7 @@ async def run_demo(console: Console, *, seed: int = 7, scale: str = "small") -> 
 
     with run_sandbox(seed=seed, scale=scale) as sandbox:
         console.print(f"[bold]Ashby sandbox[/] running at {sandbox.url} (seed {seed}, scale {scale})")
-        async with AshbyConnector(AshbyAuthConfig(api_key=sandbox.api_key), base_url=sandbox.url) as connector:
+        async with AshbyConnector(
+            AshbyAuthConfig(api_key=sandbox.api_key), base_url=sandbox.url
+        ) as connector:
             return await tour(connector, console)

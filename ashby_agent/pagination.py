@@ -25,7 +25,9 @@ class PageMeta(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; None on the last page.")
+    cursor: str | None = Field(
+        None, description="Pass as `cursor` to get the next page; None on the last page."
+    )
     has_more: bool = Field(False, description="True when another page exists.")
     sync_token: str | None = Field(
         None,
@@ -109,14 +111,18 @@ class ListResult(Generic[R]):
     ) -> dict[str, Any]:
         """``{"data": [records...], "meta": {...}}``, like Pydantic's ``model_dump``."""
         records = [
-            record.model_dump(mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset)
+            record.model_dump(
+                mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset
+            )
             if isinstance(record, BaseModel)
             else record
             for record in self.data
         ]
         return {"data": records, "meta": self.meta.model_dump(mode=mode)}
 
-    def model_dump_json(self, *, by_alias: bool = False, exclude_none: bool = False, indent: int | None = None) -> str:
+    def model_dump_json(
+        self, *, by_alias: bool = False, exclude_none: bool = False, indent: int | None = None
+    ) -> str:
         """The page as a JSON string."""
         dumped = self.model_dump(mode="json", by_alias=by_alias, exclude_none=exclude_none)
         return json.dumps(dumped, indent=indent, ensure_ascii=False)

@@ -28,7 +28,9 @@ class AirbyteAuthConfig(BaseModel):
     workspace_name: str | None = Field(None, description="The end customer's workspace.")
     organization_id: str | None = Field(None, description="Needed when the client belongs to several orgs.")
     airbyte_client_id: SecretStr | None = Field(None, description="API client id of the hosted service.")
-    airbyte_client_secret: SecretStr | None = Field(None, description="API client secret of the hosted service.")
+    airbyte_client_secret: SecretStr | None = Field(
+        None, description="API client secret of the hosted service."
+    )
     connector_id: str | None = Field(None, description="Use this connector instead of looking it up.")
     api_url: str | None = Field(None, description="Base URL of the hosted service.")
 
@@ -47,8 +49,6 @@ class AirbyteAuthConfig(BaseModel):
             raise ValueError(
                 f"{' and '.join(missing)} missing: pass them or set {CLIENT_ID_ENV} / {CLIENT_SECRET_ENV}"
             )
-        if not self.workspace_name and not self.connector_id:
-            raise ValueError("give workspace_name (the end customer's workspace) or connector_id")
         return self
 
     @property

@@ -76,7 +76,12 @@ async def _measure(url: str, page: int, calls: int, rounds: int) -> dict[str, fl
     async def typed_call() -> object:
         return (await connector.candidates.list(limit=page)).data  # every record validated
 
-    variants = {"raw httpx": raw_call, "execute": execute_call, "typed helper": helper_call, "typed records": typed_call}
+    variants = {
+        "raw httpx": raw_call,
+        "execute": execute_call,
+        "typed helper": helper_call,
+        "typed records": typed_call,
+    }
     samples: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
         for name, call in variants.items():
@@ -90,7 +95,11 @@ def _import_time(statement: str, runs: int = 7) -> float:
     times = []
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-c", f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)"],
+            [
+                sys.executable,
+                "-c",
+                f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)",
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -116,7 +125,9 @@ def main() -> None:
         )
         print("|---|---|---|---|---|---|---|---|")
         for page in (2, 100):
-            result = asyncio.run(_measure(url, page, args.calls if page == 2 else args.calls // 2, args.rounds))
+            result = asyncio.run(
+                _measure(url, page, args.calls if page == 2 else args.calls // 2, args.rounds)
+            )
             raw = result["raw httpx"]
             cells = [f"{result[name]:.3f} | {result[name] - raw:+.3f} ms" for name in list(result)[1:]]
             print(f"| {page} | {raw:.3f} | " + " | ".join(cells) + " |")

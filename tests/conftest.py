@@ -33,5 +33,7 @@ async def connector(shared_sandbox: Any) -> AsyncIterator[Any]:
     """A local-mode connector against the shared sandbox."""
     from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
 
-    async with AshbyConnector(AshbyAuthConfig(api_key=shared_sandbox.api_key), base_url=shared_sandbox.url) as c:
+    async with AshbyConnector(
+        AshbyAuthConfig(api_key=shared_sandbox.api_key), base_url=shared_sandbox.url
+    ) as c:
         yield c

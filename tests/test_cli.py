@@ -20,7 +20,9 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     full_env = {key: value for key, value in os.environ.items() if not key.startswith(("ASHBY_", "AIRBYTE_"))}
     full_env.update(env or {})
     full_env["COLUMNS"] = "160"
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=full_env, timeout=120, check=False)
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, env=full_env, timeout=120, check=False
+    )
 
 
 def test_demo_tours_the_sandbox() -> None:

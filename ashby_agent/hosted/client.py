@@ -86,7 +86,9 @@ class HostedClient:
             data = await self._send("POST", "/account/applications/token", body, headers=headers, auth=False)
             token = data.get("access_token")
             if not isinstance(token, str):
-                raise MalformedResponseError("The hosted service answered the token request without access_token")
+                raise MalformedResponseError(
+                    "The hosted service answered the token request without access_token"
+                )
             lifetime = float(data.get("expires_in") or 900)
             margin = min(_REFRESH_MARGIN, lifetime * 0.2)
             self._token, self._token_expires = token, time.monotonic() + lifetime - margin
@@ -98,9 +100,17 @@ class HostedClient:
         """The workspace's Ashby connector id (looked up once, then cached)."""
         if self._connector_id is not None:
             return self._connector_id
+        if not self.auth.workspace_name:
+            raise InvalidRequestError(
+                "Hosted mode needs workspace_name (the end customer's workspace) or connector_id "
+                "in AirbyteAuthConfig."
+            )
         async with self._connector_lock:
             if self._connector_id is None:
-                query = {"workspace_name": self.auth.workspace_name or "", "definition_id": ASHBY_DEFINITION_ID}
+                query = {
+                    "workspace_name": self.auth.workspace_name or "",
+                    "definition_id": ASHBY_DEFINITION_ID,
+                }
                 data = await self._send("GET", "/integrations/connectors", None, params=query)
                 found = [item for item in data.get("data", []) if isinstance(item, dict)]
                 workspace = self.auth.workspace_name
@@ -204,7 +214,9 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"data": data}
 
 
-def _service_error(status: int, data: Mapping[str, Any], headers: httpx.Headers, path: str) -> AshbyAgentError:
+def _service_error(
+    status: int, data: Mapping[str, Any], headers: httpx.Headers, path: str
+) -> AshbyAgentError:
     """The local-mode exception for a service error; Ashby failures keep Ashby's code and class."""
     message = str(data.get("message") or f"HTTP {status}")
     items = [item for item in data.get("errors") or [] if isinstance(item, dict)]
@@ -214,14 +226,22 @@ def _service_error(status: int, data: Mapping[str, Any], headers: httpx.Headers,
     if isinstance(ashby, dict):  # an error Ashby itself answered: rebuild the local-mode exception
         envelope = {
             "success": False,
-            "errorInfo": {"code": ashby.get("code"), "message": ashby.get("message"), "requestId": ashby.get("request_id")},
+            "errorInfo": {
+                "code": ashby.get("code"),
+                "message": ashby.get("message"),
+                "requestId": ashby.get("request_id"),
+            },
         }
         ashby_headers = {"retry-after": str(ashby["retry_after"])} if ashby.get("retry_after") else {}
-        return error_from_response(int(ashby.get("status") or 200), envelope, ashby_headers, str(ashby.get("endpoint")))
+        return error_from_response(
+            int(ashby.get("status") or 200), envelope, ashby_headers, str(ashby.get("endpoint"))
+        )
     if status == 422:
         valid = [str(value) for item in items for value in (item.get("valid") or [])]
         problems = [str(item.get("message")) for item in items] or [message]
-        return InvalidParamsError(str(first.get("entity", "?")), str(first.get("action", "?")), problems, valid)
+        return InvalidParamsError(
+            str(first.get("entity", "?")), str(first.get("action", "?")), problems, valid
+        )
     if status == 400:
         return InvalidRequestError(f"The hosted service refused {path}: {message}")
     if status in (401, 403):
@@ -233,4 +253,6 @@ def _service_error(status: int, data: Mapping[str, Any], headers: httpx.Headers,
         )
     retry = headers.get("retry-after")
     hint = f" Retry after {retry} s." if retry else ""
-    return HostedServiceError(f"The hosted service answered {status} on {path}: {message}.{hint}", status=status, code=code)
+    return HostedServiceError(
+        f"The hosted service answered {status} on {path}: {message}.{hint}", status=status, code=code
+    )

@@ -26,7 +26,9 @@ def connect(
     (``http_client``, ``retry``, ``timeout``).
     """
     if connector_type.strip().lower() != "ashby":
-        raise InvalidRequestError(f"Unknown connector type {connector_type!r}; valid: ashby.", valid=["ashby"])
+        raise InvalidRequestError(
+            f"Unknown connector type {connector_type!r}; valid: ashby.", valid=["ashby"]
+        )
     auth = AirbyteAuthConfig(
         workspace_name=workspace_name, organization_id=organization_id, connector_id=connector_id
     )

@@ -63,8 +63,14 @@ def test_singular_entity_names_are_accepted() -> None:
 
 def test_build_body_accepts_both_spellings_and_coerces() -> None:
     op = find_operation("applications", "list")
-    body = build_body(op, {"job_id": "3FA85F64-5717-4562-B3FC-2C963F66AFA6", "createdAfter": "2025-01-31", "limit": "5"})
-    assert body == {"jobId": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "createdAfter": 1738281600000, "limit": 5}
+    body = build_body(
+        op, {"job_id": "3FA85F64-5717-4562-B3FC-2C963F66AFA6", "createdAfter": "2025-01-31", "limit": "5"}
+    )
+    assert body == {
+        "jobId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "createdAfter": 1738281600000,
+        "limit": 5,
+    }
 
 
 def test_build_body_reports_every_problem_at_once() -> None:
@@ -87,8 +93,13 @@ def test_build_body_requires_required_params_and_one_of() -> None:
 
 def test_build_body_rejects_a_param_given_twice() -> None:
     with pytest.raises(InvalidParamsError, match="same param"):
-        build_body(find_operation("applications", "get"), {"application_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-                                                              "applicationId": "3fa85f64-5717-4562-b3fc-2c963f66afa6"})
+        build_body(
+            find_operation("applications", "get"),
+            {
+                "application_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                "applicationId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            },
+        )
 
 
 def test_fixed_body_is_sent() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 import traceback
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -85,7 +85,9 @@ def _params_for(op: Operation, control: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("op", operations(), ids=lambda op: f"{op.entity}.{op.action}")
-async def test_every_operation_returns_typed_records(op: Operation, connector: Any, shared_sandbox: Any) -> None:
+async def test_every_operation_returns_typed_records(
+    op: Operation, connector: Any, shared_sandbox: Any
+) -> None:
     params = _params_for(op, shared_sandbox.control)
     result = await connector.execute(op.entity, op.action, params)
     if op.returns_list:
@@ -228,7 +230,9 @@ async def test_retries_honour_retry_after_and_recover(private_sandbox: Any) -> N
     log = control.requests()
     assert [entry["path"] for entry in log] == ["/candidate.list"] * 4
     times = [datetime.fromisoformat(entry["time"].replace("Z", "+00:00")) for entry in log]
-    assert (times[1] - times[0]).total_seconds() >= 0.95, "the retry after a 429 must wait Retry-After seconds"
+    assert (times[1] - times[0]).total_seconds() >= 0.95, (
+        "the retry after a 429 must wait Retry-After seconds"
+    )
     assert (times[3] - times[1]).total_seconds() < 0.9, "5xx and drops back off briefly, not Retry-After"
 
 
@@ -256,8 +260,15 @@ async def test_the_key_never_leaks(private_sandbox: Any, caplog: pytest.LogCaptu
     secret = "full-key"
     caplog.set_level(logging.DEBUG)
     texts: list[str] = []
-    connector = AshbyConnector(AshbyAuthConfig(api_key=secret), base_url=private_sandbox.url, retry=FAST_RETRY)
-    texts += [repr(connector), str(connector), repr(connector.auth_config), connector.auth_config.model_dump_json()]
+    connector = AshbyConnector(
+        AshbyAuthConfig(api_key=secret), base_url=private_sandbox.url, retry=FAST_RETRY
+    )
+    texts += [
+        repr(connector),
+        str(connector),
+        repr(connector.auth_config),
+        connector.auth_config.model_dump_json(),
+    ]
     private_sandbox.control.queue_faults(["500"])
     await connector.candidates.list(limit=1)
     for bad in ({"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"},):
@@ -272,7 +283,9 @@ async def test_the_key_never_leaks(private_sandbox: Any, caplog: pytest.LogCaptu
 
 
 def test_sync_facade_shares_the_same_code(shared_sandbox: Any) -> None:
-    async_connector = AshbyConnector(AshbyAuthConfig(api_key=shared_sandbox.api_key), base_url=shared_sandbox.url)
+    async_connector = AshbyConnector(
+        AshbyAuthConfig(api_key=shared_sandbox.api_key), base_url=shared_sandbox.url
+    )
     with async_connector.sync() as connector:
         key = connector.check()
         assert "candidates:read" in key.scopes

@@ -14,7 +14,12 @@ UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("applicationId", "application_id"), ("id", "id"), ("createdAfter", "created_after"), ("syncToken", "sync_token")],
+    [
+        ("applicationId", "application_id"),
+        ("id", "id"),
+        ("createdAfter", "created_after"),
+        ("syncToken", "sync_token"),
+    ],
 )
 def test_snake_case(name: str, expected: str) -> None:
     assert snake_case(name) == expected

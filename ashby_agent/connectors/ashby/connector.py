@@ -78,7 +78,7 @@ def build_body(op: Operation, params: Mapping[str, Any] | None) -> dict[str, Any
     if op.one_of and not any(name in body for name in op.one_of):
         names = [spellings[name].snake for name in op.one_of]
         problems.append("give at least one of: " + ", ".join(names))
-    if "limit" in body and not 1 <= body["limit"]:
+    if "limit" in body and not body["limit"] >= 1:
         problems.append("param 'limit': must be at least 1 (Ashby caps it at 100)")
     if problems:
         raise InvalidParamsError(op.entity, op.action, problems, _param_names(op.all_params))
@@ -257,7 +257,8 @@ class AshbyConnector:
         except ValidationError as exc:
             raise MalformedResponseError(
                 f"{source}'s answer to {op.endpoint} does not match the {op.result.__name__} model "
-                f"({exc.error_count()} problems, first: {_first_problem(exc)}). Please report it with the endpoint."
+                f"({exc.error_count()} problems, first: {_first_problem(exc)}). "
+                "Please report it with the endpoint."
             ) from None
 
     async def _run_list(self, op: Operation, params: Mapping[str, Any] | None) -> ListResult[Any]:

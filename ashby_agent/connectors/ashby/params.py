@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from enum import Enum
+from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 __all__ = ["Param", "ParamType", "coerce_param", "snake_case"]
@@ -27,7 +27,7 @@ def snake_case(name: str) -> str:
     return _CAMEL_BOUNDARY.sub("_", name).lower()
 
 
-class ParamType(str, Enum):
+class ParamType(StrEnum):
     """Wire types of Ashby request params."""
 
     UUID = "uuid"
@@ -79,10 +79,10 @@ def _to_ms(value: Any) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
         return int(moment.timestamp() * 1000)
     if isinstance(value, date):
-        return _to_ms(datetime(value.year, value.month, value.day, tzinfo=timezone.utc))
+        return _to_ms(datetime(value.year, value.month, value.day, tzinfo=UTC))
     if isinstance(value, str):
         text = value.strip()
         if text.isdigit():

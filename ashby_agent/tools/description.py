@@ -1,0 +1,142 @@
+"""The agent tool's description, generated from the operation catalog.
+
+One text tells the model everything it needs to call ``ashby_execute(entity, action, params)``: the
+entities and their actions, each action's params (required ones starred, "a|b" = give one of them),
+where ids come from, how to page (``meta.cursor``), the result shape, ``params.fields`` and what the
+errors mean. Only the operations available in the current mode and permitted by the key's scopes
+(when known) are listed.
+
+The text is plain lines with no indentation and no ``Word:`` headings, so the Google/NumPy/Sphinx
+docstring parsers of Pydantic AI, OpenAI Agents and FastMCP keep it whole (tests pin this).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from ashby_agent.connectors.ashby.catalog import ENTITIES, Entity, Operation
+from ashby_agent.connectors.ashby.params import Param, ParamType
+
+__all__ = [
+    "Mode",
+    "available_entities",
+    "build_description",
+    "normalize_permissions",
+    "permitted",
+]
+
+#: ``local``: the connector calls Ashby directly with an API key. ``hosted`` will add operations served
+#: by the hosted service (e.g. the context store); until then both modes expose the Ashby catalog.
+Mode = Literal["local", "hosted"]
+MODES: tuple[Mode, ...] = ("local", "hosted")
+
+#: The description must stay under this many bytes (UTF-8); a test keeps it honest.
+DESCRIPTION_BUDGET_BYTES = 4096
+
+#: Default output budget of a tool call, in characters of JSON.
+DEFAULT_MAX_OUTPUT_CHARS = 24_000
+
+
+def normalize_permissions(scopes: Iterable[str] | None) -> frozenset[str] | None:
+    """Scopes (``candidates:read``) or permission ids (``candidatesRead``) as permission ids.
+
+    ``None`` means "not known": everything is permitted.
+    """
+    if scopes is None:
+        return None
+    found: set[str] = set()
+    for scope in scopes:
+        module, sep, access = scope.strip().partition(":")
+        found.add(module + access.capitalize() if sep else module)
+    return frozenset(found)
+
+
+def permitted(op: Operation, permissions: frozenset[str] | None) -> bool:
+    """Whether a key with ``permissions`` (``None`` = unknown) may run ``op``."""
+    return permissions is None or op.permission in permissions
+
+
+def available_entities(
+    mode: Mode = "local", permissions: frozenset[str] | None = None
+) -> list[tuple[Entity[Any, Any], list[Operation]]]:
+    """Entities and their operations available in ``mode`` and permitted by ``permissions``."""
+    if mode not in MODES:
+        raise ValueError(f"Unknown mode {mode!r}; valid: {', '.join(MODES)}.")
+    found: list[tuple[Entity[Any, Any], list[Operation]]] = []
+    for entity in ENTITIES:
+        ops = [op for op in entity.operations.values() if permitted(op, permissions)]
+        if ops:
+            found.append((entity, ops))
+    return found
+
+
+# ----------------------------------------------------------------------------- rendering
+
+_PAGING = frozenset({"limit", "cursor", "syncToken"})
+
+
+def _param(param: Param) -> str:
+    text = param.name + ("*" if param.required else "")
+    if param.choices and param.type in (ParamType.ENUM, ParamType.ENUM_LIST):
+        joined = "|".join(param.choices)
+        text += f"=[{joined}]" if param.type is ParamType.ENUM_LIST else f"={joined}"
+    elif param.type is ParamType.STRING_LIST:
+        text += "=[..]"
+    return text
+
+
+def _operation(op: Operation) -> str:
+    params = [p for p in op.params if p.name not in _PAGING]
+    one_of = [p for p in params if p.name in op.one_of]
+    rest = [_param(p) for p in params if p.name not in op.one_of]
+    parts = (["|".join(p.name for p in one_of)] if one_of else []) + rest
+    flags = ("+p" if op.paginated else "") + ("+s" if op.sync else "")
+    args = f"({', '.join(parts)})" if parts else ""
+    return f"{op.action}{args}{flags}"
+
+
+def _entity_line(entity: Entity[Any, Any], ops: Sequence[Operation]) -> str:
+    return f"{entity.name}: " + "; ".join(_operation(op) for op in ops)
+
+
+_HEADER = (
+    "Read recruiting data from the Ashby ATS{mode_note}. Call with entity, action, params (JSON object)."
+)
+_MODE_NOTES: dict[str, str] = {"local": " (local mode, read-only)", "hosted": " (hosted mode, read-only)"}
+_GUIDE = (
+    "list = a page of records; get = one record; api_search = Ashby search (max 100, no paging).",
+    "Params: * = required; a|b = give one; x=A|B = allowed values; [..] = a list; timestamps: ms "
+    "since epoch or ISO date.",
+    "fooId = id of a record of entity foos (e.g. interviewPlanId from interview_plans); get's id = the "
+    "record's id; fileHandle = a candidate's resume_file_handle.handle.",
+    '+p = paged (limit 1-100, cursor). list/api_search return {"data": [records], "meta": {"cursor", '
+    '"has_more", "sync_token"}}; while meta.has_more, call again with cursor = meta.cursor.',
+    "+s = sync: the last page has meta.sync_token; pass it later as syncToken to get only changes.",
+    "get returns one record. Keys are snake_case; nulls omitted.",
+    'params.fields = ["id", "primary_email_address.value"] (dot paths) keeps only those record keys. Output '
+    'over {budget} chars is cut at a record boundary (see "truncated"): then use a smaller limit or fields.',
+    "Errors give a kind, message and valid choices: fix the call when asked; authentication, permission "
+    "and not-found errors won't change on retry; rate limits say when to retry.",
+)
+
+
+def build_description(
+    mode: Mode = "local",
+    scopes: Iterable[str] | None = None,
+    *,
+    max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
+) -> str:
+    """The tool description for ``mode``, listing only what ``scopes`` permit (all when ``None``)."""
+    permissions = normalize_permissions(scopes)
+    entities = available_entities(mode, permissions)
+    budget = str(max_output_chars)
+    lines = [_HEADER.format(mode_note=_MODE_NOTES[mode])]
+    lines += [line.replace("{budget}", budget) for line in _GUIDE]
+    if permissions is not None:
+        lines.append("Only the entities this API key may read are listed.")
+    lines.append("Entities (entity: action(params)+flags; ...)")
+    lines += [_entity_line(entity, ops) for entity, ops in entities]
+    if not entities:
+        lines.append("(none: this API key may read nothing; ask an Ashby admin to grant read permissions)")
+    return "\n".join(lines)

@@ -1,0 +1,150 @@
+"""The ready MCP server: in memory, over stdio (a subprocess) and over streamable HTTP, against a sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastmcp import Client
+from fastmcp.client.transports import StdioTransport
+
+from ashby_agent.sandbox import run_sandbox
+from ashby_agent.tools import build_description
+from ashby_agent.tools.mcp_server import (
+    MCPConfigurationError,
+    backend_from_env,
+    build_server,
+    discover_scopes,
+)
+
+ROOT = str(Path(__file__).resolve().parents[2])
+NARROW = "narrow-key"
+NARROW_SCOPES = ["candidates:read", "jobs:read", "apiKeys:read"]
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    keys = ["full-key", f"{NARROW}:{','.join(NARROW_SCOPES)}"]
+    with run_sandbox(seed=7, scale="small", api_keys=keys) as handle:
+        yield handle
+
+
+def _env(sandbox: Any, key: str = "full-key") -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("ASHBY_", "AIRBYTE_"))}
+    env.update(ASHBY_API_KEY=key, ASHBY_API_URL=sandbox.url)
+    return env
+
+
+async def _exercise(client: Client[Any], *, description: str) -> None:
+    (tool,) = await client.list_tools()
+    assert tool.name == "ashby_execute"
+    assert tool.description == description
+    assert tool.annotations is not None
+    assert tool.annotations.read_only_hint is True
+    assert tool.annotations.destructive_hint is False
+
+    page = await client.call_tool(
+        "ashby_execute", {"entity": "jobs", "action": "list", "params": {"limit": 2}}
+    )
+    assert not page.is_error
+    data = json.loads(page.content[0].text)  # type: ignore[union-attr]
+    assert len(data["data"]) == 2
+    nxt = await client.call_tool(
+        "ashby_execute",
+        {"entity": "jobs", "action": "list", "params": {"limit": 2, "cursor": data["meta"]["cursor"]}},
+    )
+    assert {j["id"] for j in json.loads(nxt.content[0].text)["data"]}.isdisjoint(
+        j["id"] for j in data["data"]
+    )  # type: ignore[union-attr]
+
+    wrong = await client.call_tool("ashby_execute", {"entity": "jobs", "action": "lst"}, raise_on_error=False)
+    assert wrong.is_error
+    assert wrong.content[0].text.startswith("[unknown_action]")  # type: ignore[union-attr]
+
+
+def test_backend_from_env_needs_a_key() -> None:
+    with pytest.raises(MCPConfigurationError, match="ASHBY_API_KEY"):
+        backend_from_env({})
+    assert backend_from_env({"ASHBY_API_KEY": "k"}).mode == "local"
+
+
+async def test_in_memory_with_discovered_scopes(sandbox: Any) -> None:
+    spec = backend_from_env({"ASHBY_API_KEY": NARROW, "ASHBY_API_URL": sandbox.url})
+    scopes = await discover_scopes(spec)
+    assert scopes == NARROW_SCOPES
+    from dataclasses import replace
+
+    async with Client(build_server(replace(spec, scopes=scopes))) as client:
+        await _exercise(client, description=build_description(scopes=NARROW_SCOPES))
+        denied = await client.call_tool(
+            "ashby_execute", {"entity": "offers", "action": "list"}, raise_on_error=False
+        )
+        assert denied.is_error
+        assert "offers:read" in denied.content[0].text  # type: ignore[union-attr]
+
+
+async def test_scopes_unknown_when_the_key_cannot_read_them(sandbox: Any) -> None:
+    spec = backend_from_env({"ASHBY_API_KEY": "wrong", "ASHBY_API_URL": sandbox.url})
+    assert await discover_scopes(spec) is None
+
+
+async def _full_key_description(sandbox: Any) -> str:
+    """The server reads the key's scopes at startup: a full key lists everything, with the scopes note."""
+    scopes = await discover_scopes(backend_from_env(_env(sandbox)))
+    assert scopes is not None
+    return build_description(scopes=scopes)
+
+
+async def test_stdio(sandbox: Any) -> None:
+    transport = StdioTransport(
+        command=sys.executable,
+        args=["-m", "ashby_agent.tools.mcp_server", "--transport", "stdio"],
+        env=_env(sandbox),
+        cwd=ROOT,
+    )
+    async with Client(transport) as client:
+        await _exercise(client, description=await _full_key_description(sandbox))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def http_server(sandbox: Any) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ashby_agent.tools.mcp_server", "--transport", "http", "--port", str(port)],
+        env=_env(sandbox),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the MCP HTTP server did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+async def test_streamable_http(http_server: str, sandbox: Any) -> None:
+    async with Client(http_server) as client:
+        await _exercise(client, description=await _full_key_description(sandbox))
