@@ -1,0 +1,126 @@
+"""Fault injection and the per-key rate limit.
+
+Clients must survive what real networks and Ashby do to them: 429 with ``Retry-After``, 5xx, slow
+answers and connections dropped mid-response. Faults come from an explicit queue first (deterministic
+tests), then from seeded random fractions (soak tests).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+FAULT_KINDS = ("429", "500", "502", "503", "504", "slow", "drop")
+
+
+@dataclass(frozen=True)
+class FaultSettings:
+    """Fractions of requests that fail each way (0 = never), and how."""
+
+    rate_429: float = 0.0
+    rate_500: float = 0.0
+    rate_slow: float = 0.0
+    rate_drop: float = 0.0
+    slow_seconds: float = 2.0
+    retry_after: int = 1
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        rates = (self.rate_429, self.rate_500, self.rate_slow, self.rate_drop)
+        if any(not 0.0 <= rate <= 1.0 for rate in rates) or sum(rates) > 1.0:
+            raise ValueError("fault rates must be within [0, 1] and sum to at most 1")
+        if self.slow_seconds < 0 or self.retry_after < 0:
+            raise ValueError("slow_seconds and retry_after must not be negative")
+
+
+class FaultInjector:
+    """Decides, per Ashby request, which fault (if any) to inject."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.settings = FaultSettings()
+        self._rng = random.Random(0)
+        self._queue: deque[str] = deque()
+
+    def configure(self, settings: FaultSettings) -> None:
+        with self._lock:
+            self.settings = settings
+            self._rng = random.Random(settings.seed)
+
+    def enqueue(self, kinds: list[str]) -> None:
+        unknown = [kind for kind in kinds if kind not in FAULT_KINDS]
+        if unknown:
+            raise ValueError(f"unknown fault {unknown[0]!r}; valid: {', '.join(FAULT_KINDS)}")
+        with self._lock:
+            self._queue.extend(kinds)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.settings = FaultSettings()
+            self._queue.clear()
+
+    def draw(self) -> str | None:
+        with self._lock:
+            if self._queue:
+                return self._queue.popleft()
+            s = self.settings
+            if not (s.rate_429 or s.rate_500 or s.rate_slow or s.rate_drop):
+                return None
+            roll = self._rng.random()
+            for kind, rate in (
+                ("429", s.rate_429),
+                ("500", s.rate_500),
+                ("slow", s.rate_slow),
+                ("drop", s.rate_drop),
+            ):
+                if roll < rate:
+                    return kind
+                roll -= rate
+            return None
+
+    def describe(self) -> dict[str, Any]:
+        with self._lock:
+            return {**asdict(self.settings), "queue": list(self._queue)}
+
+
+class RateLimiter:
+    """A token bucket per API key: ``requests_per_second`` refill, ``burst`` capacity."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.rate: float | None = None
+        self.burst = 1
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def configure(self, requests_per_second: float | None, burst: int | None = None) -> None:
+        if requests_per_second is not None and requests_per_second <= 0:
+            raise ValueError("requests_per_second must be positive (or None to disable)")
+        with self._lock:
+            self.rate = requests_per_second
+            self.burst = max(1, burst if burst is not None else int(requests_per_second or 1))
+            self._buckets.clear()
+
+    def acquire(self, key_id: str) -> float | None:
+        """None when the request may proceed; else the seconds until a token is available."""
+        with self._lock:
+            if self.rate is None:
+                return None
+            now = time.monotonic()
+            tokens, last = self._buckets.get(key_id, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[key_id] = (tokens - 1.0, now)
+                return None
+            self._buckets[key_id] = (tokens, now)
+            return (1.0 - tokens) / self.rate
+
+    def describe(self) -> dict[str, Any]:
+        with self._lock:
+            return {"requests_per_second": self.rate, "burst": self.burst if self.rate else None}
+
+
+__all__ = ["FAULT_KINDS", "FaultInjector", "FaultSettings", "RateLimiter"]

@@ -1,0 +1,142 @@
+"""Request-body validation and coercion, declared once per endpoint.
+
+Ashby coerces string-encoded integers and booleans where the schema expects them ("25", "true"),
+treats ``null`` like an absent key, ignores unknown keys on most endpoints and answers
+``invalid_input`` naming the parameter otherwise (reference §3.1, §7 notes 4, 8, 10).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["int", "bool", "str", "uuid", "enum", "enum_list", "str_list", "any"]
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_INT = re.compile(r"^-?\d{1,18}$")
+
+
+class InvalidInput(Exception):
+    """A body that fails validation; answered as HTTP 200 ``invalid_input``."""
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class Param:
+    """One accepted body key: its kind, whether required, allowed values for enums."""
+
+    name: str
+    kind: Kind
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    min_items: int = 0
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID.match(value))
+
+
+def _coerce(param: Param, value: Any) -> Any:
+    name, kind = param.name, param.kind
+    if kind == "int":
+        if isinstance(value, bool):
+            raise InvalidInput(f'"{name}" must be an integer', name)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and _INT.match(value.strip()):
+            return int(value.strip())
+        raise InvalidInput(f'"{name}" must be an integer', name)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise InvalidInput(f'"{name}" must be a boolean', name)
+    if kind in ("str", "uuid", "enum"):
+        if not isinstance(value, str):
+            raise InvalidInput(f'"{name}" must be a string', name)
+        if kind == "uuid" and not is_uuid(value):
+            raise InvalidInput(f'"{name}" must be a UUID, got {value!r}', name)
+        if kind == "enum" and value not in param.choices:
+            raise InvalidInput(f'"{name}" must be one of {", ".join(param.choices)}; got {value!r}', name)
+        return value.lower() if kind == "uuid" else value
+    if kind in ("enum_list", "str_list"):
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise InvalidInput(f'"{name}" must be an array of strings', name)
+        if len(items) < param.min_items:
+            raise InvalidInput(f'"{name}" must contain at least {param.min_items} item(s)', name)
+        if kind == "enum_list":
+            bad = [item for item in items if item not in param.choices]
+            if bad:
+                raise InvalidInput(
+                    f'"{name}" items must be among {", ".join(param.choices)}; got {bad[0]!r}', name
+                )
+        return items
+    return value
+
+
+def validate(params: tuple[Param, ...], body: Any, *, strict: bool = False) -> dict[str, Any]:
+    """The cleaned parameters: present keys only, coerced; ``null`` counts as absent."""
+    if not isinstance(body, dict):
+        raise InvalidInput("Request payload must be a JSON object")
+    known = {param.name for param in params}
+    if strict:
+        extra = sorted(key for key in body if key not in known)
+        if extra:
+            raise InvalidInput(
+                f'Unknown parameter "{extra[0]}"; accepted: {", ".join(sorted(known))}', extra[0]
+            )
+    cleaned: dict[str, Any] = {}
+    for param in params:
+        value = body.get(param.name)
+        if value is None:
+            if param.required:
+                raise InvalidInput(f'Missing required parameter "{param.name}"', param.name)
+            continue
+        cleaned[param.name] = _coerce(param, value)
+    return cleaned
+
+
+# Shared declarations (reference §4 conventions: P = cursor + limit, S = syncToken, C = createdAfter).
+CURSOR = Param("cursor", "str")
+LIMIT = Param("limit", "int")
+SYNC_TOKEN = Param("syncToken", "str")
+CREATED_AFTER = Param("createdAfter", "int")
+PAGED = (CURSOR, LIMIT)
+SYNCED = (CURSOR, LIMIT, SYNC_TOKEN)
+SYNCED_CREATED = (CURSOR, LIMIT, SYNC_TOKEN, CREATED_AFTER)
+INCLUDE_ARCHIVED = Param("includeArchived", "bool")
+
+
+def page_limit(params: dict[str, Any]) -> int:
+    """Default and maximum 100; larger is capped, below 1 is invalid (§3.1)."""
+    limit = params.get("limit", 100)
+    assert isinstance(limit, int)
+    if limit < 1:
+        raise InvalidInput('"limit" must be at least 1', "limit")
+    return min(limit, 100)
+
+
+__all__ = [
+    "CREATED_AFTER",
+    "CURSOR",
+    "INCLUDE_ARCHIVED",
+    "LIMIT",
+    "PAGED",
+    "SYNCED",
+    "SYNCED_CREATED",
+    "SYNC_TOKEN",
+    "InvalidInput",
+    "Param",
+    "is_uuid",
+    "page_limit",
+    "validate",
+]
