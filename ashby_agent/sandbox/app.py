@@ -83,7 +83,7 @@ class SandboxConfig:
     sync_token_ttl_seconds: float = 30 * 86400.0
     sync_page_budget: int = 100
     strict_schemas: bool = False  # answer invalid_input for unknown keys where the OpenAPI forbids them
-    now_ms: int | None = None  # the dataset's "now" and the clock start; None = wall clock
+    now_ms: int | None = None  # the dataset's "now" and the clock start; None = the generator's fixed epoch
     dataset: Dataset | None = None  # use these records instead of generate(seed, scale, now_ms)
 
 
@@ -267,7 +267,13 @@ def build_app(
 ) -> SandboxApp:
     """Generate (or take) the dataset, load the store and assemble the app."""
     config = config or SandboxConfig()
-    clock = Clock(config.now_ms)
+    if config.now_ms is None:
+        # A fixed epoch, not the wall clock: the same seed must give the same bytes on any day.
+        from .generate import DEFAULT_NOW_MS  # type: ignore[import-not-found,unused-ignore]
+
+        clock = Clock(DEFAULT_NOW_MS)
+    else:
+        clock = Clock(config.now_ms)
     # A million long-lived records make every full garbage collection rescan them: build without the
     # collector, then freeze what was built (it lives as long as the sandbox) so walks never pay for it.
     collecting = gc.isenabled()
