@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from ashby_agent.cli_hosted import register as register_hosted
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -22,6 +24,7 @@ app = typer.Typer(
 )
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
+register_hosted(app)
 
 console = Console()
 err_console = Console(stderr=True)

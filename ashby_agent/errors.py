@@ -53,6 +53,7 @@ __all__ = [
     "TransportError",
     "UnknownActionError",
     "UnknownEntityError",
+    "error_class_for_kind",
 ]
 
 
@@ -269,3 +270,14 @@ class HostedAuthenticationError(HostedServiceError):
     """The client id/secret or token was rejected by the hosted service."""
 
     kind = "hosted_authentication"
+
+
+def error_class_for_kind(kind: str) -> type[AshbyAgentError]:
+    """The exception class whose ``kind`` is ``kind`` (used to rebuild errors that crossed the wire)."""
+    pending: list[type[AshbyAgentError]] = [AshbyAgentError]
+    while pending:
+        cls = pending.pop()
+        if cls.kind == kind:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return AshbyAgentError

@@ -21,16 +21,20 @@ import orjson
 
 from ashby_agent.errors import (
     AshbyAgentError,
+    AshbyAPIError,
     ConnectionFailedError,
     HostedAuthenticationError,
     HostedServiceError,
     InvalidParamsError,
     InvalidRequestError,
     MalformedResponseError,
+    PermissionDeniedError,
+    RateLimitError,
     RequestTimeoutError,
+    TransportError,
+    error_class_for_kind,
 )
 from ashby_agent.retry import RetryPolicy, parse_retry_after, retry_delay
-from ashby_agent.transport import error_from_response
 from ashby_agent.types import AirbyteAuthConfig
 
 __all__ = ["ASHBY_DEFINITION_ID", "HostedClient"]
@@ -214,6 +218,33 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"data": data}
 
 
+def _rebuild(ashby: Mapping[str, Any], message: str) -> AshbyAgentError:
+    """The local-mode exception the service reported under ``ashby`` (same class, code and data)."""
+    cls = error_class_for_kind(str(ashby.get("kind") or ""))
+    ids: dict[str, Any] = {
+        "code": ashby.get("code"),
+        "request_id": ashby.get("request_id"),
+        "endpoint": ashby.get("endpoint"),
+    }
+    status = ashby.get("status")
+    if issubclass(cls, PermissionDeniedError):
+        return cls(
+            message,
+            status=int(status or 403),
+            missing_permission=ashby.get("missing_permission"),
+            **ids,
+        )
+    if issubclass(cls, RateLimitError):
+        retry_after = ashby.get("retry_after")
+        wait = float(retry_after) if isinstance(retry_after, int | float) else None
+        return cls(message, status=int(status or 429), retry_after=wait, **ids)
+    if issubclass(cls, AshbyAPIError):
+        return cls(message, status=int(status or 502), **ids)
+    if issubclass(cls, TransportError):
+        return cls(message)
+    return HostedServiceError(message, status=502, code=ashby.get("code"))
+
+
 def _service_error(
     status: int, data: Mapping[str, Any], headers: httpx.Headers, path: str
 ) -> AshbyAgentError:
@@ -223,19 +254,8 @@ def _service_error(
     first = items[0] if items else {}
     code = first.get("error_code")
     ashby = data.get("ashby")
-    if isinstance(ashby, dict):  # an error Ashby itself answered: rebuild the local-mode exception
-        envelope = {
-            "success": False,
-            "errorInfo": {
-                "code": ashby.get("code"),
-                "message": ashby.get("message"),
-                "requestId": ashby.get("request_id"),
-            },
-        }
-        ashby_headers = {"retry-after": str(ashby["retry_after"])} if ashby.get("retry_after") else {}
-        return error_from_response(
-            int(ashby.get("status") or 200), envelope, ashby_headers, str(ashby.get("endpoint"))
-        )
+    if isinstance(ashby, dict):  # Ashby (or the way to it) failed: raise what local mode raises
+        return _rebuild(ashby, message)
     if status == 422:
         valid = [str(value) for item in items for value in (item.get("valid") or [])]
         problems = [str(item.get("message")) for item in items] or [message]

@@ -46,6 +46,7 @@ def add_activity(ctx: Context, interview_rate: float) -> None:
 
 
 def _field_specs(definition: Record) -> list[_FieldSpec]:
+    """(path, type, option values) per field: what ``_scorecard`` needs, read once per form."""
     return [
         (f["field"]["path"], f["field"]["type"], [v["value"] for v in f["field"].get("selectableValues", ())])
         for section in definition["sections"]

@@ -47,6 +47,7 @@ class ApplicationMaker:
     """Builds application walks; holds the dataset-wide lookups so each ``make()`` call stays cheap."""
 
     def __init__(self, ctx: Context) -> None:
+        """Precompute the job pick list and archive-reason pools from the context."""
         self.ctx = ctx
         self.open_plans = [p for p in ctx.job_plans if p.closed_ms is None]
         self.pick = self.open_plans * 3 + ctx.job_plans
@@ -195,39 +196,61 @@ class ApplicationMaker:
 
 def add_application_side_tables(ctx: Context) -> None:
     """Client info of form submissions and AI criteria evaluations, for some applications."""
-    rng = ctx.rng
-    rand = rng.random
-    client: list[Record] = []
+    _add_client_info(ctx)
+    rand = ctx.rng.random
     criteria: list[Record] = []
     for walk in ctx.walks:
-        app = walk.application
-        if app["submitterClientIp"] is not None and rand() < 0.4:
-            client.append(
+        if rand() >= 0.12:
+            continue
+        app_id = walk.application["id"]
+        at = ctx.iso(min(ctx.now_ms, walk.entered_ms[0] + 5 * MINUTE_MS))
+        first = int(rand() * len(corpus.CRITERIA))
+        for criterion in (corpus.CRITERIA[first], corpus.CRITERIA[first - 1]):
+            r = rand()
+            outcome = "Meets" if r < 0.55 else "DoesNotMeet" if r < 0.85 else "Unsure"
+            criteria.append(
                 {
                     "id": ctx.uid(),
-                    "ipAddress": app["submitterClientIp"],
-                    "userAgent": app["submitterUserAgent"],
-                    "relatedEntityType": "Application",
-                    "relatedEntityId": app["id"],
-                    "candidateId": app["candidate"]["id"],
-                    "createdAt": app["createdAt"],
+                    "applicationId": app_id,
+                    "criterion": criterion,
+                    "outcome": outcome,
+                    "reasoning": corpus.CRITERIA_REASONING[outcome],
+                    "createdAt": at,
                 }
             )
-        if rand() < 0.12:
-            at = ctx.iso(min(ctx.now_ms, walk.entered_ms[0] + 5 * MINUTE_MS))
-            first = int(rand() * len(corpus.CRITERIA))
-            for criterion in (corpus.CRITERIA[first], corpus.CRITERIA[first - 1]):
-                r = rand()
-                outcome = "Meets" if r < 0.55 else "DoesNotMeet" if r < 0.85 else "Unsure"
-                criteria.append(
+    ctx.tables["criteriaEvaluation"] = sort_created(criteria)
+
+
+def _add_client_info(ctx: Context) -> None:
+    """ClientInfo for 40% of the candidates who applied through a form, for each of their submissions.
+
+    A quarter of submissions were also opened on a second device (two rows); the first tracked candidate
+    in list order always has two rows, so per-candidate paging has a second page.
+    """
+    rand = ctx.rng.random
+    agents = corpus.USER_AGENTS
+    submitted: dict[str, list[Record]] = {}
+    for walk in ctx.walks:
+        if walk.application["submitterClientIp"] is not None:
+            submitted.setdefault(walk.application["candidate"]["id"], []).append(walk.application)
+    rows: list[Record] = []
+    for cand in ctx.tables["candidate"]:
+        apps = submitted.get(cand["id"])
+        if apps is None or rand() >= 0.4:
+            continue
+        for app in apps:
+            devices = 2 if not rows or rand() < 0.25 else 1
+            for n in range(devices):
+                agent = app["submitterUserAgent"] if n == 0 else agents[int(rand() * len(agents))]
+                rows.append(
                     {
                         "id": ctx.uid(),
-                        "applicationId": app["id"],
-                        "criterion": criterion,
-                        "outcome": outcome,
-                        "reasoning": corpus.CRITERIA_REASONING[outcome],
-                        "createdAt": at,
+                        "ipAddress": app["submitterClientIp"],
+                        "userAgent": agent,
+                        "relatedEntityType": "Application",
+                        "relatedEntityId": app["id"],
+                        "candidateId": cand["id"],
+                        "createdAt": app["createdAt"],
                     }
                 )
-    ctx.tables["clientInfo"] = sort_created(client)
-    ctx.tables["criteriaEvaluation"] = sort_created(criteria)
+    ctx.tables["clientInfo"] = sort_created(rows)

@@ -32,6 +32,7 @@ _VERSION_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
 def _uid_source(rng: random.Random) -> Callable[[], str]:
+    """A ``uid()`` closure over the RNG (called ~1.5M times at the large scale)."""
     getrandbits = rng.getrandbits
 
     def uid() -> str:
@@ -83,7 +84,6 @@ class JobPlan:
     """The published external posting candidates apply through, if any."""
     currency: str
     salary_base: int
-    technical: bool
 
 
 @dataclass(slots=True, eq=False)
@@ -139,6 +139,7 @@ class Context:
     """Milliseconds → ISO-8601 UTC with milliseconds and ``Z`` (``2025-03-04T21:38:12.442Z``)."""
 
     def __post_init__(self) -> None:
+        """Bind the formatters to this context's RNG."""
         # Closures rather than methods: they are called a few million times at the large scale.
         self.uid = _uid_source(self.rng)
         self.iso = _iso_formatter()

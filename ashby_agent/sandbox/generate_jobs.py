@@ -61,29 +61,111 @@ _SYMBOL = {"USD": "$", "CAD": "CA$", "GBP": "£", "EUR": "€", "SGD": "S$", "IN
 _FACTOR = {"USD": 1.0, "CAD": 1.1, "GBP": 0.7, "EUR": 0.8, "SGD": 1.1, "INR": 30.0, "AUD": 1.2}
 
 
+_Draft = tuple[int, str, Record, int | None, int | None]
+"""A job before its plan and postings: (created ms, id, record, opened ms, closed ms)."""
+
+
 def add_jobs(ctx: Context, n_jobs: int, n_templates: int) -> None:
     """Jobs, job templates, plans, stages, interviews, postings, boards, openings."""
     rng = ctx.rng
-    shared = _add_shared_interviews(ctx)
+    shared = _shared_interviews(ctx)
     ctx.job_boards = [
         {"id": ctx.uid(), "title": "Careers Page", "isInternal": False},
         {"id": ctx.uid(), "title": "Internal Job Board", "isInternal": True},
     ]
     ctx.tables["jobBoard"] = ctx.job_boards
-    departments = [d for d in ctx.department_by_id.values() if not d["isArchived"]]
-    archived_departments = [d for d in ctx.department_by_id.values() if d["isArchived"]]
-    offices = ctx.office_locations
-    archived_offices = [loc for loc in ctx.tables["location"] if loc["isArchived"]]
+    location_by_id = {loc["id"]: loc for loc in ctx.tables["location"]}
+    team_roles = [r["title"] for r in ctx.tables["hiringTeamRole"]]
+    form = application_form(ctx)
     jobs: list[Record] = []
-    windows: dict[str, tuple[int | None, int | None]] = {}
+    plans: list[Record] = []
+    stages: list[Record] = []
+    interviews: list[Record] = [interview for interview, _minutes in shared.values()]
+    job_plans: list[Record] = []
+    openings: list[Record] = []
+    postings: list[Record] = []
+    for created, _id, job, opened, closed in _drafts(ctx, n_jobs):
+        dept = ctx.department_by_id[job["departmentId"]]
+        location = location_by_id[job["locationId"]]
+        kind = "technical" if dept["name"] in _TECHNICAL else "sales" if dept["name"] in _SALES else "general"
+        archived = job["status"] == "Archived"
+        plan = {"id": ctx.uid(), "title": f"{job['title']} Interview Plan", "isArchived": archived}
+        plans.append(ctx.stamps(plan, created))
+        plan_stages = _stages(ctx, plan["id"], kind)
+        stages.extend(plan_stages)
+        job_plans.append(
+            {
+                "jobId": job["id"],
+                "interviewPlanId": plan["id"],
+                "stages": [
+                    _with_activities(ctx, s, job["id"], kind, shared, interviews) for s in plan_stages
+                ],
+            }
+        )
+        team = _hiring_team(ctx, team_roles)
+        currency = _CURRENCY.get(_city(location)[3], "EUR")
+        base = {"technical": 150_000, "general": 110_000, "sales": 90_000}[kind]
+        base = int(base * _FACTOR[currency])
+        job_openings = _openings(ctx, job, team, (opened, closed, created), len(openings) + 1)
+        openings.extend(job_openings)
+        job_postings = _postings(ctx, job, dept, location, form, currency, base, opened, closed, created)
+        postings.extend(job_postings)
+        job["defaultInterviewPlanId"] = plan["id"]
+        job["interviewPlanIds"] = [plan["id"]]
+        job["jobPostingIds"] = [p["id"] for p in job_postings]
+        job["customFields"] = [custom_value(ctx, d) for d in ctx.custom_fields["Job"] if rng.random() < 0.5]
+        job["hiringTeam"] = team
+        job["customRequisitionId"] = f"REQ-{1000 + len(job_plans)}" if rng.random() < 0.6 else None
+        job["brandId"] = ctx.brand_ids[1 if dept["name"] in ("Research", "Data") else 0]
+        job["author"] = rng.choice(ctx.recruiters)
+        ctx.stamps(job, created, ctx.later(max(created, opened or 0, closed or 0)))
+        job["openedAt"] = None if opened is None else ctx.iso(opened)
+        job["closedAt"] = None if closed is None else ctx.iso(closed)
+        jobs.append(job)
+        if opened is not None:
+            external = [p["id"] for p in job_postings if p["_isPublished"] and p["externalLink"] is not None]
+            ctx.job_plans.append(
+                JobPlan(
+                    job=job,
+                    summary={k: job[k] for k in ("id", "title", "locationId", "departmentId", "brandId")},
+                    stages=plan_stages,
+                    opened_ms=opened,
+                    closed_ms=closed,
+                    opening_ids=[o["id"] for o in job_openings],
+                    posting_id=external[0] if external else None,
+                    currency=currency,
+                    salary_base=base,
+                )
+            )
+    ctx.tables["job"] = jobs
+    ctx.tables["interviewPlan"] = sort_created(plans)
+    ctx.tables["interviewStage"] = stages
+    ctx.tables["interview"] = interviews
+    ctx.tables["jobInterviewPlan"] = job_plans
+    ctx.tables["opening"] = openings
+    ctx.tables["jobPosting"] = postings
+    ctx.tables["jobTemplate"] = _templates(ctx, n_templates)
+
+
+def _drafts(ctx: Context, n_jobs: int) -> list[_Draft]:
+    """Job cores with a status and the dates it implies, in ``(createdAt, id)`` order.
+
+    The first four jobs take each status so that even a tiny dataset has all of them; a third of the
+    archived jobs belong to archived departments and offices, as they would in a real tenant.
+    """
+    rng = ctx.rng
+    departments = [d for d in ctx.department_by_id.values() if not d["isArchived"]]
+    old_departments = [d for d in ctx.department_by_id.values() if d["isArchived"]] or departments
+    old_offices = [loc for loc in ctx.tables["location"] if loc["isArchived"]] or ctx.office_locations
+    drafts: list[_Draft] = []
     for i in range(n_jobs):
         r = rng.random()
         status = (
             ("Open", "Closed", "Archived", "Draft")[i] if i < 4 else next(s for s, p in _STATUSES if r < p)
         )
         old = status == "Archived" and rng.random() < 0.3
-        dept = rng.choice(archived_departments if old and archived_departments else departments)
-        location = rng.choice(archived_offices if old and archived_offices else offices)
+        dept = rng.choice(old_departments if old else departments)
+        location = rng.choice(old_offices if old else ctx.office_locations)
         opened: int | None = None
         closed: int | None = None
         if status == "Draft":
@@ -105,105 +187,23 @@ def add_jobs(ctx: Context, n_jobs: int, n_templates: int) -> None:
             "locationId": location["id"],
             "departmentId": dept["id"],
         }
-        windows[job["id"]] = (opened, closed)
-        job["createdAt"] = created
-        jobs.append(job)
-    jobs.sort(key=lambda j: (j["createdAt"], j["id"]))
-    location_by_id = {loc["id"]: loc for loc in ctx.tables["location"]}
-    team_roles = [r["title"] for r in ctx.tables["hiringTeamRole"]]
-    form = application_form(ctx)
-    plans: list[Record] = []
-    stages: list[Record] = []
-    interviews: list[Record] = list(shared.values())
-    job_plans: list[Record] = []
-    openings: list[Record] = []
-    postings: list[Record] = []
-    for job in jobs:
-        created = job.pop("createdAt")
-        opened, closed = windows[job["id"]]
-        dept = ctx.department_by_id[job["departmentId"]]
-        location = location_by_id[job["locationId"]]
-        kind = "technical" if dept["name"] in _TECHNICAL else "sales" if dept["name"] in _SALES else "general"
-        plan = ctx.stamps(
-            {
-                "id": ctx.uid(),
-                "title": f"{job['title']} Interview Plan",
-                "isArchived": job["status"] == "Archived",
-            },
-            created,
-        )
-        plans.append(plan)
-        plan_stages = _stages(ctx, plan["id"], kind)
-        stages.extend(plan_stages)
-        job_plans.append(
-            {
-                "jobId": job["id"],
-                "interviewPlanId": plan["id"],
-                "stages": [
-                    _with_activities(ctx, s, job["id"], kind, shared, interviews) for s in plan_stages
-                ],
-            }
-        )
-        team = _hiring_team(ctx, team_roles)
-        code = _city(location)[3]
-        currency = _CURRENCY.get(code, "EUR")
-        base = int(
-            (150_000 if kind == "technical" else 110_000 if kind == "general" else 90_000) * _FACTOR[currency]
-        )
-        job_openings = _openings(ctx, job, team, (opened, closed, created), len(openings) + 1)
-        openings.extend(job_openings)
-        job_postings = _postings(ctx, job, dept, location, form, currency, base, opened, closed, created)
-        postings.extend(job_postings)
-        job["defaultInterviewPlanId"] = plan["id"]
-        job["interviewPlanIds"] = [plan["id"]]
-        job["jobPostingIds"] = [p["id"] for p in job_postings]
-        job["customFields"] = [custom_value(ctx, d) for d in ctx.custom_fields["Job"] if rng.random() < 0.5]
-        job["hiringTeam"] = team
-        job["customRequisitionId"] = f"REQ-{1000 + len(job_plans)}" if rng.random() < 0.6 else None
-        job["brandId"] = ctx.brand_ids[1 if dept["name"] in ("Research", "Data") else 0]
-        job["author"] = rng.choice(ctx.recruiters)
-        last = max(created, opened or 0, closed or 0)
-        ctx.stamps(job, created, ctx.later(last))
-        job["openedAt"] = None if opened is None else ctx.iso(opened)
-        job["closedAt"] = None if closed is None else ctx.iso(closed)
-        if opened is not None:
-            published = [p["id"] for p in job_postings if p["_isPublished"] and not _internal_only(ctx, p)]
-            summary = {k: job[k] for k in ("id", "title", "locationId", "departmentId", "brandId")}
-            ctx.job_plans.append(
-                JobPlan(
-                    job=job,
-                    summary=summary,
-                    stages=plan_stages,
-                    opened_ms=opened,
-                    closed_ms=closed,
-                    opening_ids=[o["id"] for o in job_openings],
-                    posting_id=published[0] if published else None,
-                    currency=currency,
-                    salary_base=base,
-                    technical=kind == "technical",
-                )
-            )
-    ctx.tables["job"] = jobs
-    ctx.tables["interviewPlan"] = sort_created(plans)
-    ctx.tables["interviewStage"] = stages
-    ctx.tables["interview"] = interviews
-    ctx.tables["jobInterviewPlan"] = job_plans
-    ctx.tables["opening"] = openings
-    ctx.tables["jobPosting"] = postings
-    ctx.tables["jobTemplate"] = _templates(ctx, n_templates)
+        drafts.append((created, job["id"], job, opened, closed))
+    drafts.sort(key=lambda d: (d[0], d[1]))
+    return drafts
 
 
-def _add_shared_interviews(ctx: Context) -> dict[str, Record]:
-    out: dict[str, Record] = {}
-    for title, (form, minutes, debrief, archived) in _SHARED.items():
-        out[title] = _interview(ctx, title, None, form, debrief, archived)
-        ctx.stage_interviews[title] = [(out[title], minutes)]
-    return out
+def _shared_interviews(ctx: Context) -> dict[str, tuple[Record, int]]:
+    """Interviews without ``jobId`` any plan may use: title → (Interview, minutes)."""
+    return {
+        title: (_interview(ctx, title, None, form, debrief, archived), minutes)
+        for title, (form, minutes, debrief, archived) in _SHARED.items()
+    }
 
 
 def _interview(
     ctx: Context, title: str, job_id: str | None, form: int, debrief: bool, archived: bool
 ) -> Record:
+    """An Interview; ``jobId`` is omitted for shared interviews (reference §5.8)."""
     row: Record = {
         "id": ctx.uid(),
         "title": title,
@@ -222,6 +222,7 @@ def _interview(
 
 
 def _stages(ctx: Context, plan_id: str, kind: str) -> list[Record]:
+    """The plan's stages in order; every type has its stage group."""
     titles = (*_LEAD, *((t, "Active") for t in _PLAN_ACTIVE[kind]), *_END)
     return [
         {
@@ -237,14 +238,19 @@ def _stages(ctx: Context, plan_id: str, kind: str) -> list[Record]:
 
 
 def _with_activities(
-    ctx: Context, stage: Record, job_id: str, kind: str, shared: dict[str, Record], interviews: list[Record]
+    ctx: Context,
+    stage: Record,
+    job_id: str,
+    kind: str,
+    shared: dict[str, tuple[Record, int]],
+    interviews: list[Record],
 ) -> Record:
     """The JobInterviewPlan form of a stage; registers the stage's interviews for scheduling."""
     specs = _STAGE_INTERVIEWS.get(stage["title"], ()) if stage["type"] == "Active" else ()
     pairs: list[tuple[Record, int]] = []
     for spec in specs:
         if isinstance(spec, str):
-            pairs.append((shared[spec], ctx.stage_interviews[spec][0][1]))
+            pairs.append(shared[spec])
         else:
             title, form, minutes = spec
             form = form if kind == "technical" else 0
@@ -269,6 +275,7 @@ def _with_activities(
 
 
 def _hiring_team(ctx: Context, roles: list[str]) -> list[Record]:
+    """Recruiter and hiring manager, sometimes a coordinator (HiringTeamMember objects)."""
     rng = ctx.rng
     people = [rng.choice(ctx.recruiters), rng.choice(ctx.enabled_users)]
     if rng.random() < 0.5:
@@ -338,11 +345,8 @@ def _openings(
     return out
 
 
-def _internal_only(ctx: Context, posting: Record) -> bool:
-    return bool(posting["_jobBoardIds"] == [ctx.job_boards[1]["id"]])
-
-
 def _city(location: Record) -> tuple[str, str, str, str, str, str, str]:
+    """The corpus city of an office (its country picks the currency)."""
     for name, _street, index, _kind, _archived in corpus.OFFICES:
         if name == location["name"]:
             return corpus.CITIES[index]
@@ -361,6 +365,11 @@ def _postings(
     closed: int | None,
     created: int,
 ) -> list[Record]:
+    """The job's posting in full JobPosting form, published only while the job is Open.
+
+    Published postings are on both boards, a few on the internal board only (``externalLink`` null) and
+    a few unlisted; ``_jobBoardIds`` and ``_isPublished`` tell the server where and whether to list it.
+    """
     if opened is None:
         return []
     rng = ctx.rng
@@ -516,6 +525,7 @@ def _plain(html: str) -> str:
 
 
 def _hierarchy(ctx: Context, dept: Record) -> list[str]:
+    """Department names from the top-level department down (``teamNameHierarchy``)."""
     chain = [dept["name"]]
     while dept["parentId"] is not None:
         dept = ctx.department_by_id[dept["parentId"]]
@@ -524,6 +534,7 @@ def _hierarchy(ctx: Context, dept: Record) -> list[str]:
 
 
 def _templates(ctx: Context, count: int) -> list[Record]:
+    """Job templates; the last two are archived."""
     rng = ctx.rng
     departments = [d for d in ctx.department_by_id.values() if not d["isArchived"]]
     rows: list[Record] = []

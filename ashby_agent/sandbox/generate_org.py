@@ -91,6 +91,7 @@ def add_org(ctx: Context, n_users: int) -> None:
 
 
 def _add_users(ctx: Context, n_users: int) -> None:
+    """Users (the first is an admin, a few are disabled), their interviewer settings and pauses."""
     rng = ctx.rng
     seen: dict[str, int] = {}
     users: list[Record] = []
@@ -154,6 +155,7 @@ def _add_users(ctx: Context, n_users: int) -> None:
 
 
 def _add_departments(ctx: Context) -> None:
+    """The corpus department tree; top-level departments carry a cost center in ``extraData``."""
     by_name: dict[str, Record] = {}
     for name, parent, archived in corpus.DEPARTMENTS:
         created = ctx.early(60)
@@ -172,6 +174,7 @@ def _add_departments(ctx: Context) -> None:
 
 
 def _add_locations(ctx: Context) -> None:
+    """Region hierarchy nodes, then offices under them, and the locations candidates live in."""
     regions: dict[str, str] = {}
     rows: list[Record] = []
     for name, codes in corpus.LOCATION_REGIONS:
@@ -215,6 +218,7 @@ def _add_locations(ctx: Context) -> None:
 def _location(
     ctx: Context, name: str, parent: str | None, kind: str, address: Record | None, workplace: str | None
 ) -> Record:
+    """A Location with every key present (null where it has no value)."""
     return {
         "id": ctx.uid(),
         "name": name,
@@ -332,6 +336,7 @@ def add_metadata(ctx: Context) -> None:
 
 
 def _add_custom_fields(ctx: Context) -> None:
+    """Custom field definitions; active ones are kept per object type for the value generators."""
     rows: list[Record] = []
     for object_type, title, field_type, private, archived, options in _CUSTOM_FIELDS:
         row: Record = {
@@ -384,6 +389,7 @@ def custom_value(ctx: Context, definition: Record) -> Record:
 
 
 def _scorecard_definition(ctx: Context, dimensions: tuple[str, ...]) -> Record:
+    """A scorecard form: overall score, a rating per dimension, a yes/no and free-text notes."""
     fields: list[tuple[str, str, str, bool, tuple[str, ...]]] = [
         ("Overall recommendation", "_systemfield_overall_recommendation", "Score", True, ())
     ]

@@ -232,7 +232,7 @@ def _add_notes_and_projects(ctx: Context, n_projects: int) -> None:
     links: list[Record] = []
     for i, cand in enumerate(candidates):
         if i < 4:
-            chosen = projects[: 1 + i % 2]
+            chosen = projects[: 2 - i % 2]
         elif rng.random() < 0.02:
             chosen = [projects[int(rng.random() * len(projects))]]
         else:
@@ -242,22 +242,30 @@ def _add_notes_and_projects(ctx: Context, n_projects: int) -> None:
 
 
 def _add_fraud_checks(ctx: Context) -> None:
-    """Fraud-check rows for about half of the candidates whose fraud status says they were checked."""
+    """Fraud-check rows for about half of the candidates whose fraud status says they were checked.
+
+    The first two candidates always passed two checks, so per-candidate paging has a second page.
+    """
     rand = ctx.rng.random
     checks: list[Record] = []
-    for cand in ctx.tables["candidate"]:
+    for i, cand in enumerate(ctx.tables["candidate"]):
+        if i < 2:
+            cand["fraudStatus"] = "PassedFraudCheck"
         status = _FRAUD_CHECK.get(cand["fraudStatus"] or "")
-        if status is None or rand() < 0.5:
+        if status is None or (i >= 2 and rand() < 0.5):
             continue
-        checks.append(
-            {
-                "id": ctx.uid(),
-                "candidateId": cand["id"],
-                "status": status,
-                "checkType": _CHECK_TYPES[int(rand() * len(_CHECK_TYPES))],
-                "createdAt": ctx.iso(min(ctx.now_ms, _ms(cand["createdAt"]) + HOUR_MS)),
-            }
-        )
+        created = _ms(cand["createdAt"])
+        first = int(rand() * len(_CHECK_TYPES))
+        for n in range(2 if i < 2 else 1):
+            checks.append(
+                {
+                    "id": ctx.uid(),
+                    "candidateId": cand["id"],
+                    "status": status,
+                    "checkType": _CHECK_TYPES[first - n],
+                    "createdAt": ctx.iso(min(ctx.now_ms, created + (n + 1) * HOUR_MS)),
+                }
+            )
     ctx.tables["fraudCheck"] = sort_created(checks)
 
 

@@ -288,9 +288,9 @@ class Store:
             record = self.require(table_name, row_id)
             now = iso_ms(self.clock.now_ms())
             if table_name == "application":
-                return self.update(
-                    table_name, row_id, self._archived_application(record, now, archive_reason_id)
-                )
+                moved = self._archived_application(record, now, archive_reason_id)
+                moved["updatedAt"] = now  # one instant: archivedAt == updatedAt, as in Ashby
+                return self.update(table_name, row_id, moved)
             if table_name == "job":
                 return self.update(table_name, row_id, {"status": "Archived"})
             if table_name == "user":
@@ -298,6 +298,8 @@ class Store:
             fields: Record = {"isArchived": True}
             if "archivedAt" in record:
                 fields["archivedAt"] = now
+            if "updatedAt" in record:
+                fields["updatedAt"] = now
             return self.update(table_name, row_id, fields)
 
     def _archived_application(self, record: Record, now: str, reason_id: str | None) -> Record:

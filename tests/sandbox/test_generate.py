@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -217,6 +218,18 @@ def test_every_table_is_present_and_seeded(small: Data) -> None:
     assert set(REQUIRED) == set(TABLES)
     for name, rows in small.items():
         assert rows, f"{name} is empty"
+    spec = SCALES["small"]
+    assert len(small["candidate"]) == spec.candidates > 100
+    assert (len(small["job"]), len(small["user"]), len(small["project"])) == (
+        spec.jobs,
+        spec.users,
+        spec.projects,
+    )
+    assert len(small["application"]) > spec.candidates
+
+
+def test_collector_is_running_again_afterwards(small: Data) -> None:
+    assert gc.isenabled()
 
 
 def test_required_keys_and_omitted_vs_null(small: Data) -> None:

@@ -1,0 +1,81 @@
+"""Pooled ``AshbyConnector`` instances, one per stored connector and credential version.
+
+Executions reuse a connector (and so its validated config and keep-alive connections) instead of
+building one per request. All pooled connectors share one ``httpx.AsyncClient``: the API key travels in
+each request's headers, so sharing the connection pool is safe and bounds the sockets per process.
+A credential change bumps the stored version, so the next execution builds a fresh connector; the old
+one is closed. Entries are evicted least-recently-used beyond ``max_size``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+import httpx
+from pydantic import SecretStr
+
+from ashby_agent.connectors.ashby.connector import AshbyConnector
+from ashby_agent.connectors.ashby.models import AshbyAuthConfig
+from ashby_agent.retry import RetryPolicy
+from ashby_agent.transport import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+
+__all__ = ["ConnectorPool"]
+
+
+class ConnectorPool:
+    """Lives inside one event loop (the app's lifespan); not shared across processes or loops."""
+
+    def __init__(self, base_url: str | None, max_size: int = 256, *, max_attempts: int = 4) -> None:
+        self.base_url = base_url
+        self.max_size = max_size
+        self._retry = RetryPolicy(max_attempts=max_attempts)
+        self._client: httpx.AsyncClient | None = None
+        self._entries: OrderedDict[str, tuple[int, AshbyConnector]] = OrderedDict()
+
+    def _http_client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS)
+        return self._client
+
+    def build(self, api_key: SecretStr) -> AshbyConnector:
+        """A connector on the shared HTTP client (for one-off checks; the caller closes it)."""
+        return AshbyConnector(
+            auth_config=AshbyAuthConfig(api_key=api_key),
+            base_url=self.base_url,
+            http_client=self._http_client(),
+            retry=self._retry,
+        )
+
+    async def get(self, connector_id: str, version: int, api_key: Callable[[], SecretStr]) -> AshbyConnector:
+        """The pooled connector for this credential version; ``api_key`` is only called on a miss."""
+        entry = self._entries.get(connector_id)
+        if entry is not None and entry[0] == version:
+            self._entries.move_to_end(connector_id)
+            return entry[1]
+        connector = self.build(api_key())
+        self._entries[connector_id] = (version, connector)
+        self._entries.move_to_end(connector_id)
+        if entry is not None:
+            await entry[1].aclose()
+        while len(self._entries) > self.max_size:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            await evicted.aclose()
+        return connector
+
+    async def evict(self, *connector_ids: str) -> None:
+        for connector_id in connector_ids:
+            entry = self._entries.pop(connector_id, None)
+            if entry is not None:
+                await entry[1].aclose()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def aclose(self) -> None:
+        entries, self._entries = self._entries, OrderedDict()
+        for _, connector in entries.values():
+            await connector.aclose()
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()

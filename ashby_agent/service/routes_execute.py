@@ -1,0 +1,135 @@
+"""``POST /integrations/connectors/{id}/execute``: the same catalog, validation and connector code as
+local mode, run on a pooled connector, shaped for the wire, audited.
+
+Results are Ashby's camelCase wire form (``model_dump(mode="json", by_alias=True)``) so a hosted-mode
+client parses them into the same record models as local mode.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection
+from starlette.responses import Response
+
+from ashby_agent.connectors.ashby.catalog import Operation, find_entity, find_operation
+from ashby_agent.connectors.ashby.connector import build_body
+from ashby_agent.errors import AshbyAgentError
+from ashby_agent.pagination import ListResult, PageMeta
+from ashby_agent.service import audit
+from ashby_agent.service.errors import ServiceError, from_connector_error
+from ashby_agent.service.projection import FieldPlan, plan_fields, truncate_strings
+from ashby_agent.service.routes_connectors import CACHE_ENTITIES, find_connector, pooled_connector
+from ashby_agent.service.routing import Call, Endpoint, reply
+from ashby_agent.service.state import utcnow
+from ashby_agent.service.wire import ConnectorMetadata, ExecuteOut, ExecuteRequest, ExecutionMetadata
+
+__all__ = ["ENDPOINTS"]
+
+CONTEXT_STORE_SEARCH = "context_store_search"
+
+
+def _context_store_search(entity: str) -> ServiceError:
+    """Replication is not available yet: every entity is ``not_synced``; say so and what to use instead."""
+    name = find_entity(entity).name
+    if name not in CACHE_ENTITIES:
+        return ServiceError(
+            422,
+            f"'{name}' is not kept in the context store; cached entities: {', '.join(CACHE_ENTITIES)}.",
+            code="entity_not_cached",
+            field="entity",
+        )
+    return ServiceError.bad_request(
+        f"The context store has not synced '{name}' yet (status: not_synced), so context_store_search cannot "
+        "answer; use action 'list', 'get' or 'api_search' meanwhile (see GET .../inspect for readiness).",
+        code="entity_not_synced",
+        field="entity",
+    )
+
+
+def _prepare(body: ExecuteRequest) -> tuple[Operation, FieldPlan]:
+    """Everything that can fail before Ashby is called (the catalog's own validation)."""
+    if body.action == CONTEXT_STORE_SEARCH:
+        raise _context_store_search(body.entity)
+    op = find_operation(body.entity, body.action)
+    build_body(op, body.params)
+    return op, plan_fields(op.result, body.select_fields, body.exclude_fields)
+
+
+def _shape(
+    result: Any, op: Operation, plan: FieldPlan, body: ExecuteRequest, limit: int
+) -> tuple[Any, PageMeta]:
+    def one(record: BaseModel) -> dict[str, Any]:
+        data = plan.apply(record.model_dump(mode="json", by_alias=True))
+        return data if body.skip_truncation else truncate_strings(data, limit)
+
+    if isinstance(result, ListResult):
+        records = [one(record) for record in result.data]
+        if op.action == "api_search":
+            return {"data": records, "meta": result.meta.model_dump(mode="json")}, result.meta
+        return records, result.meta
+    return one(result), PageMeta()
+
+
+async def execute(call: Call) -> Response:
+    connector_id = call.path("connector_id")
+    body = await call.body(ExecuteRequest)
+    state, principal = call.state, call.principal
+    row = await state.run(lambda c: find_connector(c, principal, connector_id, with_credentials=True))
+    started = time.perf_counter()
+    outcome, http_status = "internal", 500
+    try:
+        op, plan = _prepare(body)
+        connector = await pooled_connector(state, row)
+        result = await connector.execute(op.entity, op.action, body.params)
+        shaped, meta = _shape(result, op, plan, body, state.settings.truncate_strings_at)
+        outcome, http_status = "success", 200
+    except (ServiceError, AshbyAgentError) as exc:
+        error = exc if isinstance(exc, ServiceError) else from_connector_error(exc)
+        outcome, http_status = error.errors[0].error_code if error.errors else "error", error.status
+        raise error from None
+    finally:
+        elapsed_ms = round((time.perf_counter() - started) * 1000)
+        entry = audit.AuditRecord(
+            at=utcnow(),
+            client_id=principal.client_id,
+            organization_id=principal.organization_id,
+            workspace_id=row.workspace_id,
+            connector_id=row.id,
+            entity=body.entity,
+            action=body.action,
+            intent=body.intent,
+            status=outcome,
+            http_status=http_status,
+            duration_ms=elapsed_ms,
+        )
+
+        def write(connection: Connection) -> None:
+            audit.record(connection, entry)
+
+        await state.run(write)
+    return reply(
+        ExecuteOut(
+            result=shaped,
+            connector_metadata=ConnectorMetadata(
+                cursor=meta.cursor, has_more=meta.has_more, sync_token=meta.sync_token
+            ),
+            execution_metadata=ExecutionMetadata(connector_instance_id=row.id, execution_time_ms=elapsed_ms),
+        )
+    )
+
+
+ENDPOINTS = (
+    Endpoint(
+        "POST",
+        "/integrations/connectors/{connector_id}/execute",
+        execute,
+        "any",
+        "Run an operation (entity, action, params) of the connector's catalog against Ashby.",
+        body=ExecuteRequest,
+        response=ExecuteOut,
+        errors=(400, 401, 403, 404, 413, 422, 429, 502),
+    ),
+)

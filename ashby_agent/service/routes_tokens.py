@@ -1,0 +1,170 @@
+"""``/account/applications/*``: application tokens, scoped tokens and the scoped token's info."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from sqlalchemy import Connection, Row, select
+from starlette.responses import Response
+
+from ashby_agent.service import ratelimit
+from ashby_agent.service.crypto import verify_secret
+from ashby_agent.service.errors import ServiceError
+from ashby_agent.service.routes_workspaces import ensure_workspace
+from ashby_agent.service.routing import Call, Endpoint, reply
+from ashby_agent.service.schema import api_clients, client_organizations, workspaces
+from ashby_agent.service.tenancy import ORG_HEADER
+from ashby_agent.service.wire import (
+    ScopedTokenInfo,
+    ScopedTokenOut,
+    ScopedTokenRequest,
+    TokenOut,
+    TokenRequest,
+)
+
+__all__ = ["ENDPOINTS"]
+
+
+def _client(connection: Connection, client_id: str) -> tuple[str | None, list[str]]:
+    """The active client's secret hash and organizations (``None``, [] when unknown or revoked)."""
+    row = connection.execute(
+        select(api_clients.c.secret_hash).where(
+            api_clients.c.id == client_id, api_clients.c.revoked_at.is_(None)
+        )
+    ).first()
+    if row is None:
+        return None, []
+    orgs = connection.execute(
+        select(client_organizations.c.organization_id)
+        .where(client_organizations.c.client_id == client_id)
+        .order_by(client_organizations.c.organization_id)
+    ).scalars()
+    return row.secret_hash, list(orgs)
+
+
+def _choose_organization(header: str | None, organizations: list[str]) -> str:
+    if header is not None:
+        header = header.strip()
+        if header not in organizations:
+            raise ServiceError.forbidden(
+                f"This client does not belong to organization '{header}'; "
+                f"use one of: {', '.join(organizations)}.",
+                code="organization_not_allowed",
+                field="X-Organization-Id",
+            )
+        return header
+    if len(organizations) == 1:
+        return organizations[0]
+    if not organizations:
+        raise ServiceError.forbidden(
+            "This client belongs to no organization; add it to one (ashby-agent create-client --org).",
+            code="no_organization",
+        )
+    raise ServiceError.bad_request(
+        "This client belongs to several organizations: specify target organization with the "
+        f"X-Organization-Id header (one of: {', '.join(organizations)}).",
+        code="organization_required",
+        field="X-Organization-Id",
+    )
+
+
+async def create_token(call: Call) -> Response:
+    body = await call.body(TokenRequest)
+    state = call.state
+    secret_hash, organizations = await state.run(lambda connection: _client(connection, body.client_id))
+    # scrypt outside the transaction: ~50 ms of CPU must not hold a database lock.
+    if not await anyio.to_thread.run_sync(verify_secret, body.client_secret, secret_hash):
+        raise ServiceError.unauthorized(
+            "Invalid client credentials: check client_id and client_secret (or create a client with "
+            "ashby-agent create-client).",
+            code="invalid_client",
+        )
+    organization_id = _choose_organization(call.request.headers.get(ORG_HEADER), organizations)
+    settings = state.settings
+    now = state.clock()
+    wait = await state.run(
+        lambda connection: ratelimit.hit(
+            connection, body.client_id, now, settings.rate_limit_requests, settings.rate_limit_window_seconds
+        )
+    )
+    if wait is not None:
+        raise ServiceError(
+            429,
+            f"Rate limit exceeded; retry after {wait} s.",
+            code="rate_limited",
+            headers={"Retry-After": str(wait)},
+        )
+    ttl = settings.token_ttl_seconds
+    token = state.signer.issue("app", body.client_id, organization_id, ttl, now=now)
+    return reply(TokenOut(access_token=token, expires_in=ttl, organization_id=organization_id))
+
+
+async def create_scoped_token(call: Call) -> Response:
+    body = await call.body(ScopedTokenRequest)
+    principal = call.principal
+    workspace = await call.state.run(
+        lambda connection: ensure_workspace(connection, principal.organization_id, body.workspace_name)
+    )
+    ttl = call.state.settings.scoped_token_ttl_seconds
+    token = call.state.signer.issue(
+        "scoped",
+        principal.client_id,
+        principal.organization_id,
+        ttl,
+        workspace_id=workspace.id,
+        now=call.state.clock(),
+    )
+    return reply(ScopedTokenOut(token=token, expires_in=ttl))
+
+
+async def scoped_token_info(call: Call) -> Response:
+    principal = call.principal
+    workspace_id = principal.workspace_id or ""
+
+    def work(connection: Connection) -> Row[Any] | None:
+        query = select(workspaces).where(
+            workspaces.c.id == workspace_id, workspaces.c.organization_id == principal.organization_id
+        )
+        return connection.execute(query).first()
+
+    row = await call.state.run(work)
+    if row is None:
+        raise ServiceError.not_found("Workspace", workspace_id)
+    return reply(
+        ScopedTokenInfo(organization_id=row.organization_id, workspace_id=row.id, workspace_name=row.name)
+    )
+
+
+ENDPOINTS = (
+    Endpoint(
+        "POST",
+        "/account/applications/token",
+        create_token,
+        "public",
+        "Exchange client credentials for an application token (X-Organization-Id picks the organization "
+        "of a multi-organization client).",
+        body=TokenRequest,
+        response=TokenOut,
+        errors=(400, 401, 403, 413, 422, 429),
+    ),
+    Endpoint(
+        "POST",
+        "/account/applications/scoped-token",
+        create_scoped_token,
+        "app",
+        "A token limited to one workspace (created if missing).",
+        body=ScopedTokenRequest,
+        response=ScopedTokenOut,
+        errors=(400, 401, 403, 413, 422, 429),
+    ),
+    Endpoint(
+        "GET",
+        "/account/applications/scoped-token/info",
+        scoped_token_info,
+        "scoped",
+        "The organization and workspace of a scoped token.",
+        response=ScopedTokenInfo,
+        errors=(401, 403, 404, 429),
+    ),
+)

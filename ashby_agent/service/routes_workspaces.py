@@ -1,0 +1,212 @@
+"""``/workspaces``: list (filters, cursor), get, update, delete with everything under them.
+
+Workspaces are listed by name (unique within an organization), so the cursor is simply the last name
+seen (versioned, base64-encoded); a page never skips or repeats a workspace however the list changes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, Row, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from starlette.responses import Response
+
+from ashby_agent.service.errors import ServiceError
+from ashby_agent.service.routing import Call, Endpoint, reply
+from ashby_agent.service.schema import connectors, workspaces
+from ashby_agent.service.state import aware, utcnow
+from ashby_agent.service.tenancy import visible_workspaces
+from ashby_agent.service.wire import WorkspaceList, WorkspaceOut, WorkspaceUpdate
+
+__all__ = ["ENDPOINTS", "ensure_workspace", "workspace_out"]
+
+
+class WorkspaceQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    name_contains: str | None = Field(default=None, max_length=200)
+    status: Literal["active", "inactive"] | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=1000)
+
+
+def workspace_out(row: Row[Any]) -> WorkspaceOut:
+    return WorkspaceOut(
+        id=row.id,
+        name=row.name,
+        organization_id=row.organization_id,
+        status=row.status,
+        cache_enabled=row.cache_enabled,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+    )
+
+
+def ensure_workspace(connection: Connection, organization_id: str, name: str) -> Row[Any]:
+    """The organization's workspace called ``name``, created (active, cache on) if missing.
+
+    ``INSERT ... ON CONFLICT DO NOTHING`` then ``SELECT``: concurrent creators agree on one workspace.
+    """
+    now = utcnow()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    connection.execute(
+        insert(workspaces)
+        .values(
+            id=str(uuid.uuid4()),
+            organization_id=organization_id,
+            name=name,
+            status="active",
+            cache_enabled=True,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[workspaces.c.organization_id, workspaces.c.name])
+    )
+    query = select(workspaces).where(
+        workspaces.c.organization_id == organization_id, workspaces.c.name == name
+    )
+    return connection.execute(query).one()
+
+
+_CURSOR_PREFIX = "ws1:"
+
+
+def _encode_cursor(name: str) -> str:
+    return base64.urlsafe_b64encode((_CURSOR_PREFIX + name).encode()).decode("ascii")
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
+        if not text.startswith(_CURSOR_PREFIX):
+            raise ValueError(cursor)
+        return text.removeprefix(_CURSOR_PREFIX)
+    except (UnicodeError, ValueError, binascii.Error):
+        raise ServiceError.bad_request(
+            "The cursor is not one this API issued; restart the listing without cursor.",
+            code="invalid_cursor",
+            field="cursor",
+        ) from None
+
+
+async def list_workspaces(call: Call) -> Response:
+    query = call.query(WorkspaceQuery)
+    statement = visible_workspaces(call.principal).order_by(workspaces.c.name).limit(query.limit + 1)
+    if query.name_contains:
+        statement = statement.where(workspaces.c.name.icontains(query.name_contains, autoescape=True))
+    if query.status:
+        statement = statement.where(workspaces.c.status == query.status)
+    if query.cursor:
+        statement = statement.where(workspaces.c.name > _decode_cursor(query.cursor))
+    rows = await call.state.run(lambda connection: connection.execute(statement).all())
+    page = rows[: query.limit]
+    next_url = None
+    if len(rows) > query.limit:
+        next_url = str(call.request.url.include_query_params(cursor=_encode_cursor(page[-1].name)))
+    return reply(WorkspaceList(data=[workspace_out(row) for row in page], next=next_url))
+
+
+def _find(connection: Connection, call: Call, workspace_id: str) -> Row[Any]:
+    row = connection.execute(
+        visible_workspaces(call.principal).where(workspaces.c.id == workspace_id)
+    ).first()
+    if row is None:
+        raise ServiceError.not_found("Workspace", workspace_id)
+    return row
+
+
+async def get_workspace(call: Call) -> Response:
+    workspace_id = call.path("workspace_id")
+    row = await call.state.run(lambda connection: _find(connection, call, workspace_id))
+    return reply(workspace_out(row))
+
+
+async def update_workspace(call: Call) -> Response:
+    workspace_id = call.path("workspace_id")
+    body = await call.body(WorkspaceUpdate)
+    changes = body.model_dump(exclude_none=True)
+
+    def work(connection: Connection) -> Row[Any]:
+        _find(connection, call, workspace_id)
+        if changes:
+            statement = update(workspaces).where(workspaces.c.id == workspace_id)
+            connection.execute(statement.values(**changes, updated_at=utcnow()))
+        return _find(connection, call, workspace_id)
+
+    try:
+        row = await call.state.run(work)
+    except IntegrityError:
+        raise ServiceError(
+            409,
+            f"A workspace named '{body.name}' already exists in this organization; choose another name.",
+            code="workspace_name_taken",
+            field="name",
+        ) from None
+    return reply(workspace_out(row))
+
+
+async def delete_workspace(call: Call) -> Response:
+    workspace_id = call.path("workspace_id")
+
+    def work(connection: Connection) -> list[str]:
+        _find(connection, call, workspace_id)
+        ids = list(
+            connection.execute(
+                select(connectors.c.id).where(connectors.c.workspace_id == workspace_id)
+            ).scalars()
+        )
+        connection.execute(delete(connectors).where(connectors.c.workspace_id == workspace_id))
+        connection.execute(delete(workspaces).where(workspaces.c.id == workspace_id))
+        return ids
+
+    connector_ids = await call.state.run(work)
+    await call.state.pool.evict(*connector_ids)
+    return Response(status_code=204)
+
+
+ENDPOINTS = (
+    Endpoint(
+        "GET",
+        "/workspaces",
+        list_workspaces,
+        "any",
+        "List workspaces (by name), filtered by name_contains and status.",
+        query=WorkspaceQuery,
+        response=WorkspaceList,
+        errors=(400, 401, 403, 422, 429),
+    ),
+    Endpoint(
+        "GET",
+        "/workspaces/{workspace_id}",
+        get_workspace,
+        "any",
+        "One workspace.",
+        response=WorkspaceOut,
+        errors=(401, 403, 404, 429),
+    ),
+    Endpoint(
+        "PUT",
+        "/workspaces/{workspace_id}",
+        update_workspace,
+        "app",
+        "Rename, (de)activate or toggle the cache of a workspace.",
+        body=WorkspaceUpdate,
+        response=WorkspaceOut,
+        errors=(400, 401, 403, 404, 409, 413, 422, 429),
+    ),
+    Endpoint(
+        "DELETE",
+        "/workspaces/{workspace_id}",
+        delete_workspace,
+        "app",
+        "Delete a workspace with its connectors, credentials and context store data.",
+        status=204,
+        errors=(401, 403, 404, 429),
+    ),
+)

@@ -1,0 +1,211 @@
+"""Hosted mode end to end: sandbox (as Ashby) <- service <- connect()/AirbyteAuthConfig client.
+
+The hosted connector must give the same typed results and the same exceptions as local mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from tenants import START_DATE, Tenant, new_tenant
+
+from ashby_agent import AirbyteAuthConfig, connect
+from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
+from ashby_agent.connectors.ashby.models import ApiKey, Application, Candidate
+from ashby_agent.errors import (
+    AuthenticationError,
+    HostedAuthenticationError,
+    HostedServiceError,
+    InvalidParamsError,
+    NotFoundError,
+)
+from ashby_agent.hosted.admin import HostedAdminClient
+from ashby_agent.sandbox import run_sandbox
+from ashby_agent.service.config import ServiceSettings
+from ashby_agent.service.crypto import generate_key
+from ashby_agent.service.server import ServiceHandle, run_service
+
+KEYS = [f"tenant-key-{n}" for n in range(5)]
+
+
+@pytest.fixture(scope="module")
+def ashby() -> Iterator[Any]:
+    """A sandbox with one Ashby key per tenant, so each tenant's answers are recognisably its own."""
+    with run_sandbox(seed=5, scale="small", api_keys=KEYS) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(scope="module")
+def service(db_url: str, ashby: Any) -> Iterator[ServiceHandle]:
+    settings = ServiceSettings(
+        db_url=db_url, secret_key=generate_key(), ashby_base_url=ashby.url, rate_limit_requests=0
+    )
+    with run_service(settings=settings) as handle:
+        yield handle
+
+
+def _add_connector(tenant: Tenant, workspace: str, api_key: str) -> str:
+    answer = tenant.post(
+        "/integrations/connectors",
+        json={
+            "workspace_name": workspace,
+            "connector_type": "Ashby",
+            "credentials": {"api_key": api_key},
+            "replication_config": {"start_date": START_DATE},
+        },
+    )
+    assert answer.status_code in (200, 201), answer.text
+    return str(answer.json()["id"])
+
+
+def _auth(tenant: Tenant, service: ServiceHandle, workspace: str, **extra: Any) -> AirbyteAuthConfig:
+    return AirbyteAuthConfig(
+        workspace_name=workspace,
+        airbyte_client_id=tenant.client_id,
+        airbyte_client_secret=tenant.client_secret.get_secret_value(),
+        api_url=service.url,
+        **extra,
+    )
+
+
+@pytest.fixture
+async def hosted(tenant: Tenant, service: ServiceHandle) -> AsyncIterator[AshbyConnector]:
+    _add_connector(tenant, "acme", KEYS[0])
+    async with AshbyConnector(auth_config=_auth(tenant, service, "acme")) as connector:
+        yield connector
+
+
+async def test_hosted_results_equal_local_results(hosted: AshbyConnector, ashby: Any) -> None:
+    assert hosted.mode == "hosted"
+    async with AshbyConnector(AshbyAuthConfig(api_key=KEYS[0]), base_url=ashby.url) as local:
+        local_page = await local.candidates.list(limit=25)
+        hosted_page = await hosted.candidates.list(limit=25)
+        assert hosted_page.data == local_page.data
+        assert all(isinstance(c, Candidate) for c in hosted_page.data)
+        assert hosted_page.meta.has_more and hosted_page.meta.cursor
+        second = await hosted.candidates.list(limit=25, cursor=hosted_page.meta.cursor)
+        assert second.data == (await local.candidates.list(limit=25, cursor=local_page.meta.cursor)).data
+        application_id = next(c.application_ids[0] for c in local_page.data if c.application_ids)
+        hosted_app = await hosted.applications.get(application_id=application_id)
+        assert isinstance(hosted_app, Application)
+        assert hosted_app == await local.applications.get(application_id=application_id)
+        search = await hosted.candidates.api_search(name=local_page.data[0].name)
+        assert local_page.data[0].id in {c.id for c in search.data}
+        key = await hosted.check()
+        assert isinstance(key, ApiKey)
+
+
+async def test_hosted_iterate_and_sync_token(hosted: AshbyConnector, ashby: Any) -> None:
+    ids = [c.id async for c in hosted.candidates.iterate(limit=100)]
+    assert ids == [record["id"] for record in ashby.control.records("candidate")]
+    page = await hosted.jobs.list()
+    while page.meta.has_more:
+        page = await hosted.jobs.list(cursor=page.meta.cursor)
+    assert page.meta.sync_token
+
+
+async def test_hosted_errors_are_local_errors(
+    tenant: Tenant, service: ServiceHandle, hosted: AshbyConnector
+) -> None:
+    with pytest.raises(NotFoundError) as missing:
+        await hosted.applications.get(application_id="3fa85f64-5717-4562-b3fc-2c963f66afa6")
+    assert missing.value.code == "application_not_found"
+    with pytest.raises(InvalidParamsError):
+        await hosted.execute("applications", "list", {"status": "Pending"})
+    _add_connector(tenant, "revoked", "a-key-ashby-does-not-know")
+    async with AshbyConnector(auth_config=_auth(tenant, service, "revoked")) as revoked:
+        with pytest.raises(AuthenticationError) as bad_key:
+            await revoked.candidates.list(limit=1)
+    assert bad_key.value.code == "invalid_api_key"
+    assert "a-key-ashby-does-not-know" not in str(bad_key.value)
+
+
+async def test_connector_lookup_errors_name_the_fix(tenant: Tenant, service: ServiceHandle) -> None:
+    async with AshbyConnector(auth_config=_auth(tenant, service, "nobody-here")) as empty:
+        with pytest.raises(HostedServiceError, match="has no Ashby connector"):
+            await empty.candidates.list()
+    _add_connector(tenant, "twice", KEYS[1])
+    second = _add_connector(tenant, "twice", KEYS[2])
+    async with AshbyConnector(auth_config=_auth(tenant, service, "twice")) as ambiguous:
+        with pytest.raises(HostedServiceError, match="connector_id"):
+            await ambiguous.candidates.list()
+    async with AshbyConnector(auth_config=_auth(tenant, service, "twice", connector_id=second)) as chosen:
+        assert (await chosen.check()).title == "Sandbox key 3"
+
+
+async def test_bad_client_secret_is_a_hosted_authentication_error(
+    tenant: Tenant, service: ServiceHandle
+) -> None:
+    auth = AirbyteAuthConfig(
+        workspace_name="acme",
+        airbyte_client_id=tenant.client_id,
+        airbyte_client_secret="wrong",
+        api_url=service.url,
+    )
+    async with AshbyConnector(auth_config=auth) as connector:
+        with pytest.raises(HostedAuthenticationError):
+            await connector.candidates.list()
+
+
+async def test_connect_reads_the_environment(
+    tenant: Tenant, service: ServiceHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add_connector(tenant, "from-env", KEYS[3])
+    monkeypatch.setenv("AIRBYTE_CLIENT_ID", tenant.client_id)
+    monkeypatch.setenv("AIRBYTE_CLIENT_SECRET", tenant.client_secret.get_secret_value())
+    monkeypatch.setenv("ASHBY_AGENT_API_URL", service.url)
+    connector = connect("ashby", workspace_name="from-env")
+    try:
+        assert (await connector.check()).title == "Sandbox key 4"
+        assert tenant.client_secret.get_secret_value() not in repr(connector) + repr(connector.auth_config)
+    finally:
+        await connector.aclose()
+
+
+async def test_token_is_reused_and_refreshed(
+    tenant: Tenant, service: ServiceHandle, hosted: AshbyConnector
+) -> None:
+    assert hosted._hosted is not None
+    first = await hosted._hosted.token()
+    await hosted.candidates.list(limit=1)
+    assert await hosted._hosted.token() == first  # cached while valid
+    hosted._hosted._token_expires = 0  # as if expires_in had run out
+    await hosted.candidates.list(limit=1)
+    assert hosted._hosted._token is not None
+
+
+async def test_fifty_concurrent_executes_across_five_orgs_see_only_their_own(
+    service: ServiceHandle, ashby: Any
+) -> None:
+    with httpx.Client(base_url=service.api_url, timeout=30) as http:
+        tenants = [new_tenant(service, http) for _ in range(5)]
+        for index, tenant in enumerate(tenants):
+            _add_connector(tenant, "shared-name", KEYS[index])
+    connectors = [AshbyConnector(auth_config=_auth(tenant, service, "shared-name")) for tenant in tenants]
+    try:
+        calls = [connectors[n % 5].check() for n in range(50)]
+        answers = await asyncio.gather(*calls)
+        for n, key in enumerate(answers):
+            assert key.title == f"Sandbox key {n % 5 + 1}"
+    finally:
+        for connector in connectors:
+            await connector.aclose()
+
+
+async def test_admin_client_manages_connectors(tenant: Tenant, service: ServiceHandle) -> None:
+    auth = AirbyteAuthConfig(
+        airbyte_client_id=tenant.client_id,
+        airbyte_client_secret=tenant.client_secret.get_secret_value(),
+        api_url=service.url,
+    )
+    async with HostedAdminClient(auth) as admin:
+        created = await admin.create_connector("admin-ws", KEYS[4], name="Ashby", start_date=START_DATE)
+        assert [c.id for c in await admin.list_connectors("admin-ws")] == [created.id]
+        assert (await admin.check_connector(created.id)).status == "succeeded"
+        assert "admin-ws" in {w.name for w in await admin.list_workspaces()}
+        await admin.delete_connector(created.id)
+        assert await admin.list_connectors("admin-ws") == []
