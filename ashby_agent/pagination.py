@@ -88,6 +88,21 @@ class ListResult(Generic[R]):
             self._raw = None
         return self._data
 
+    def wire_records(self) -> list[Any]:
+        """The records in Ashby's wire form (camelCase keys, omitted stays omitted).
+
+        Not yet read as models, they are returned as Ashby sent them, unvalidated: forwarding a page
+        (the hosted service does) then costs nothing; read ones are dumped back to the same form.
+        """
+        if self._data is None and self._raw is not None:
+            return self._raw
+        return [
+            record.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            if isinstance(record, BaseModel)
+            else record
+            for record in self.data
+        ]
+
     def __len__(self) -> int:
         return len(self._data) if self._data is not None else len(self._raw or ())
 

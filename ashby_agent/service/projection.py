@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
@@ -109,13 +110,23 @@ def plan_fields(
 
 
 def truncate_strings(value: Any, limit: int) -> Any:
-    """Strings longer than ``limit`` shortened with a marker saying how to get them whole."""
+    """Strings longer than ``limit`` shortened with a marker saying how to get them whole.
+
+    A record whose whole JSON is within ``limit`` cannot hold such a string: it is returned as is
+    without walking it (orjson measures it in C; most records are far below the limit).
+    """
+    if isinstance(value, dict | list) and len(orjson.dumps(value)) <= limit:
+        return value
+    return _truncate(value, limit)
+
+
+def _truncate(value: Any, limit: int) -> Any:
     if isinstance(value, str):
         if len(value) <= limit:
             return value
         return f"{value[:limit]}… [truncated {len(value) - limit} characters; pass skip_truncation: true]"
     if isinstance(value, dict):
-        return {key: truncate_strings(item, limit) for key, item in value.items()}
+        return {key: _truncate(item, limit) for key, item in value.items()}
     if isinstance(value, list):
-        return [truncate_strings(item, limit) for item in value]
+        return [_truncate(item, limit) for item in value]
     return value

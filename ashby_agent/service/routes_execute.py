@@ -1,8 +1,9 @@
 """``POST /integrations/connectors/{id}/execute``: the same catalog, validation and connector code as
 local mode, run on a pooled connector, shaped for the wire, audited.
 
-Results are Ashby's camelCase wire form (``model_dump(mode="json", by_alias=True)``) so a hosted-mode
-client parses them into the same record models as local mode.
+Results are Ashby's camelCase wire form (as Ashby sent them; ``get`` records dumped back with
+``by_alias=True, exclude_unset=True``) so a hosted-mode client parses them into the same record models
+as local mode.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import Connection
 from starlette.responses import Response
 
@@ -19,12 +19,12 @@ from ashby_agent.connectors.ashby.connector import build_body
 from ashby_agent.errors import AshbyAgentError
 from ashby_agent.pagination import ListResult, PageMeta
 from ashby_agent.service import audit
-from ashby_agent.service.errors import ServiceError, from_connector_error
+from ashby_agent.service.errors import ServiceError, from_connector_error, json_response
 from ashby_agent.service.projection import FieldPlan, plan_fields, truncate_strings
 from ashby_agent.service.routes_connectors import CACHE_ENTITIES, find_connector, pooled_connector
-from ashby_agent.service.routing import Call, Endpoint, reply
+from ashby_agent.service.routing import Call, Endpoint
 from ashby_agent.service.state import utcnow
-from ashby_agent.service.wire import ConnectorMetadata, ExecuteOut, ExecuteRequest, ExecutionMetadata
+from ashby_agent.service.wire import ConnectorMetadata, ExecuteOut, ExecuteRequest
 
 __all__ = ["ENDPOINTS"]
 
@@ -61,16 +61,18 @@ def _prepare(body: ExecuteRequest) -> tuple[Operation, FieldPlan]:
 def _shape(
     result: Any, op: Operation, plan: FieldPlan, body: ExecuteRequest, limit: int
 ) -> tuple[Any, PageMeta]:
-    def one(record: BaseModel) -> dict[str, Any]:
-        data = plan.apply(record.model_dump(mode="json", by_alias=True))
+    def one(wire: dict[str, Any]) -> dict[str, Any]:
+        data = plan.apply(wire)
         return data if body.skip_truncation else truncate_strings(data, limit)
 
     if isinstance(result, ListResult):
-        records = [one(record) for record in result.data]
+        # Pages are forwarded in Ashby's wire form without validating each record here: the client
+        # validates them into the same models as local mode (params were validated before the call).
+        records = [one(record) for record in result.wire_records()]
         if op.action == "api_search":
             return {"data": records, "meta": result.meta.model_dump(mode="json")}, result.meta
         return records, result.meta
-    return one(result), PageMeta()
+    return one(result.model_dump(mode="json", by_alias=True, exclude_unset=True)), PageMeta()
 
 
 async def execute(call: Call) -> Response:
@@ -110,14 +112,17 @@ async def execute(call: Call) -> Response:
             audit.record(connection, entry)
 
         await state.run(write)
-    return reply(
-        ExecuteOut(
-            result=shaped,
-            connector_metadata=ConnectorMetadata(
+    # ExecuteOut documents this shape (OpenAPI); the records are already JSON, so they go straight to
+    # orjson instead of through a model that would walk every one of them again.
+    return json_response(
+        {
+            "status": "success",
+            "result": shaped,
+            "connector_metadata": ConnectorMetadata(
                 cursor=meta.cursor, has_more=meta.has_more, sync_token=meta.sync_token
-            ),
-            execution_metadata=ExecutionMetadata(connector_instance_id=row.id, execution_time_ms=elapsed_ms),
-        )
+            ).model_dump(mode="json"),
+            "execution_metadata": {"connector_instance_id": row.id, "execution_time_ms": elapsed_ms},
+        }
     )
 
 
