@@ -1,0 +1,78 @@
+"""Page objects: lazy typed records, wire form, and Ashby's paging keys read once (byte-level cases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
+from ashby_agent.errors import MalformedResponseError
+from ashby_agent.pagination import ListResult, PageMeta, page_meta
+
+GOOD = {
+    "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "createdAt": "2025-01-02T03:04:05.678Z",
+    "updatedAt": "2025-01-02T03:04:05.678Z",
+    "name": "Ada Lovelace",
+    "emailAddresses": [],
+    "phoneNumbers": [],
+    "socialLinks": [],
+    "tags": [],
+    "applicationIds": [],
+    "fileHandles": [],
+    "customFields": [],
+    "profileUrl": "https://app.ashbyhq.com/candidate-searches/new/right-side/candidates/x",
+    "source": None,
+    "creditedToUser": None,
+    "timezone": None,
+}
+
+
+def _client(results: list[dict[str, Any]], **envelope: Any) -> httpx.AsyncClient:
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = {"success": True, "results": results, "moreDataAvailable": False, **envelope}
+        return httpx.Response(200, json=body)
+
+    return httpx.AsyncClient(transport=httpx.MockTransport(answer))
+
+
+def _connector(client: httpx.AsyncClient) -> AshbyConnector:
+    auth = AshbyAuthConfig(api_key="secret-key-1234")
+    return AshbyConnector(auth, base_url="http://ashby.test", http_client=client)
+
+
+@pytest.mark.parametrize(
+    ("envelope", "expected"),
+    [
+        ({"moreDataAvailable": True, "nextCursor": "abc"}, PageMeta(cursor="abc", has_more=True)),
+        ({"moreDataAvailable": False, "syncToken": "tok"}, PageMeta(sync_token="tok")),
+        ({"moreDataAvailable": False, "nextCursor": "stale"}, PageMeta()),  # no cursor without more data
+        ({}, PageMeta()),
+    ],
+)
+def test_page_meta_reads_ashby_paging_keys(envelope: dict[str, Any], expected: PageMeta) -> None:
+    assert page_meta(envelope) == expected
+
+
+async def test_records_are_validated_on_first_read() -> None:
+    async with _client([GOOD, {**GOOD, "name": None}]) as client:
+        page = await _connector(client).candidates.list()
+    assert len(page) == 2  # nothing validated yet
+    assert page.wire_records()[1]["name"] is None  # forwarded as Ashby sent it
+    with pytest.raises(MalformedResponseError, match="does not match its model") as caught:
+        _ = page.data
+    assert "secret-key-1234" not in str(caught.value)
+
+
+async def test_typed_page_dumps_like_pydantic() -> None:
+    async with _client([GOOD], syncToken="tok") as client:
+        page = await _connector(client).candidates.list()
+    assert page.data[0].name == "Ada Lovelace"
+    dumped = page.model_dump(mode="json")
+    assert dumped["meta"] == {"cursor": None, "has_more": False, "sync_token": "tok"}
+    assert dumped["data"][0]["name"] == "Ada Lovelace" and "created_at" in dumped["data"][0]
+    assert page.wire_records()[0]["createdAt"] == GOOD["createdAt"]
+    assert '"sync_token": "tok"' in page.model_dump_json()
+    assert page == ListResult(page.data, page.meta)
