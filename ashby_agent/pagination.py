@@ -9,30 +9,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, Generic, Literal, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from ashby_agent.errors import MalformedResponseError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = ["ListResult", "PageMeta", "iterate_pages", "page_meta"]
 
 R = TypeVar("R")
 
 
-class PageMeta(BaseModel):
-    """Where a listing stands."""
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """Where a listing stands (built on every list call: a plain frozen dataclass, not a pydantic model)."""
 
-    model_config = ConfigDict(frozen=True)
+    #: Pass as ``cursor`` to get the next page; None on the last page.
+    cursor: str | None = None
+    #: True when another page exists.
+    has_more: bool = False
+    #: On the last page of sync-capable lists: pass as ``syncToken`` later to get only changes.
+    sync_token: str | None = None
 
-    cursor: str | None = Field(
-        None, description="Pass as `cursor` to get the next page; None on the last page."
-    )
-    has_more: bool = Field(False, description="True when another page exists.")
-    sync_token: str | None = Field(
-        None,
-        description="On the last page of sync-capable lists: pass as `syncToken` later to get only changes.",
-    )
+    def model_dump(self, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """``{"cursor", "has_more", "sync_token"}``, like Pydantic's ``model_dump`` (same in both modes)."""
+        return {"cursor": self.cursor, "has_more": self.has_more, "sync_token": self.sync_token}
 
 
 def page_meta(envelope: Mapping[str, Any]) -> PageMeta:
@@ -76,6 +79,8 @@ class ListResult(Generic[R]):
         """The typed records of this page."""
         if self._data is None:
             assert self._adapter is not None and self._raw is not None
+            from pydantic import ValidationError  # loaded with the adapter already: ~0.3 µs
+
             try:
                 self._data = self._adapter.validate_python(self._raw)
             except ValidationError as exc:
@@ -96,6 +101,8 @@ class ListResult(Generic[R]):
         """
         if self._data is None and self._raw is not None:
             return self._raw
+        from pydantic import BaseModel
+
         return [
             record.model_dump(mode="json", by_alias=True, exclude_unset=True)
             if isinstance(record, BaseModel)
@@ -125,6 +132,8 @@ class ListResult(Generic[R]):
         exclude_unset: bool = False,
     ) -> dict[str, Any]:
         """``{"data": [records...], "meta": {...}}``, like Pydantic's ``model_dump``."""
+        from pydantic import BaseModel
+
         records = [
             record.model_dump(
                 mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import functools
-import importlib.metadata
 import logging
 import os
 import random
@@ -25,12 +23,12 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Final, Self, TypedDict
+from typing import TYPE_CHECKING, Any, Final, Self, TypedDict
 
 import httpx
 import orjson
-from pydantic import SecretStr
 
+from ashby_agent import __version__
 from ashby_agent.errors import (
     AshbyAgentError,
     AshbyAPIError,
@@ -49,6 +47,9 @@ from ashby_agent.errors import (
     TransportError,
 )
 from ashby_agent.retry import RetryPolicy, parse_retry_after, retry_delay
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -80,13 +81,8 @@ _UNSENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTim
 _MAYBE_SENT_ERRORS: Final = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
-@functools.cache
-def _default_user_agent() -> str:
-    try:
-        version = importlib.metadata.version("ashby-agent")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        version = "0"
-    return f"ashby-agent/{version}"
+#: Sent unless ``user_agent=`` is given (the package version, not read from importlib.metadata: cheaper).
+_DEFAULT_USER_AGENT: Final = f"ashby-agent/{__version__}"
 
 
 def _identity(text: str) -> str:
@@ -327,10 +323,10 @@ class AshbyTransport:
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._api_key = api_key if isinstance(api_key, SecretStr) else SecretStr(api_key)
+        # The key is kept only inside the headers and the redactor, whose reprs hide it.
+        key = api_key if isinstance(api_key, str) else api_key.get_secret_value()
         self.base_url = _resolve_base_url(base_url)
         self.retry = retry if retry is not None else RetryPolicy()
-        key = self._api_key.get_secret_value()
         token = base64.b64encode(f"{key}:".encode()).decode("ascii")
         # httpx.Headers masks Authorization in its repr, so the key stays out of reprs and locals dumps.
         self._headers = httpx.Headers(
@@ -338,7 +334,7 @@ class AshbyTransport:
                 "Authorization": f"Basic {token}",
                 "Accept": "application/json",
                 "Content-Type": "application/json",
-                "User-Agent": user_agent or _default_user_agent(),
+                "User-Agent": user_agent or _DEFAULT_USER_AGENT,
             }
         )
         self._redact = _Redactor(token, key)

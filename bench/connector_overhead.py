@@ -1,10 +1,15 @@
 """Per-call overhead of the connector over a raw httpx loop, and import time, measured in one run.
 
-Usage: .venv/bin/python bench/connector_overhead.py [--calls 400] [--rounds 5]
+Usage: .venv/bin/python bench/connector_overhead.py [--calls 400] [--rounds 5] [--imports-only]
 
 The sandbox runs in a separate process (so its work does not share our GIL); the raw loop, ``execute``
 and the typed helper call the same endpoint with the same body on the same machine, interleaved in
 rounds; the figure per variant is the median over rounds of the mean time per call.
+
+Import times: ``import pydantic, httpx`` (the floor), ``import ashby_agent.connectors.ashby``, importing
+``AshbyConnector`` and the seed's real first use (building an ``AshbyConnector`` with an
+``AshbyAuthConfig``, which loads pydantic's model machinery), each the median of 7 fresh interpreters
+timed with ``time.perf_counter`` around the statement; with bytecode cached and without.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 
@@ -91,29 +97,75 @@ async def _measure(url: str, page: int, calls: int, rounds: int) -> dict[str, fl
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def _import_time(statement: str, runs: int = 7) -> float:
-    times = []
+#: (label, statement) measured against the floor, each in fresh interpreters.
+IMPORTS = (
+    ("import ashby_agent.connectors.ashby", "import ashby_agent.connectors.ashby"),
+    (
+        "from ashby_agent.connectors.ashby import AshbyConnector",
+        "from ashby_agent.connectors.ashby import AshbyConnector",
+    ),
+    (
+        "seed's first use: AshbyConnector(auth_config=AshbyAuthConfig(api_key=...))",
+        "from ashby_agent.connectors.ashby import AshbyConnector; "
+        "from ashby_agent.connectors.ashby.models import AshbyAuthConfig; "
+        "AshbyConnector(auth_config=AshbyAuthConfig(api_key='k'))",
+    ),
+)
+FLOOR = "import pydantic, httpx"
+
+
+def _import_times(statements: list[str], runs: int = 7, *, pycache: str | None = None) -> list[float]:
+    """Per statement, the median over ``runs`` fresh interpreters of the time it takes (ms).
+
+    Runs are interleaved (one of each statement per round) so load drifts hit all alike. With
+    ``pycache`` (a private ``PYTHONPYCACHEPREFIX``, warmed by one untimed run) every module's bytecode
+    is cached, as for an installed package; without it nothing is written, and modules without a
+    ``.pyc`` beside them (a checkout used with ``PYTHONDONTWRITEBYTECODE``) compile every time.
+    """
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE")
+        env["PYTHONPYCACHEPREFIX"] = pycache
+    commands = [
+        [sys.executable, "-c", f"import time; t=time.perf_counter(); {stmt}; print(time.perf_counter()-t)"]
+        for stmt in statements
+    ]
+    if pycache is not None:
+        for command in commands:
+            subprocess.run(command, capture_output=True, check=True, env=env)
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        for command, samples in zip(commands, times, strict=True):
+            out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+            samples.append(float(out.stdout.strip()) * 1000)
+    return [statistics.median(samples) for samples in times]
+
+
+def _print_import_times() -> None:
+    print("\nimport time, median of 7 fresh interpreters (interleaved):\n")
+    print("| statement | bytecode cached | x floor | no bytecode cache | x floor |")
+    print("|---|---|---|---|---|")
+    labels = [f"`{FLOOR}` (floor)", *(f"`{label}`" for label, _ in IMPORTS)]
+    statements = [FLOOR, *(statement for _, statement in IMPORTS)]
+    with tempfile.TemporaryDirectory() as pycache:
+        cached = _import_times(statements, pycache=pycache)
+    plain = _import_times(statements)
+    for label, with_cache, without in zip(labels, cached, plain, strict=True):
+        print(
+            f"| {label} | {with_cache:.1f} ms | {with_cache / cached[0]:.2f}x "
+            f"| {without:.1f} ms | {without / plain[0]:.2f}x |"
         )
-        times.append(float(out.stdout.strip()) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--imports-only", action="store_true", help="only measure import times")
     args = parser.parse_args()
+    if args.imports_only:
+        _print_import_times()
+        return
     port = _free_port()
     proc = _start_sandbox(port)
     try:
@@ -134,10 +186,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    floor = _import_time("import pydantic, httpx")
-    ours = _import_time("import ashby_agent.connectors.ashby")
-    print(f"\nimport pydantic, httpx: {floor:.1f} ms (floor)")
-    print(f"import ashby_agent.connectors.ashby: {ours:.1f} ms ({ours / floor:.2f}x the floor)")
+    _print_import_times()
 
 
 if __name__ == "__main__":

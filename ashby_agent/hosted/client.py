@@ -14,7 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 import orjson
@@ -35,7 +35,9 @@ from ashby_agent.errors import (
     error_class_for_kind,
 )
 from ashby_agent.retry import RetryPolicy, parse_retry_after, retry_delay
-from ashby_agent.types import AirbyteAuthConfig
+
+if TYPE_CHECKING:
+    from ashby_agent.types import AirbyteAuthConfig
 
 __all__ = ["ASHBY_DEFINITION_ID", "HostedClient"]
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
 
-from ashby_agent.connectors.ashby import AshbyConnector
+from ashby_agent.connectors.ashby import AshbyConnector, models
 from ashby_agent.connectors.ashby.catalog import ACTIONS, CATALOG, ENTITIES, find_operation, operations
 from ashby_agent.connectors.ashby.connector import EntityResource, build_body
+from ashby_agent.connectors.ashby.models import AshbyRecord
 from ashby_agent.errors import InvalidParamsError, UnknownActionError, UnknownEntityError
 from ashby_agent.reference_doc import render_reference
 
@@ -38,6 +42,82 @@ def test_operation_is_well_formed(op: object) -> None:
         assert op.action == "list"
     if op.action == "get":
         assert not op.paginated
+
+
+# Written out independently of the catalog: (list/api_search model, get model) of every entity. The
+# catalog declares them once, as annotations (``CANDIDATES: Entity[Candidate, Candidate] = ...``), that
+# type checkers read and the runtime resolves on first use; this pins what they resolve to.
+EXPECTED_MODELS: dict[str, tuple[str, str]] = {
+    "candidates": ("Candidate", "Candidate"),
+    "candidate_notes": ("Note", "Note"),
+    "candidate_projects": ("Project", "Project"),
+    "candidate_client_info": ("ClientInfo", "ClientInfo"),
+    "candidate_fraud_checks": ("FraudCheck", "FraudCheck"),
+    "applications": ("Application", "Application"),
+    "application_history": ("ApplicationHistory", "ApplicationHistory"),
+    "application_criteria_evaluations": ("CriteriaEvaluation", "CriteriaEvaluation"),
+    "application_feedback": ("ApplicationFeedback", "ApplicationFeedback"),
+    "application_hiring_team_roles": ("HiringTeamRole", "HiringTeamRole"),
+    "jobs": ("Job", "Job"),
+    "job_postings": ("JobPostingSummary", "JobPosting"),
+    "job_boards": ("JobBoard", "JobBoard"),
+    "job_templates": ("JobTemplate", "JobTemplate"),
+    "job_interview_plans": ("JobInterviewPlan", "JobInterviewPlan"),
+    "openings": ("Opening", "Opening"),
+    "departments": ("Department", "Department"),
+    "locations": ("Location", "Location"),
+    "users": ("User", "User"),
+    "user_interviewer_settings": ("InterviewerSettings", "InterviewerSettings"),
+    "user_interviewer_pauses": ("InterviewerPause", "InterviewerPause"),
+    "hiring_team_roles": ("HiringTeamRole", "HiringTeamRole"),
+    "brands": ("Brand", "Brand"),
+    "sources": ("Source", "Source"),
+    "archive_reasons": ("ArchiveReason", "ArchiveReason"),
+    "close_reasons": ("CloseReason", "CloseReason"),
+    "candidate_tags": ("CandidateTag", "CandidateTag"),
+    "custom_fields": ("CustomField", "CustomField"),
+    "feedback_form_definitions": ("FeedbackFormDefinition", "FeedbackFormDefinition"),
+    "interviewer_pools": ("InterviewerPool", "InterviewerPool"),
+    "communication_templates": ("CommunicationTemplate", "CommunicationTemplate"),
+    "source_tracking_links": ("SourceTrackingLink", "SourceTrackingLink"),
+    "referral_forms": ("ReferralForm", "ReferralForm"),
+    "interview_plans": ("InterviewPlan", "InterviewPlan"),
+    "interview_stages": ("InterviewStage", "InterviewStage"),
+    "interview_stage_groups": ("InterviewStageGroup", "InterviewStageGroup"),
+    "interviews": ("Interview", "Interview"),
+    "interview_schedules": ("InterviewSchedule", "InterviewSchedule"),
+    "interview_events": ("InterviewEvent", "InterviewEvent"),
+    "offers": ("OfferSummary", "Offer"),
+    "projects": ("Project", "Project"),
+    "files": ("FileInfo", "FileInfo"),
+    "webhooks": ("Webhook", "Webhook"),
+    "api_key": ("ApiKey", "ApiKey"),
+}
+
+
+def test_every_entity_resolves_to_its_declared_record_models() -> None:
+    assert set(EXPECTED_MODELS) == set(CATALOG)
+    for name, entity in CATALOG.items():
+        list_name, get_name = EXPECTED_MODELS[name]
+        assert entity.list_model is getattr(models, list_name), name
+        assert entity.get_model is getattr(models, get_name), name
+        for action, op in entity.operations.items():
+            assert op.result is (entity.get_model if action == "get" else entity.list_model)
+            assert issubclass(op.result, AshbyRecord)
+
+
+def test_resolving_one_entity_imports_only_the_records_it_names() -> None:
+    code = (
+        "import sys\n"
+        "from ashby_agent.connectors.ashby.catalog import CANDIDATES, find_operation\n"
+        "assert not any('.records.' in name for name in sys.modules), 'records loaded at import'\n"
+        "assert CANDIDATES.list_model.__name__ == find_operation('candidates', 'get').result.__name__\n"
+        "print(sorted(n.rsplit('.', 1)[1] for n in sys.modules if '.records.' in n))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(ast.literal_eval(out.stdout))
+    assert "candidates" in loaded
+    assert not loaded & {"applications", "jobs", "interviews", "offers"}
 
 
 def test_connector_has_a_typed_helper_per_entity() -> None:

@@ -1,8 +1,11 @@
 """The typed Ashby records: parse hand-written wire samples (reference §5) and round-trip them."""
 
+import ast
 import copy
+import importlib
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -725,13 +728,33 @@ def test_every_catalog_model_is_exported() -> None:
 
 
 def test_all_lists_exactly_the_public_names() -> None:
-    defined_here = {
-        name
-        for name, obj in vars(models).items()
-        if isinstance(obj, type) and obj.__module__.startswith("ashby_agent.") and not name.startswith("_")
-    }
-    assert set(models.__all__) == defined_here | {"Timestamp"}
+    # models.py defines AshbyAuthConfig and exports the record classes lazily (see its __getattr__).
+    assert set(models.__all__) == set(models._EXPORTS) | {"AshbyAuthConfig"}
     assert len(models.__all__) == len(set(models.__all__))
+    for name, module in models._EXPORTS.items():
+        records = importlib.import_module(f"ashby_agent.connectors.ashby.records.{module}")
+        assert getattr(models, name) is getattr(records, name), name
+        obj = getattr(records, name)
+        if isinstance(obj, type):
+            assert obj.__module__ == records.__name__, f"{name} is re-exported by {module}, not defined"
+    assert "AshbyAuthConfig" in dir(models) and "Candidate" in dir(models)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = models.Nope
+
+
+def test_type_checkers_see_the_same_lazy_exports() -> None:
+    """The ``if TYPE_CHECKING:`` imports of models.py name exactly the runtime lazy exports."""
+    tree = ast.parse(Path(models.__file__).read_text())
+    [guard] = [
+        node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    ]
+    imported = {
+        alias.name: (node.module or "").removeprefix("records.")
+        for node in guard.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == models._EXPORTS
 
 
 def test_every_record_class_has_a_sample() -> None:

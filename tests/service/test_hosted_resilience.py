@@ -77,9 +77,13 @@ async def test_client_gives_up_within_its_budget(
 ) -> None:
     no_retry = RetryPolicy(max_attempts=1)
     async with _connect(tenant, service, shared_sandbox.api_key, retry=no_retry) as connector:
-        with pytest.raises(HostedServiceError) as caught:
+
+        async def burst() -> None:
             for _ in range(8):
                 await connector.candidates.list(limit=1)
+
+        with pytest.raises(HostedServiceError) as caught:
+            await burst()
     assert caught.value.status == 429
     assert "Retry after" in str(caught.value)
 

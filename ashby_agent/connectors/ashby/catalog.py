@@ -9,63 +9,67 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
 
-from pydantic import BaseModel
-
-from ashby_agent.connectors.ashby.models import (
-    ApiKey,
-    Application,
-    ApplicationFeedback,
-    ApplicationHistory,
-    ArchiveReason,
-    Brand,
-    Candidate,
-    CandidateTag,
-    ClientInfo,
-    CloseReason,
-    CommunicationTemplate,
-    CriteriaEvaluation,
-    CustomField,
-    Department,
-    FeedbackFormDefinition,
-    FileInfo,
-    FraudCheck,
-    HiringTeamRole,
-    Interview,
-    InterviewerPause,
-    InterviewerPool,
-    InterviewerSettings,
-    InterviewEvent,
-    InterviewPlan,
-    InterviewSchedule,
-    InterviewStage,
-    InterviewStageGroup,
-    Job,
-    JobBoard,
-    JobInterviewPlan,
-    JobPosting,
-    JobPostingSummary,
-    JobTemplate,
-    Location,
-    Note,
-    Offer,
-    OfferSummary,
-    Opening,
-    Project,
-    ReferralForm,
-    Source,
-    SourceTrackingLink,
-    User,
-    Webhook,
-)
 from ashby_agent.connectors.ashby.params import Param, ParamType, index_spellings
 from ashby_agent.errors import UnknownActionError, UnknownEntityError
 
+if TYPE_CHECKING:
+    # The record models named in the entity declarations below; at run time they are resolved from
+    # those annotations on first use (see ``Entity``), so importing the catalog builds no model.
+    from pydantic import BaseModel
+
+    from ashby_agent.connectors.ashby.models import (
+        ApiKey,
+        Application,
+        ApplicationFeedback,
+        ApplicationHistory,
+        ArchiveReason,
+        Brand,
+        Candidate,
+        CandidateTag,
+        ClientInfo,
+        CloseReason,
+        CommunicationTemplate,
+        CriteriaEvaluation,
+        CustomField,
+        Department,
+        FeedbackFormDefinition,
+        FileInfo,
+        FraudCheck,
+        HiringTeamRole,
+        Interview,
+        InterviewerPause,
+        InterviewerPool,
+        InterviewerSettings,
+        InterviewEvent,
+        InterviewPlan,
+        InterviewSchedule,
+        InterviewStage,
+        InterviewStageGroup,
+        Job,
+        JobBoard,
+        JobInterviewPlan,
+        JobPosting,
+        JobPostingSummary,
+        JobTemplate,
+        Location,
+        Note,
+        Offer,
+        OfferSummary,
+        Opening,
+        Project,
+        ReferralForm,
+        Source,
+        SourceTrackingLink,
+        User,
+        Webhook,
+    )
+
 __all__ = ["ACTIONS", "CATALOG", "Entity", "Operation", "Param", "ParamType", "find_operation"]
 
-ListT = TypeVar("ListT", bound=BaseModel)
-GetT = TypeVar("GetT", bound=BaseModel)
+ListT = TypeVar("ListT", bound="BaseModel")
+GetT = TypeVar("GetT", bound="BaseModel")
 
 Action = Literal["list", "get", "api_search"]
 ACTIONS: tuple[Action, ...] = ("list", "get", "api_search")
@@ -99,7 +103,6 @@ class Operation:
     fixed_body: Mapping[str, Any] = field(default_factory=dict)
     read_only: bool = True
     entity: str = ""  # set by Entity
-    result: type[BaseModel] = BaseModel  # set by Entity
 
     @property
     def all_params(self) -> tuple[Param, ...]:
@@ -119,6 +122,12 @@ class Operation:
     def returns_list(self) -> bool:
         return self.action != "get"
 
+    @property
+    def result(self) -> type[BaseModel]:
+        """The record model of this operation's answer: its entity's ``get_model`` or ``list_model``."""
+        entity = CATALOG[self.entity]
+        return entity.get_model if self.action == "get" else entity.list_model
+
 
 _SPELLINGS: dict[tuple[str, str], Mapping[str, Param]] = {}
 
@@ -132,27 +141,39 @@ def _spellings(op: Operation) -> Mapping[str, Param]:
 
 
 class Entity(Generic[ListT, GetT]):
-    """A kind of Ashby record and the operations that read it."""
+    """A kind of Ashby record and the operations that read it.
 
-    def __init__(
-        self,
-        name: str,
-        description: str,
-        list_model: type[ListT],
-        get_model: type[GetT],
-        *operations: Operation,
-    ) -> None:
+    Declared in this module as ``NAME: Entity[ListModel, GetModel] = Entity(name, description, *ops)``:
+    the annotation names the record model of ``list``/``api_search`` and the one of ``get``, once. Type
+    checkers read it as written; at run time ``list_model``/``get_model`` (and ``Operation.result``)
+    resolve that same annotation on first use, importing only the records modules it names.
+    """
+
+    def __init__(self, name: str, description: str, *operations: Operation) -> None:
         self.name = name
         self.description = description
-        self.list_model = list_model
-        self.get_model = get_model
+        self._models: tuple[type[ListT], type[GetT]] | None = None
         ops: dict[str, Operation] = {}
         for op in operations:
-            model = get_model if op.action == "get" else list_model
             object.__setattr__(op, "entity", name)
-            object.__setattr__(op, "result", model)
             ops[op.action] = op
         self.operations: Mapping[str, Operation] = ops
+
+    @property
+    def list_model(self) -> type[ListT]:
+        """The record model of ``list`` and ``api_search``."""
+        return self._declared_models()[0]
+
+    @property
+    def get_model(self) -> type[GetT]:
+        """The record model of ``get``."""
+        return self._declared_models()[1]
+
+    def _declared_models(self) -> tuple[type[ListT], type[GetT]]:
+        models = self._models
+        if models is None:
+            models = self._models = _resolve_models(self.name)
+        return models
 
     @property
     def actions(self) -> list[str]:
@@ -200,11 +221,9 @@ def _expand(*choices: str) -> Param:
 
 # ----------------------------------------------------------------------------- entities
 
-CANDIDATES = Entity(
+CANDIDATES: Entity[Candidate, Candidate] = Entity(
     "candidates",
     "People in the hiring pipeline: contact info, tags, source, application ids.",
-    Candidate,
-    Candidate,
     Operation(
         "list",
         "candidate.list",
@@ -238,11 +257,9 @@ CANDIDATES = Entity(
     ),
 )
 
-CANDIDATE_NOTES = Entity(
+CANDIDATE_NOTES: Entity[Note, Note] = Entity(
     "candidate_notes",
     "Notes written on a candidate's profile.",
-    Note,
-    Note,
     Operation(
         "list",
         "candidate.listNotes",
@@ -253,11 +270,9 @@ CANDIDATE_NOTES = Entity(
     ),
 )
 
-CANDIDATE_PROJECTS = Entity(
+CANDIDATE_PROJECTS: Entity[Project, Project] = Entity(
     "candidate_projects",
     "Sourcing projects a candidate belongs to.",
-    Project,
-    Project,
     Operation(
         "list",
         "candidate.listProjects",
@@ -268,11 +283,9 @@ CANDIDATE_PROJECTS = Entity(
     ),
 )
 
-CANDIDATE_CLIENT_INFO = Entity(
+CANDIDATE_CLIENT_INFO: Entity[ClientInfo, ClientInfo] = Entity(
     "candidate_client_info",
     "Browser/IP info recorded when a candidate applied.",
-    ClientInfo,
-    ClientInfo,
     Operation(
         "list",
         "candidate.listClientInfo",
@@ -284,11 +297,9 @@ CANDIDATE_CLIENT_INFO = Entity(
     ),
 )
 
-CANDIDATE_FRAUD_CHECKS = Entity(
+CANDIDATE_FRAUD_CHECKS: Entity[FraudCheck, FraudCheck] = Entity(
     "candidate_fraud_checks",
     "Fraud checks run on a candidate (feature-gated).",
-    FraudCheck,
-    FraudCheck,
     Operation(
         "list",
         "candidate.listFraudChecks",
@@ -299,11 +310,9 @@ CANDIDATE_FRAUD_CHECKS = Entity(
     ),
 )
 
-APPLICATIONS = Entity(
+APPLICATIONS: Entity[Application, Application] = Entity(
     "applications",
     "A candidate's application to a job: status, current stage, source, hiring team.",
-    Application,
-    Application,
     Operation(
         "list",
         "application.list",
@@ -334,11 +343,9 @@ APPLICATIONS = Entity(
     ),
 )
 
-APPLICATION_HISTORY = Entity(
+APPLICATION_HISTORY: Entity[ApplicationHistory, ApplicationHistory] = Entity(
     "application_history",
     "Stages an application went through, with entry/exit times.",
-    ApplicationHistory,
-    ApplicationHistory,
     Operation(
         "list",
         "application.listHistory",
@@ -349,11 +356,9 @@ APPLICATION_HISTORY = Entity(
     ),
 )
 
-APPLICATION_CRITERIA_EVALUATIONS = Entity(
+APPLICATION_CRITERIA_EVALUATIONS: Entity[CriteriaEvaluation, CriteriaEvaluation] = Entity(
     "application_criteria_evaluations",
     "AI review of an application against job criteria.",
-    CriteriaEvaluation,
-    CriteriaEvaluation,
     Operation(
         "list",
         "application.listCriteriaEvaluations",
@@ -364,11 +369,9 @@ APPLICATION_CRITERIA_EVALUATIONS = Entity(
     ),
 )
 
-APPLICATION_FEEDBACK = Entity(
+APPLICATION_FEEDBACK: Entity[ApplicationFeedback, ApplicationFeedback] = Entity(
     "application_feedback",
     "Submitted interview feedback (scorecards).",
-    ApplicationFeedback,
-    ApplicationFeedback,
     Operation(
         "list",
         "applicationFeedback.list",
@@ -380,11 +383,9 @@ APPLICATION_FEEDBACK = Entity(
     ),
 )
 
-APPLICATION_HIRING_TEAM_ROLES = Entity(
+APPLICATION_HIRING_TEAM_ROLES: Entity[HiringTeamRole, HiringTeamRole] = Entity(
     "application_hiring_team_roles",
     "Roles a user can hold on an application's hiring team.",
-    HiringTeamRole,
-    HiringTeamRole,
     Operation(
         "list", "applicationHiringTeamRole.list", CANDIDATES_READ, "All application hiring team roles."
     ),
@@ -392,11 +393,9 @@ APPLICATION_HIRING_TEAM_ROLES = Entity(
 
 JOB_STATUSES = ("Draft", "Open", "Closed", "Archived")
 
-JOBS = Entity(
+JOBS: Entity[Job, Job] = Entity(
     "jobs",
     "Jobs (requisitions): status, department, location, interview plans, hiring team.",
-    Job,
-    Job,
     Operation(
         "list",
         "job.list",
@@ -443,11 +442,9 @@ JOBS = Entity(
     ),
 )
 
-JOB_POSTINGS = Entity(
+JOB_POSTINGS: Entity[JobPostingSummary, JobPosting] = Entity(
     "job_postings",
     "Published job postings (the public ads for jobs).",
-    JobPostingSummary,
-    JobPosting,
     Operation(
         "list",
         "jobPosting.list",
@@ -473,19 +470,15 @@ JOB_POSTINGS = Entity(
     ),
 )
 
-JOB_BOARDS = Entity(
+JOB_BOARDS: Entity[JobBoard, JobBoard] = Entity(
     "job_boards",
     "Job boards (external and internal).",
-    JobBoard,
-    JobBoard,
     Operation("list", "jobBoard.list", JOBS_READ, "All job boards."),
 )
 
-JOB_TEMPLATES = Entity(
+JOB_TEMPLATES: Entity[JobTemplate, JobTemplate] = Entity(
     "job_templates",
     "Templates new jobs are created from.",
-    JobTemplate,
-    JobTemplate,
     Operation(
         "list",
         "jobTemplate.list",
@@ -497,11 +490,9 @@ JOB_TEMPLATES = Entity(
     ),
 )
 
-JOB_INTERVIEW_PLANS = Entity(
+JOB_INTERVIEW_PLANS: Entity[JobInterviewPlan, JobInterviewPlan] = Entity(
     "job_interview_plans",
     "A job's interview plan: stages and their activities.",
-    JobInterviewPlan,
-    JobInterviewPlan,
     Operation(
         "get",
         "jobInterviewPlan.info",
@@ -511,11 +502,9 @@ JOB_INTERVIEW_PLANS = Entity(
     ),
 )
 
-OPENINGS = Entity(
+OPENINGS: Entity[Opening, Opening] = Entity(
     "openings",
     "Openings (headcount) attached to jobs.",
-    Opening,
-    Opening,
     Operation(
         "list", "opening.list", JOBS_READ, "List openings.", (CREATED_AFTER,), paginated=True, sync=True
     ),
@@ -535,11 +524,9 @@ OPENINGS = Entity(
     ),
 )
 
-DEPARTMENTS = Entity(
+DEPARTMENTS: Entity[Department, Department] = Entity(
     "departments",
     "Departments (teams), possibly nested via parentId.",
-    Department,
-    Department,
     Operation(
         "list",
         "department.list",
@@ -558,11 +545,9 @@ DEPARTMENTS = Entity(
     ),
 )
 
-LOCATIONS = Entity(
+LOCATIONS: Entity[Location, Location] = Entity(
     "locations",
     "Office and remote locations.",
-    Location,
-    Location,
     Operation(
         "list",
         "location.list",
@@ -581,11 +566,9 @@ LOCATIONS = Entity(
     ),
 )
 
-USERS = Entity(
+USERS: Entity[User, User] = Entity(
     "users",
     "Ashby users (recruiters, interviewers, hiring managers).",
-    User,
-    User,
     Operation(
         "list",
         "user.list",
@@ -607,11 +590,9 @@ USERS = Entity(
     ),
 )
 
-USER_INTERVIEWER_SETTINGS = Entity(
+USER_INTERVIEWER_SETTINGS: Entity[InterviewerSettings, InterviewerSettings] = Entity(
     "user_interviewer_settings",
     "A user's interviewing limits.",
-    InterviewerSettings,
-    InterviewerSettings,
     Operation(
         "get",
         "user.interviewerSettings",
@@ -621,11 +602,9 @@ USER_INTERVIEWER_SETTINGS = Entity(
     ),
 )
 
-USER_INTERVIEWER_PAUSES = Entity(
+USER_INTERVIEWER_PAUSES: Entity[InterviewerPause, InterviewerPause] = Entity(
     "user_interviewer_pauses",
     "Periods a user is paused from interviewing.",
-    InterviewerPause,
-    InterviewerPause,
     Operation(
         "list",
         "user.listInterviewerPauses",
@@ -635,11 +614,9 @@ USER_INTERVIEWER_PAUSES = Entity(
     ),
 )
 
-HIRING_TEAM_ROLES = Entity(
+HIRING_TEAM_ROLES: Entity[HiringTeamRole, HiringTeamRole] = Entity(
     "hiring_team_roles",
     "Roles on a job's hiring team (Recruiter, Hiring Manager, ...).",
-    HiringTeamRole,
-    HiringTeamRole,
     Operation(
         "list",
         "hiringTeamRole.list",
@@ -649,43 +626,33 @@ HIRING_TEAM_ROLES = Entity(
     ),
 )
 
-BRANDS = Entity(
+BRANDS: Entity[Brand, Brand] = Entity(
     "brands",
     "Employer brands used on job boards.",
-    Brand,
-    Brand,
     Operation("list", "brand.list", ORGANIZATION_READ, "List brands.", paginated=True),
 )
 
-SOURCES = Entity(
+SOURCES: Entity[Source, Source] = Entity(
     "sources",
     "Where candidates come from (job board, referral, sourcing...).",
-    Source,
-    Source,
     Operation("list", "source.list", METADATA_READ, "All sources.", (INCLUDE_ARCHIVED,)),
 )
 
-ARCHIVE_REASONS = Entity(
+ARCHIVE_REASONS: Entity[ArchiveReason, ArchiveReason] = Entity(
     "archive_reasons",
     "Reasons applications are archived (rejections).",
-    ArchiveReason,
-    ArchiveReason,
     Operation("list", "archiveReason.list", METADATA_READ, "All archive reasons.", (INCLUDE_ARCHIVED,)),
 )
 
-CLOSE_REASONS = Entity(
+CLOSE_REASONS: Entity[CloseReason, CloseReason] = Entity(
     "close_reasons",
     "Reasons jobs and openings are closed.",
-    CloseReason,
-    CloseReason,
     Operation("list", "closeReason.list", METADATA_READ, "All close reasons.", (INCLUDE_ARCHIVED,)),
 )
 
-CANDIDATE_TAGS = Entity(
+CANDIDATE_TAGS: Entity[CandidateTag, CandidateTag] = Entity(
     "candidate_tags",
     "Tags that can be put on candidates.",
-    CandidateTag,
-    CandidateTag,
     Operation(
         "list",
         "candidateTag.list",
@@ -697,11 +664,9 @@ CANDIDATE_TAGS = Entity(
     ),
 )
 
-CUSTOM_FIELDS = Entity(
+CUSTOM_FIELDS: Entity[CustomField, CustomField] = Entity(
     "custom_fields",
     "Custom field definitions (for candidates, applications, jobs, offers...).",
-    CustomField,
-    CustomField,
     Operation(
         "list",
         "customField.list",
@@ -720,11 +685,9 @@ CUSTOM_FIELDS = Entity(
     ),
 )
 
-FEEDBACK_FORM_DEFINITIONS = Entity(
+FEEDBACK_FORM_DEFINITIONS: Entity[FeedbackFormDefinition, FeedbackFormDefinition] = Entity(
     "feedback_form_definitions",
     "Scorecard forms interviewers fill in.",
-    FeedbackFormDefinition,
-    FeedbackFormDefinition,
     Operation(
         "list",
         "feedbackFormDefinition.list",
@@ -743,11 +706,9 @@ FEEDBACK_FORM_DEFINITIONS = Entity(
     ),
 )
 
-INTERVIEWER_POOLS = Entity(
+INTERVIEWER_POOLS: Entity[InterviewerPool, InterviewerPool] = Entity(
     "interviewer_pools",
     "Pools of qualified interviewers and trainees.",
-    InterviewerPool,
-    InterviewerPool,
     Operation(
         "list",
         "interviewerPool.list",
@@ -769,21 +730,17 @@ INTERVIEWER_POOLS = Entity(
     ),
 )
 
-COMMUNICATION_TEMPLATES = Entity(
+COMMUNICATION_TEMPLATES: Entity[CommunicationTemplate, CommunicationTemplate] = Entity(
     "communication_templates",
     "Email templates for candidate communication.",
-    CommunicationTemplate,
-    CommunicationTemplate,
     Operation(
         "list", "communicationTemplate.list", METADATA_READ, "List communication templates.", paginated=True
     ),
 )
 
-SOURCE_TRACKING_LINKS = Entity(
+SOURCE_TRACKING_LINKS: Entity[SourceTrackingLink, SourceTrackingLink] = Entity(
     "source_tracking_links",
     "Tracking links that attribute applications to sources.",
-    SourceTrackingLink,
-    SourceTrackingLink,
     Operation(
         "list",
         "sourceTrackingLink.list",
@@ -793,19 +750,15 @@ SOURCE_TRACKING_LINKS = Entity(
     ),
 )
 
-REFERRAL_FORMS = Entity(
+REFERRAL_FORMS: Entity[ReferralForm, ReferralForm] = Entity(
     "referral_forms",
     "The organization's referral form.",
-    ReferralForm,
-    ReferralForm,
     Operation("get", "referralForm.info", METADATA_READ, "The default referral form."),
 )
 
-INTERVIEW_PLANS = Entity(
+INTERVIEW_PLANS: Entity[InterviewPlan, InterviewPlan] = Entity(
     "interview_plans",
     "Interview plans (ordered stages a job's applications go through).",
-    InterviewPlan,
-    InterviewPlan,
     Operation(
         "list",
         "interviewPlan.list",
@@ -817,11 +770,9 @@ INTERVIEW_PLANS = Entity(
     ),
 )
 
-INTERVIEW_STAGES = Entity(
+INTERVIEW_STAGES: Entity[InterviewStage, InterviewStage] = Entity(
     "interview_stages",
     "Stages of an interview plan (Lead, screen, onsite, Offer, Hired, Archived).",
-    InterviewStage,
-    InterviewStage,
     Operation(
         "list",
         "interviewStage.list",
@@ -838,19 +789,15 @@ INTERVIEW_STAGES = Entity(
     ),
 )
 
-INTERVIEW_STAGE_GROUPS = Entity(
+INTERVIEW_STAGE_GROUPS: Entity[InterviewStageGroup, InterviewStageGroup] = Entity(
     "interview_stage_groups",
     "Groups of interview stages.",
-    InterviewStageGroup,
-    InterviewStageGroup,
     Operation("list", "interviewStageGroup.list", INTERVIEWS_READ, "All interview stage groups."),
 )
 
-INTERVIEWS = Entity(
+INTERVIEWS: Entity[Interview, Interview] = Entity(
     "interviews",
     "Interview types (shared, or specific to a job).",
-    Interview,
-    Interview,
     Operation(
         "list",
         "interview.list",
@@ -881,11 +828,9 @@ INTERVIEWS = Entity(
     ),
 )
 
-INTERVIEW_SCHEDULES = Entity(
+INTERVIEW_SCHEDULES: Entity[InterviewSchedule, InterviewSchedule] = Entity(
     "interview_schedules",
     "Scheduled interviews of applications, with their events.",
-    InterviewSchedule,
-    InterviewSchedule,
     Operation(
         "list",
         "interviewSchedule.list",
@@ -901,11 +846,9 @@ INTERVIEW_SCHEDULES = Entity(
     ),
 )
 
-INTERVIEW_EVENTS = Entity(
+INTERVIEW_EVENTS: Entity[InterviewEvent, InterviewEvent] = Entity(
     "interview_events",
     "Individual interviews (events) of an interview schedule.",
-    InterviewEvent,
-    InterviewEvent,
     Operation(
         "list",
         "interviewEvent.list",
@@ -917,11 +860,9 @@ INTERVIEW_EVENTS = Entity(
     ),
 )
 
-OFFERS = Entity(
+OFFERS: Entity[OfferSummary, Offer] = Entity(
     "offers",
     "Offers made to candidates, with versions (salary, start date) and approval state.",
-    OfferSummary,
-    Offer,
     Operation(
         "list",
         "offer.list",
@@ -949,11 +890,9 @@ OFFERS = Entity(
     ),
 )
 
-PROJECTS = Entity(
+PROJECTS: Entity[Project, Project] = Entity(
     "projects",
     "Sourcing projects (talent pools).",
-    Project,
-    Project,
     Operation(
         "list", "project.list", CANDIDATES_READ, "List projects.", (CREATED_AFTER,), paginated=True, sync=True
     ),
@@ -969,11 +908,9 @@ PROJECTS = Entity(
     ),
 )
 
-FILES = Entity(
+FILES: Entity[FileInfo, FileInfo] = Entity(
     "files",
     "Signed, short-lived download URLs for resumes and candidate files.",
-    FileInfo,
-    FileInfo,
     Operation(
         "get",
         "file.info",
@@ -990,21 +927,17 @@ FILES = Entity(
     ),
 )
 
-WEBHOOKS = Entity(
+WEBHOOKS: Entity[Webhook, Webhook] = Entity(
     "webhooks",
     "Webhook subscriptions (never includes the secret).",
-    Webhook,
-    Webhook,
     Operation(
         "get", "webhook.info", API_KEYS_READ, "One webhook.", (_id("webhookId", "webhook", aliases=("id",)),)
     ),
 )
 
-API_KEY = Entity(
+API_KEY: Entity[ApiKey, ApiKey] = Entity(
     "api_key",
     "The API key in use: title, creation time and permission scopes.",
-    ApiKey,
-    ApiKey,
     Operation(
         "get", "apiKey.info", API_KEYS_READ, "Info about the API key in use (a cheap credential check)."
     ),
@@ -1059,6 +992,37 @@ ENTITIES: tuple[Entity[Any, Any], ...] = (
 
 #: entity name -> Entity
 CATALOG: Mapping[str, Entity[Any, Any]] = {entity.name: entity for entity in ENTITIES}
+
+#: entity name -> the annotation it is declared with, e.g. ``"Entity[Candidate, Candidate]"`` (a string:
+#: annotations are postponed here). Every entity must be declared with one (a KeyError at import if not).
+_DECLARATIONS: dict[str, str] = {
+    value.name: __annotations__[variable]
+    for variable, value in globals().items()
+    if isinstance(value, Entity)
+}
+
+
+class _RecordNamespace(dict[str, Any]):
+    """Resolves the names of a declaration to the record classes of ``models``, on lookup."""
+
+    def __missing__(self, name: str) -> Any:
+        from ashby_agent.connectors.ashby import models  # cheap: its records load per name
+
+        try:
+            return getattr(models, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
+def _resolve_models(entity: str) -> tuple[Any, Any]:
+    """The ``(list model, get model)`` classes named by ``entity``'s declaration in this module.
+
+    Evaluates the annotation as ``typing.get_type_hints`` would (module globals, then record names),
+    for this one entity: only the records modules it names are imported.
+    """
+    declared = eval(_DECLARATIONS[entity], globals(), _RecordNamespace())
+    list_model, get_model = get_args(declared)
+    return list_model, get_model
 
 
 def find_entity(name: str) -> Entity[Any, Any]:

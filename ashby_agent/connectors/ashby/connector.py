@@ -13,26 +13,29 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 import httpx
-from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
 from ashby_agent.connectors.ashby import catalog
 from ashby_agent.connectors.ashby.catalog import Entity, Operation, find_operation
-from ashby_agent.connectors.ashby.models import ApiKey, AshbyAuthConfig
 from ashby_agent.connectors.ashby.params import Param, ParamValueError, coerce_param
 from ashby_agent.errors import InvalidParamsError, MalformedResponseError
-from ashby_agent.hosted.client import HostedClient
 from ashby_agent.pagination import ListResult, iterate_pages, page_meta
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transport import AshbyTransport
-from ashby_agent.types import AirbyteAuthConfig
 
 if TYPE_CHECKING:
+    # pydantic's model machinery, the auth configs and the hosted client load on first use (an auth
+    # config, a call), so importing the connector stays cheap.
+    from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
+
+    from ashby_agent.connectors.ashby.models import ApiKey, AshbyAuthConfig
     from ashby_agent.connectors.ashby.sync import SyncAshbyConnector
+    from ashby_agent.hosted.client import HostedClient
+    from ashby_agent.types import AirbyteAuthConfig
 
 __all__ = ["AshbyConnector", "EntityResource", "build_body"]
 
-ListT = TypeVar("ListT", bound=BaseModel)
-GetT = TypeVar("GetT", bound=BaseModel)
+ListT = TypeVar("ListT", bound="BaseModel")
+GetT = TypeVar("GetT", bound="BaseModel")
 
 _ADAPTERS: dict[tuple[str, str], TypeAdapter[Any]] = {}
 
@@ -42,6 +45,8 @@ def _adapter(op: Operation) -> TypeAdapter[Any]:
     key = (op.entity, op.action)
     adapter = _ADAPTERS.get(key)
     if adapter is None:
+        from pydantic import TypeAdapter
+
         shape: Any = list[op.result] if op.returns_list else op.result  # type: ignore[name-defined]
         adapter = _ADAPTERS[key] = TypeAdapter(shape)
     return adapter
@@ -177,6 +182,8 @@ class AshbyConnector:
         retry: RetryPolicy | None = None,
         timeout: float | httpx.Timeout | None = None,
     ) -> None:
+        from ashby_agent.connectors.ashby.models import AshbyAuthConfig
+
         if auth_config is None:
             if api_key is None:
                 raise TypeError("AshbyConnector needs auth_config=AshbyAuthConfig(api_key=...)")
@@ -185,19 +192,23 @@ class AshbyConnector:
         self._resources: dict[str, EntityResource[Any, Any]] = {}
         self._transport: AshbyTransport | None = None
         self._hosted: HostedClient | None = None
-        if isinstance(auth_config, AirbyteAuthConfig):
-            self._hosted = HostedClient(
-                auth_config, http_client=http_client, retry=retry, timeout=timeout or 30.0
-            )
-        elif isinstance(auth_config, AshbyAuthConfig):
+        if isinstance(auth_config, AshbyAuthConfig):
             self._transport = AshbyTransport(
                 auth_config.api_key, base_url=base_url, http_client=http_client, retry=retry, timeout=timeout
             )
-        else:
+            return
+        # Hosted mode: its config and client are imported only here, so local mode never loads them.
+        from ashby_agent.hosted.client import HostedClient
+        from ashby_agent.types import AirbyteAuthConfig
+
+        if not isinstance(auth_config, AirbyteAuthConfig):
             raise TypeError(
                 "auth_config must be AshbyAuthConfig (local mode) or AirbyteAuthConfig (hosted mode), "
                 f"got {type(auth_config).__name__}"
             )
+        self._hosted = HostedClient(
+            auth_config, http_client=http_client, retry=retry, timeout=timeout or 30.0
+        )
 
     @property
     def mode(self) -> str:
@@ -252,8 +263,11 @@ class AshbyConnector:
             return ListResult.lazy(results, _adapter(op), meta)
         if not isinstance(results, dict):
             raise MalformedResponseError(f"{source}'s answer to {op.endpoint} has no results object")
+        adapter = _adapter(op)
+        from pydantic import ValidationError  # loaded with the adapter already: ~0.3 µs
+
         try:
-            return _adapter(op).validate_python(results)
+            return adapter.validate_python(results)
         except ValidationError as exc:
             raise MalformedResponseError(
                 f"{source}'s answer to {op.endpoint} does not match the {op.result.__name__} model "

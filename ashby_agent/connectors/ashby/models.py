@@ -6,90 +6,105 @@ known values are in the field descriptions; Ashby adds values), unknown new keys
 ``model_dump(mode="json")`` gives snake_case keys; ``by_alias=True`` gives Ashby's wire form.
 
     from ashby_agent.connectors.ashby.models import AshbyAuthConfig, Candidate
+
+Importing this module is cheap: it defines ``AshbyAuthConfig`` only; each record class is imported from
+its ``records`` module on first access (``models.Candidate`` loads ``records.candidates`` and what it
+uses), so record classes are built only when first needed.
 """
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from .records.applications import (
-    Application,
-    ApplicationArchiveReason,
-    ApplicationCandidate,
-    ApplicationFeedback,
-    ApplicationHistory,
-    ApplicationJob,
-    ApplicationReferral,
-    CriteriaEvaluation,
-)
-from .records.base import AshbyRecord, Timestamp
-from .records.candidates import Candidate, CandidateLocation, ClientInfo, FraudCheck, LocationComponent, Note
-from .records.common import (
-    Address,
-    ContactInfo,
-    CustomFieldValue,
-    FileHandle,
-    FormDefinition,
-    FormField,
-    FormFieldEntry,
-    FormSection,
-    HiringTeamMember,
-    PostalAddress,
-    SelectableValue,
-    SocialLink,
-    User,
-)
-from .records.interviews import (
-    Interview,
-    InterviewEvent,
-    InterviewEventInterviewer,
-    InterviewPlan,
-    InterviewSchedule,
-    InterviewStage,
-    InterviewStageGroup,
-)
-from .records.jobs import (
-    CompensationComponent,
-    CompensationTier,
-    DescriptionPart,
-    Job,
-    JobBoard,
-    JobCompensation,
-    JobInterviewPlan,
-    JobInterviewPlanActivity,
-    JobInterviewPlanInterview,
-    JobInterviewPlanStage,
-    JobPosting,
-    JobPostingCompensation,
-    JobPostingDescriptionParts,
-    JobPostingLocationIds,
-    JobPostingSummary,
-    JobTemplate,
-    Opening,
-    OpeningVersion,
-)
-from .records.metadata import (
-    ArchiveReason,
-    CandidateTag,
-    CloseReason,
-    CommunicationTemplate,
-    CustomField,
-    FeedbackFormDefinition,
-    InterviewerPool,
-    ReferralForm,
-    Source,
-    SourceTrackingLink,
-    SourceType,
-    SurveyFormDefinition,
-)
-from .records.misc import ApiKey, Approval, ApprovalStep, Approver, FileInfo, Project, Webhook
-from .records.offers import Offer, OfferProcess, OfferSummary, OfferVersion, Salary
-from .records.organization import (
-    Brand,
-    Department,
-    HiringTeamRole,
-    InterviewerPause,
-    InterviewerSettings,
-    Location,
-)
+if TYPE_CHECKING:
+    from .records.applications import (
+        Application,
+        ApplicationArchiveReason,
+        ApplicationCandidate,
+        ApplicationFeedback,
+        ApplicationHistory,
+        ApplicationJob,
+        ApplicationReferral,
+        CriteriaEvaluation,
+    )
+    from .records.base import AshbyRecord, Timestamp
+    from .records.candidates import (
+        Candidate,
+        CandidateLocation,
+        ClientInfo,
+        FraudCheck,
+        LocationComponent,
+        Note,
+    )
+    from .records.common import (
+        Address,
+        ContactInfo,
+        CustomFieldValue,
+        FileHandle,
+        FormDefinition,
+        FormField,
+        FormFieldEntry,
+        FormSection,
+        HiringTeamMember,
+        PostalAddress,
+        SelectableValue,
+        SocialLink,
+        User,
+    )
+    from .records.interviews import (
+        Interview,
+        InterviewEvent,
+        InterviewEventInterviewer,
+        InterviewPlan,
+        InterviewSchedule,
+        InterviewStage,
+        InterviewStageGroup,
+    )
+    from .records.jobs import (
+        CompensationComponent,
+        CompensationTier,
+        DescriptionPart,
+        Job,
+        JobBoard,
+        JobCompensation,
+        JobInterviewPlan,
+        JobInterviewPlanActivity,
+        JobInterviewPlanInterview,
+        JobInterviewPlanStage,
+        JobPosting,
+        JobPostingCompensation,
+        JobPostingDescriptionParts,
+        JobPostingLocationIds,
+        JobPostingSummary,
+        JobTemplate,
+        Opening,
+        OpeningVersion,
+    )
+    from .records.metadata import (
+        ArchiveReason,
+        CandidateTag,
+        CloseReason,
+        CommunicationTemplate,
+        CustomField,
+        FeedbackFormDefinition,
+        InterviewerPool,
+        ReferralForm,
+        Source,
+        SourceTrackingLink,
+        SourceType,
+        SurveyFormDefinition,
+    )
+    from .records.misc import ApiKey, Approval, ApprovalStep, Approver, FileInfo, Project, Webhook
+    from .records.offers import Offer, OfferProcess, OfferSummary, OfferVersion, Salary
+    from .records.organization import (
+        Brand,
+        Department,
+        HiringTeamRole,
+        InterviewerPause,
+        InterviewerSettings,
+        Location,
+    )
 
 __all__ = [
     "Address",
@@ -178,6 +193,104 @@ __all__ = [
     "User",
     "Webhook",
 ]
+
+#: records module -> the public names it defines (loaded on first access, see ``__getattr__``).
+_RECORD_MODULES: dict[str, tuple[str, ...]] = {
+    "applications": (
+        "Application",
+        "ApplicationArchiveReason",
+        "ApplicationCandidate",
+        "ApplicationFeedback",
+        "ApplicationHistory",
+        "ApplicationJob",
+        "ApplicationReferral",
+        "CriteriaEvaluation",
+    ),
+    "base": ("AshbyRecord", "Timestamp"),
+    "candidates": ("Candidate", "CandidateLocation", "ClientInfo", "FraudCheck", "LocationComponent", "Note"),
+    "common": (
+        "Address",
+        "ContactInfo",
+        "CustomFieldValue",
+        "FileHandle",
+        "FormDefinition",
+        "FormField",
+        "FormFieldEntry",
+        "FormSection",
+        "HiringTeamMember",
+        "PostalAddress",
+        "SelectableValue",
+        "SocialLink",
+        "User",
+    ),
+    "interviews": (
+        "Interview",
+        "InterviewEvent",
+        "InterviewEventInterviewer",
+        "InterviewPlan",
+        "InterviewSchedule",
+        "InterviewStage",
+        "InterviewStageGroup",
+    ),
+    "jobs": (
+        "CompensationComponent",
+        "CompensationTier",
+        "DescriptionPart",
+        "Job",
+        "JobBoard",
+        "JobCompensation",
+        "JobInterviewPlan",
+        "JobInterviewPlanActivity",
+        "JobInterviewPlanInterview",
+        "JobInterviewPlanStage",
+        "JobPosting",
+        "JobPostingCompensation",
+        "JobPostingDescriptionParts",
+        "JobPostingLocationIds",
+        "JobPostingSummary",
+        "JobTemplate",
+        "Opening",
+        "OpeningVersion",
+    ),
+    "metadata": (
+        "ArchiveReason",
+        "CandidateTag",
+        "CloseReason",
+        "CommunicationTemplate",
+        "CustomField",
+        "FeedbackFormDefinition",
+        "InterviewerPool",
+        "ReferralForm",
+        "Source",
+        "SourceTrackingLink",
+        "SourceType",
+        "SurveyFormDefinition",
+    ),
+    "misc": ("ApiKey", "Approval", "ApprovalStep", "Approver", "FileInfo", "Project", "Webhook"),
+    "offers": ("Offer", "OfferProcess", "OfferSummary", "OfferVersion", "Salary"),
+    "organization": (
+        "Brand",
+        "Department",
+        "HiringTeamRole",
+        "InterviewerPause",
+        "InterviewerSettings",
+        "Location",
+    ),
+}
+_EXPORTS: dict[str, str] = {name: module for module, names in _RECORD_MODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"ashby_agent.connectors.ashby.records.{module}"), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 class AshbyAuthConfig(BaseModel):

@@ -13,19 +13,19 @@ from collections.abc import Coroutine, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel
-
 from ashby_agent.pagination import ListResult
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ashby_agent.connectors.ashby.connector import AshbyConnector, EntityResource
     from ashby_agent.connectors.ashby.models import ApiKey
 
 __all__ = ["SyncAshbyConnector", "SyncEntityResource"]
 
 T = TypeVar("T")
-ListT = TypeVar("ListT", bound=BaseModel)
-GetT = TypeVar("GetT", bound=BaseModel)
+ListT = TypeVar("ListT", bound="BaseModel")
+GetT = TypeVar("GetT", bound="BaseModel")
 
 
 class _LoopThread:

@@ -1,0 +1,67 @@
+"""Imports are cheap and pure: what each entry point loads, checked in a fresh interpreter.
+
+No timings here (``bench/connector_overhead.py`` measures them); these tests pin *what* is imported, so
+a module-level import of pydantic's model machinery or of the record models cannot creep back in.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+MODEL_MACHINERY = "pydantic.main"
+RECORDS = "ashby_agent.connectors.ashby.records.candidates"
+AGENT_FRAMEWORKS = ("pydantic_ai", "langchain", "langchain_core", "agents", "fastmcp", "mcp", "openai")
+
+
+def loaded_after(statement: str) -> set[str]:
+    """The modules in ``sys.modules`` after running ``statement`` in a fresh interpreter."""
+    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def test_importing_the_connector_package_loads_no_models() -> None:
+    loaded = loaded_after("import ashby_agent.connectors.ashby")
+    assert MODEL_MACHINERY not in loaded
+    assert RECORDS not in loaded
+
+
+def test_importing_the_connector_class_loads_no_models_nor_hosted_mode() -> None:
+    loaded = loaded_after("from ashby_agent.connectors.ashby import AshbyConnector")
+    assert "ashby_agent.connectors.ashby.connector" in loaded
+    assert MODEL_MACHINERY not in loaded
+    assert not {name for name in loaded if ".records." in name}
+    assert "ashby_agent.hosted.client" not in loaded
+    assert "ashby_agent.types" not in loaded
+
+
+def test_a_local_connector_loads_no_record_models_until_a_call() -> None:
+    loaded = loaded_after(
+        "from ashby_agent.connectors.ashby import AshbyConnector\n"
+        "from ashby_agent.connectors.ashby.models import AshbyAuthConfig\n"
+        "AshbyConnector(auth_config=AshbyAuthConfig(api_key='k'))"
+    )
+    assert MODEL_MACHINERY in loaded  # AshbyAuthConfig is a pydantic model
+    assert not {name for name in loaded if ".records." in name}
+    assert "ashby_agent.hosted.client" not in loaded
+    assert "ashby_agent.types" not in loaded
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["import ashby_agent", "from ashby_agent import AshbyConnector, AshbyAuthConfig, AirbyteAuthConfig"],
+)
+def test_the_package_loads_no_agent_framework(statement: str) -> None:
+    loaded = loaded_after(statement)
+    frameworks = {name for name in loaded if name.split(".")[0] in AGENT_FRAMEWORKS}
+    assert frameworks == set()
+    assert "ashby_agent.tools" not in loaded
+
+
+def test_importing_ashby_agent_loads_nothing_heavy() -> None:
+    loaded = loaded_after("import ashby_agent")
+    assert not {name for name in loaded if name.split(".")[0] in {"pydantic", "httpx"}}
