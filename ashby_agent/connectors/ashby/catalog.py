@@ -8,16 +8,24 @@ the hosted service's validation and ``docs/REFERENCE.md`` are all derived from t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Any
 
-from ashby_agent.connectors.ashby.params import Param, ParamType, index_spellings
-from ashby_agent.errors import UnknownActionError, UnknownEntityError
+from ashby_agent.connectors.ashby.operation import (
+    ACTIONS,
+    CREATED_AFTER,
+    INCLUDE_ARCHIVED,
+    Entity,
+    Operation,
+    expand_param,
+    filter_param,
+    id_param,
+)
+from ashby_agent.connectors.ashby.params import Param, ParamType
+from ashby_agent.errors import UnknownEntityError
 
 if TYPE_CHECKING:
     # The record models named in the entity declarations below; at run time they are resolved from
     # those annotations on first use (see ``Entity``), so importing the catalog builds no model.
-    from pydantic import BaseModel
 
     from ashby_agent.connectors.ashby.models import (
         ApiKey,
@@ -68,12 +76,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ACTIONS", "CATALOG", "Entity", "Operation", "Param", "ParamType", "find_operation"]
 
-ListT = TypeVar("ListT", bound="BaseModel")
-GetT = TypeVar("GetT", bound="BaseModel")
-
-Action = Literal["list", "get", "api_search"]
-ACTIONS: tuple[Action, ...] = ("list", "get", "api_search")
-
 # Permission ids as Ashby's OpenAPI names them (§1.4 of the reference).
 CANDIDATES_READ = "candidatesRead"
 JOBS_READ = "jobsRead"
@@ -82,141 +84,6 @@ METADATA_READ = "hiringProcessMetadataRead"
 ORGANIZATION_READ = "organizationRead"
 OFFERS_READ = "offersRead"
 API_KEYS_READ = "apiKeysRead"
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    """One Ashby endpoint as an (entity, action) pair."""
-
-    action: Action
-    endpoint: str
-    permission: str
-    description: str
-    params: tuple[Param, ...] = ()
-    #: Takes ``cursor``/``limit`` and answers ``moreDataAvailable``/``nextCursor``.
-    paginated: bool = False
-    #: Takes ``syncToken`` and returns one on the last page (incremental sync).
-    sync: bool = False
-    #: At least one of these params is required (e.g. ``id`` or ``externalMappingId``).
-    one_of: tuple[str, ...] = ()
-    #: Body keys always sent (e.g. ``namesOnly: false`` so roles come back as objects).
-    fixed_body: Mapping[str, Any] = field(default_factory=dict)
-    read_only: bool = True
-    entity: str = ""  # set by Entity
-
-    @property
-    def all_params(self) -> tuple[Param, ...]:
-        """Declared params plus the pagination and sync params the endpoint takes."""
-        extra: tuple[Param, ...] = ()
-        if self.paginated:
-            extra += (LIMIT, CURSOR)
-        if self.sync:
-            extra += (SYNC_TOKEN,)
-        return self.params + extra
-
-    @property
-    def spellings(self) -> Mapping[str, Param]:
-        return _spellings(self)
-
-    @property
-    def returns_list(self) -> bool:
-        return self.action != "get"
-
-    @property
-    def result(self) -> type[BaseModel]:
-        """The record model of this operation's answer: its entity's ``get_model`` or ``list_model``."""
-        entity = CATALOG[self.entity]
-        return entity.get_model if self.action == "get" else entity.list_model
-
-
-_SPELLINGS: dict[tuple[str, str], Mapping[str, Param]] = {}
-
-
-def _spellings(op: Operation) -> Mapping[str, Param]:
-    key = (op.entity, op.action)
-    found = _SPELLINGS.get(key)
-    if found is None:
-        found = _SPELLINGS[key] = index_spellings(op.all_params)
-    return found
-
-
-class Entity(Generic[ListT, GetT]):
-    """A kind of Ashby record and the operations that read it.
-
-    Declared in this module as ``NAME: Entity[ListModel, GetModel] = Entity(name, description, *ops)``:
-    the annotation names the record model of ``list``/``api_search`` and the one of ``get``, once. Type
-    checkers read it as written; at run time ``list_model``/``get_model`` (and ``Operation.result``)
-    resolve that same annotation on first use, importing only the records modules it names.
-    """
-
-    def __init__(self, name: str, description: str, *operations: Operation) -> None:
-        self.name = name
-        self.description = description
-        self._models: tuple[type[ListT], type[GetT]] | None = None
-        ops: dict[str, Operation] = {}
-        for op in operations:
-            object.__setattr__(op, "entity", name)
-            ops[op.action] = op
-        self.operations: Mapping[str, Operation] = ops
-
-    @property
-    def list_model(self) -> type[ListT]:
-        """The record model of ``list`` and ``api_search``."""
-        return self._declared_models()[0]
-
-    @property
-    def get_model(self) -> type[GetT]:
-        """The record model of ``get``."""
-        return self._declared_models()[1]
-
-    def _declared_models(self) -> tuple[type[ListT], type[GetT]]:
-        models = self._models
-        if models is None:
-            models = self._models = _resolve_models(self.name)
-        return models
-
-    @property
-    def actions(self) -> list[str]:
-        return list(self.operations)
-
-    def operation(self, action: str) -> Operation:
-        try:
-            return self.operations[action]
-        except KeyError:
-            raise UnknownActionError(self.name, action, self.actions) from None
-
-    def __repr__(self) -> str:
-        return f"Entity({self.name!r}, actions={self.actions})"
-
-
-# ----------------------------------------------------------------------------- shared params
-
-LIMIT = Param("limit", ParamType.INTEGER, "Page size, 1..100 (Ashby caps larger values at 100; default 100).")
-CURSOR = Param("cursor", ParamType.STRING, "Opaque cursor from the previous page's meta.cursor.")
-SYNC_TOKEN = Param(
-    "syncToken",
-    ParamType.STRING,
-    "Token from the last page of a previous full walk (meta.sync_token): returns only records created or "
-    "changed since.",
-)
-CREATED_AFTER = Param(
-    "createdAfter",
-    ParamType.TIMESTAMP_MS,
-    "Only records created after this moment (ms since epoch, or an ISO date/datetime).",
-)
-INCLUDE_ARCHIVED = Param("includeArchived", ParamType.BOOLEAN, "Include archived records (default false).")
-
-
-def _id(name: str, what: str, *, aliases: tuple[str, ...] = ()) -> Param:
-    return Param(name, ParamType.UUID, f"Id of the {what}.", required=True, aliases=aliases)
-
-
-def _filter_id(name: str, what: str) -> Param:
-    return Param(name, ParamType.UUID, f"Only records of this {what}.")
-
-
-def _expand(*choices: str) -> Param:
-    return Param("expand", ParamType.ENUM_LIST, "Embed related objects.", choices=choices)
 
 
 # ----------------------------------------------------------------------------- entities
@@ -265,7 +132,7 @@ CANDIDATE_NOTES: Entity[Note, Note] = Entity(
         "candidate.listNotes",
         CANDIDATES_READ,
         "Notes of one candidate.",
-        (_id("candidateId", "candidate"),),
+        (id_param("candidateId", "candidate"),),
         paginated=True,
     ),
 )
@@ -278,7 +145,7 @@ CANDIDATE_PROJECTS: Entity[Project, Project] = Entity(
         "candidate.listProjects",
         CANDIDATES_READ,
         "Projects of one candidate.",
-        (_id("candidateId", "candidate"),),
+        (id_param("candidateId", "candidate"),),
         paginated=True,
     ),
 )
@@ -291,7 +158,7 @@ CANDIDATE_CLIENT_INFO: Entity[ClientInfo, ClientInfo] = Entity(
         "candidate.listClientInfo",
         CANDIDATES_READ,
         "Client info rows of one candidate.",
-        (_id("candidateId", "candidate"),),
+        (id_param("candidateId", "candidate"),),
         paginated=True,
         sync=True,
     ),
@@ -305,7 +172,7 @@ CANDIDATE_FRAUD_CHECKS: Entity[FraudCheck, FraudCheck] = Entity(
         "candidate.listFraudChecks",
         CANDIDATES_READ,
         "Fraud checks of one candidate.",
-        (_id("candidateId", "candidate"),),
+        (id_param("candidateId", "candidate"),),
         paginated=True,
     ),
 )
@@ -323,8 +190,8 @@ APPLICATIONS: Entity[Application, Application] = Entity(
             Param(
                 "status", ParamType.ENUM, "Only this status.", choices=("Active", "Archived", "Hired", "Lead")
             ),
-            _filter_id("jobId", "job"),
-            _expand("openings"),
+            filter_param("jobId", "job"),
+            expand_param("openings"),
         ),
         paginated=True,
         sync=True,
@@ -337,7 +204,7 @@ APPLICATIONS: Entity[Application, Application] = Entity(
         (
             Param("applicationId", ParamType.UUID, "Application id.", aliases=("id",)),
             Param("submittedFormInstanceId", ParamType.UUID, "Id of the submitted application form."),
-            _expand("openings", "applicationFormSubmissions", "referrals"),
+            expand_param("openings", "applicationFormSubmissions", "referrals"),
         ),
         one_of=("applicationId", "submittedFormInstanceId"),
     ),
@@ -351,7 +218,7 @@ APPLICATION_HISTORY: Entity[ApplicationHistory, ApplicationHistory] = Entity(
         "application.listHistory",
         CANDIDATES_READ,
         "Stage history of one application.",
-        (_id("applicationId", "application"),),
+        (id_param("applicationId", "application"),),
         paginated=True,
     ),
 )
@@ -364,7 +231,7 @@ APPLICATION_CRITERIA_EVALUATIONS: Entity[CriteriaEvaluation, CriteriaEvaluation]
         "application.listCriteriaEvaluations",
         CANDIDATES_READ,
         "Criteria evaluations of one application.",
-        (_id("applicationId", "application"),),
+        (id_param("applicationId", "application"),),
         paginated=True,
     ),
 )
@@ -377,7 +244,7 @@ APPLICATION_FEEDBACK: Entity[ApplicationFeedback, ApplicationFeedback] = Entity(
         "applicationFeedback.list",
         CANDIDATES_READ,
         "List feedback, optionally for one application.",
-        (CREATED_AFTER, _filter_id("applicationId", "application")),
+        (CREATED_AFTER, filter_param("applicationId", "application")),
         paginated=True,
         sync=True,
     ),
@@ -411,7 +278,7 @@ JOBS: Entity[Job, Job] = Entity(
             Param(
                 "includeUnpublishedJobPostingsIds", ParamType.BOOLEAN, "Also list unpublished posting ids."
             ),
-            _expand("location", "openings"),
+            expand_param("location", "openings"),
         ),
         paginated=True,
         sync=True,
@@ -426,7 +293,7 @@ JOBS: Entity[Job, Job] = Entity(
             Param(
                 "includeUnpublishedJobPostingsIds", ParamType.BOOLEAN, "Also list unpublished posting ids."
             ),
-            _expand("location", "openings", "compensation"),
+            expand_param("location", "openings", "compensation"),
         ),
     ),
     Operation(
@@ -463,9 +330,9 @@ JOB_POSTINGS: Entity[JobPostingSummary, JobPosting] = Entity(
         JOBS_READ,
         "One posting with its full description.",
         (
-            _id("jobPostingId", "job posting", aliases=("id",)),
+            id_param("jobPostingId", "job posting", aliases=("id",)),
             Param("jobBoardId", ParamType.UUID, "Job board the posting is on."),
-            _expand("job"),
+            expand_param("job"),
         ),
     ),
 )
@@ -484,7 +351,7 @@ JOB_TEMPLATES: Entity[JobTemplate, JobTemplate] = Entity(
         "jobTemplate.list",
         JOBS_READ,
         "List job templates.",
-        (_expand("location"),),
+        (expand_param("location"),),
         paginated=True,
         sync=True,
     ),
@@ -498,7 +365,7 @@ JOB_INTERVIEW_PLANS: Entity[JobInterviewPlan, JobInterviewPlan] = Entity(
         "jobInterviewPlan.info",
         JOBS_READ,
         "The interview plan of one job.",
-        (_id("jobId", "job", aliases=("id",)),),
+        (id_param("jobId", "job", aliases=("id",)),),
     ),
 )
 
@@ -513,7 +380,7 @@ OPENINGS: Entity[Opening, Opening] = Entity(
         "opening.info",
         JOBS_READ,
         "One opening by id.",
-        (_id("openingId", "opening", aliases=("id",)),),
+        (id_param("openingId", "opening", aliases=("id",)),),
     ),
     Operation(
         "api_search",
@@ -541,7 +408,7 @@ DEPARTMENTS: Entity[Department, Department] = Entity(
         "department.info",
         ORGANIZATION_READ,
         "One department by id.",
-        (_id("departmentId", "department", aliases=("id",)),),
+        (id_param("departmentId", "department", aliases=("id",)),),
     ),
 )
 
@@ -562,7 +429,7 @@ LOCATIONS: Entity[Location, Location] = Entity(
         "location.info",
         ORGANIZATION_READ,
         "One location by id.",
-        (_id("locationId", "location", aliases=("id",)),),
+        (id_param("locationId", "location", aliases=("id",)),),
     ),
 )
 
@@ -579,7 +446,11 @@ USERS: Entity[User, User] = Entity(
         sync=True,
     ),
     Operation(
-        "get", "user.info", ORGANIZATION_READ, "One user by id.", (_id("userId", "user", aliases=("id",)),)
+        "get",
+        "user.info",
+        ORGANIZATION_READ,
+        "One user by id.",
+        (id_param("userId", "user", aliases=("id",)),),
     ),
     Operation(
         "api_search",
@@ -598,7 +469,7 @@ USER_INTERVIEWER_SETTINGS: Entity[InterviewerSettings, InterviewerSettings] = En
         "user.interviewerSettings",
         ORGANIZATION_READ,
         "Interviewer settings of one user.",
-        (_id("userId", "user", aliases=("id",)),),
+        (id_param("userId", "user", aliases=("id",)),),
     ),
 )
 
@@ -610,7 +481,7 @@ USER_INTERVIEWER_PAUSES: Entity[InterviewerPause, InterviewerPause] = Entity(
         "user.listInterviewerPauses",
         ORGANIZATION_READ,
         "Interviewer pauses of one user.",
-        (_id("userId", "user"),),
+        (id_param("userId", "user"),),
     ),
 )
 
@@ -681,7 +552,7 @@ CUSTOM_FIELDS: Entity[CustomField, CustomField] = Entity(
         "customField.info",
         METADATA_READ,
         "One custom field definition.",
-        (_id("customFieldId", "custom field", aliases=("id",)),),
+        (id_param("customFieldId", "custom field", aliases=("id",)),),
     ),
 )
 
@@ -702,7 +573,7 @@ FEEDBACK_FORM_DEFINITIONS: Entity[FeedbackFormDefinition, FeedbackFormDefinition
         "feedbackFormDefinition.info",
         METADATA_READ,
         "One feedback form.",
-        (_id("feedbackFormDefinitionId", "feedback form definition", aliases=("id",)),),
+        (id_param("feedbackFormDefinitionId", "feedback form definition", aliases=("id",)),),
     ),
 )
 
@@ -726,7 +597,7 @@ INTERVIEWER_POOLS: Entity[InterviewerPool, InterviewerPool] = Entity(
         "interviewerPool.info",
         METADATA_READ,
         "One interviewer pool.",
-        (_id("interviewerPoolId", "interviewer pool", aliases=("id",)),),
+        (id_param("interviewerPoolId", "interviewer pool", aliases=("id",)),),
     ),
 )
 
@@ -778,14 +649,14 @@ INTERVIEW_STAGES: Entity[InterviewStage, InterviewStage] = Entity(
         "interviewStage.list",
         INTERVIEWS_READ,
         "Stages of one interview plan, in order.",
-        (_id("interviewPlanId", "interview plan"),),
+        (id_param("interviewPlanId", "interview plan"),),
     ),
     Operation(
         "get",
         "interviewStage.info",
         INTERVIEWS_READ,
         "One interview stage.",
-        (_id("interviewStageId", "interview stage", aliases=("id",)),),
+        (id_param("interviewStageId", "interview stage", aliases=("id",)),),
     ),
 )
 
@@ -838,8 +709,8 @@ INTERVIEW_SCHEDULES: Entity[InterviewSchedule, InterviewSchedule] = Entity(
         "List interview schedules; filter by application/stage.",
         (
             CREATED_AFTER,
-            _filter_id("applicationId", "application"),
-            _filter_id("interviewStageId", "interview stage"),
+            filter_param("applicationId", "application"),
+            filter_param("interviewStageId", "interview stage"),
         ),
         paginated=True,
         sync=True,
@@ -854,7 +725,7 @@ INTERVIEW_EVENTS: Entity[InterviewEvent, InterviewEvent] = Entity(
         "interviewEvent.list",
         INTERVIEWS_READ,
         "Events of one interview schedule.",
-        (_id("interviewScheduleId", "interview schedule"), CREATED_AFTER, _expand("interview")),
+        (id_param("interviewScheduleId", "interview schedule"), CREATED_AFTER, expand_param("interview")),
         paginated=True,
         sync=True,
     ),
@@ -870,7 +741,7 @@ OFFERS: Entity[OfferSummary, Offer] = Entity(
         "List offers (latest version each).",
         (
             CREATED_AFTER,
-            _filter_id("applicationId", "application"),
+            filter_param("applicationId", "application"),
             Param("offerStatus", ParamType.STRING_LIST, "Only these offer statuses."),
             Param("acceptanceStatus", ParamType.STRING_LIST, "Only these acceptance statuses."),
             Param("approvalStatus", ParamType.STRING_LIST, "Only these approval statuses."),
@@ -884,7 +755,7 @@ OFFERS: Entity[OfferSummary, Offer] = Entity(
         OFFERS_READ,
         "One offer with all versions.",
         (
-            _id("offerId", "offer", aliases=("id",)),
+            id_param("offerId", "offer", aliases=("id",)),
             Param("excludeFormDefinition", ParamType.BOOLEAN, "Leave out the offer form definition."),
         ),
     ),
@@ -897,7 +768,7 @@ PROJECTS: Entity[Project, Project] = Entity(
         "list", "project.list", CANDIDATES_READ, "List projects.", (CREATED_AFTER,), paginated=True, sync=True
     ),
     Operation(
-        "get", "project.info", JOBS_READ, "One project.", (_id("projectId", "project", aliases=("id",)),)
+        "get", "project.info", JOBS_READ, "One project.", (id_param("projectId", "project", aliases=("id",)),)
     ),
     Operation(
         "api_search",
@@ -931,7 +802,11 @@ WEBHOOKS: Entity[Webhook, Webhook] = Entity(
     "webhooks",
     "Webhook subscriptions (never includes the secret).",
     Operation(
-        "get", "webhook.info", API_KEYS_READ, "One webhook.", (_id("webhookId", "webhook", aliases=("id",)),)
+        "get",
+        "webhook.info",
+        API_KEYS_READ,
+        "One webhook.",
+        (id_param("webhookId", "webhook", aliases=("id",)),),
     ),
 )
 
@@ -993,36 +868,11 @@ ENTITIES: tuple[Entity[Any, Any], ...] = (
 #: entity name -> Entity
 CATALOG: Mapping[str, Entity[Any, Any]] = {entity.name: entity for entity in ENTITIES}
 
-#: entity name -> the annotation it is declared with, e.g. ``"Entity[Candidate, Candidate]"`` (a string:
-#: annotations are postponed here). Every entity must be declared with one (a KeyError at import if not).
-_DECLARATIONS: dict[str, str] = {
-    value.name: __annotations__[variable]
-    for variable, value in globals().items()
-    if isinstance(value, Entity)
-}
-
-
-class _RecordNamespace(dict[str, Any]):
-    """Resolves the names of a declaration to the record classes of ``models``, on lookup."""
-
-    def __missing__(self, name: str) -> Any:
-        from ashby_agent.connectors.ashby import models  # cheap: its records load per name
-
-        try:
-            return getattr(models, name)
-        except AttributeError:
-            raise KeyError(name) from None
-
-
-def _resolve_models(entity: str) -> tuple[Any, Any]:
-    """The ``(list model, get model)`` classes named by ``entity``'s declaration in this module.
-
-    Evaluates the annotation as ``typing.get_type_hints`` would (module globals, then record names),
-    for this one entity: only the records modules it names are imported.
-    """
-    declared = eval(_DECLARATIONS[entity], globals(), _RecordNamespace())
-    list_model, get_model = get_args(declared)
-    return list_model, get_model
+# Bind every entity to the annotation it is declared with here (e.g. "Entity[Candidate, Candidate]":
+# annotations are postponed, so a string); its record models are resolved from it on first use.
+for _variable, _value in list(globals().items()):
+    if isinstance(_value, Entity):
+        _value.bind_declaration(__annotations__[_variable], globals())
 
 
 def find_entity(name: str) -> Entity[Any, Any]:
