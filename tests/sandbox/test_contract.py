@@ -197,7 +197,8 @@ def ids(api: Api, sb: Any) -> dict[str, str | None]:
         "interviewPlan": first(plans),
         "interviewStage": first(stages),
         "interview": first(walk("interview.list")),
-        "interviewSchedule": next((s["id"] for s in schedules if s.get("interviewEvents")), first(schedules)),
+        # the schedule with the most events, so event listings have a second page at limit 1
+        "interviewSchedule": max(schedules, key=lambda s: len(s.get("interviewEvents") or []))["id"],
         "offer": first(walk("offer.list")),
         "project": first(projects),
         "projectTitle": first(projects, "title"),
