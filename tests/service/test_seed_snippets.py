@@ -9,15 +9,15 @@ as any user would. Each tool is then invoked through its own framework: a Pydant
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from seed_document import COPY, SHARED, seed_path
 from tenants import START_DATE, Tenant
 
 from ashby_agent.service.server import ServiceHandle
 
-SEED = Path(__file__).parents[2].parent / "shared" / "seed" / "ashby-agent-connector-auth.txt"
+SEED = seed_path()
 
 _ENV_HEAD = """from {framework_import}
 from ashby_agent import connect
@@ -87,6 +87,12 @@ SNIPPETS = {
     for framework, (framework_import, body) in _BODIES.items()
     for style, head in (("connect", _ENV_HEAD), ("explicit", _EXPLICIT_HEAD))
 }
+
+
+def test_repository_copy_of_the_seed_is_current() -> None:
+    assert COPY.is_file()
+    if SHARED.is_file():
+        assert COPY.read_bytes() == SHARED.read_bytes(), "docs/seed/ is stale: copy ../shared/seed/ over it"
 
 
 def _lines(text: str) -> list[str]:

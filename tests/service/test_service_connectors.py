@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
+from seed_document import seed_path
 from tenants import START_DATE, Tenant, assert_error
 
 from ashby_agent.service.routes_connectors import ASHBY_DEFINITION_ID, CACHE_ENTITIES
@@ -16,7 +16,7 @@ from ashby_agent.service.routes_connectors import ASHBY_DEFINITION_ID, CACHE_ENT
 START_DATE_PLACEHOLDER = (
     "<The date from which to start replicating data, in the format YYYY-MM-DDT00:00:00Z.>"
 )
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "ashby-agent-connector-auth.txt"
+SEED = seed_path()
 
 
 def _seed_curls() -> list[str]:
