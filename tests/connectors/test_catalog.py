@@ -200,3 +200,18 @@ def test_typecheck_module_imports() -> None:
     from tests.typecheck import check_helpers
 
     assert callable(check_helpers.helpers_are_typed)
+
+
+@pytest.mark.parametrize("params", [["limit", 5], "limit=5", 5])
+def test_params_that_are_not_an_object_are_explained(params: object) -> None:
+    with pytest.raises(InvalidParamsError, match="params must be an object"):
+        build_body(find_operation("candidates", "list"), params)  # type: ignore[arg-type]
+
+
+def test_non_string_names_are_typed_errors() -> None:
+    with pytest.raises(UnknownEntityError):
+        find_operation(None, "list")  # type: ignore[arg-type]
+    with pytest.raises(UnknownActionError):
+        find_operation("candidates", 3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidParamsError, match="unknown param '1'"):
+        build_body(find_operation("candidates", "list"), {1: "x"})  # type: ignore[dict-item]

@@ -877,6 +877,8 @@ for _variable, _value in list(globals().items()):
 
 def find_entity(name: str) -> Entity[Any, Any]:
     """The entity called ``name`` or an :class:`UnknownEntityError` naming the valid ones."""
+    if not isinstance(name, str):
+        raise UnknownEntityError(repr(name), list(CATALOG))
     entity = CATALOG.get(name)
     if entity is None:
         normalised = name.strip().lower().replace("-", "_").replace(" ", "_")
@@ -891,7 +893,8 @@ def find_entity(name: str) -> Entity[Any, Any]:
 
 def find_operation(entity: str, action: str) -> Operation:
     """The operation for ``(entity, action)`` or a typed error listing the valid choices."""
-    return find_entity(entity).operation(action)
+    found = find_entity(entity)
+    return found.operation(action if isinstance(action, str) else repr(action))
 
 
 def operations() -> Sequence[Operation]:

@@ -59,13 +59,18 @@ def build_body(op: Operation, params: Mapping[str, Any] | None) -> dict[str, Any
     :class:`InvalidParamsError` listing every problem and the valid params.
     """
     spellings = op.spellings
+    if params is not None and not isinstance(params, Mapping):
+        problem = (
+            f'params must be an object of name -> value (e.g. {{"limit": 10}}), got {type(params).__name__}'
+        )
+        raise InvalidParamsError(op.entity, op.action, [problem], _param_names(op.all_params))
     body: dict[str, Any] = dict(op.fixed_body)
     problems: list[str] = []
     seen: dict[str, str] = {}
     for name, value in (params or {}).items():
-        param = spellings.get(name)
+        param = spellings.get(name) if isinstance(name, str) else None
         if param is None:
-            problems.append(_unknown_param(name, op))
+            problems.append(_unknown_param(str(name), op))
             continue
         if value is None:
             continue
