@@ -140,9 +140,22 @@ class HostedClient:
         return self._connector_id
 
     async def execute(self, entity: str, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """``POST /integrations/connectors/{id}/execute``; returns the service's answer."""
-        connector_id = await self.connector_id()
+        """``POST /integrations/connectors/{id}/execute``; returns the service's answer.
+
+        A connector id this client looked up itself (not one given as ``connector_id``) is looked up
+        again once when the service no longer knows it: the workspace's connector was replaced.
+        """
         body = {"entity": entity, "action": action, "params": dict(params)}
+        connector_id = await self.connector_id()
+        try:
+            return await self._send("POST", f"/integrations/connectors/{connector_id}/execute", body)
+        except HostedServiceError as exc:
+            if exc.code != "connector_not_found" or self.auth.connector_id is not None:
+                raise
+        async with self._connector_lock:
+            if self._connector_id == connector_id:
+                self._connector_id = None
+        connector_id = await self.connector_id()
         return await self._send("POST", f"/integrations/connectors/{connector_id}/execute", body)
 
     async def request(
@@ -171,8 +184,10 @@ class HostedClient:
         while True:
             attempt += 1
             send_headers = dict(headers or {})
+            token: str | None = None
             if auth:
-                send_headers["Authorization"] = f"Bearer {await self.token()}"
+                token = await self.token()
+                send_headers["Authorization"] = f"Bearer {token}"
                 if self.auth.organization_id:
                     send_headers["X-Organization-Id"] = self.auth.organization_id
             content = orjson.dumps(body) if body is not None else None
@@ -194,7 +209,10 @@ class HostedClient:
                 )
             else:
                 if response.status_code == 401 and auth and not refreshed:
-                    self._token = None  # expired or revoked early: fetch a new one once
+                    # Expired or invalidated early: fetch a new one once. Only if it is still the
+                    # current token: concurrent calls that failed with the same token refresh it once.
+                    if self._token == token:
+                        self._token = None
                     refreshed = True
                     continue
                 data = _json(response)
@@ -264,17 +282,22 @@ def _service_error(
         return InvalidParamsError(
             str(first.get("entity", "?")), str(first.get("action", "?")), problems, valid
         )
+    sentence = message.rstrip(".")
     if status == 400:
         return InvalidRequestError(f"The hosted service refused {path}: {message}")
-    if status in (401, 403):
+    if status == 401:
         return HostedAuthenticationError(
-            f"The hosted service refused the credentials ({status}): {message}. Check AIRBYTE_CLIENT_ID / "
+            f"The hosted service refused the credentials (401): {sentence}. Check AIRBYTE_CLIENT_ID / "
             "AIRBYTE_CLIENT_SECRET and the organization.",
             status=status,
             code=code,
         )
+    if status == 403:  # a valid token that may not do this (organization, token kind, inactive workspace)
+        return HostedAuthenticationError(
+            f"The hosted service refused {path} (403): {message}", status=status, code=code
+        )
     retry = headers.get("retry-after")
     hint = f" Retry after {retry} s." if retry else ""
     return HostedServiceError(
-        f"The hosted service answered {status} on {path}: {message}.{hint}", status=status, code=code
+        f"The hosted service answered {status} on {path}: {sentence}.{hint}", status=status, code=code
     )

@@ -49,6 +49,16 @@ def _context_store_search(entity: str) -> ServiceError:
     )
 
 
+def _inactive(row: Any) -> ServiceError:
+    """Deactivating a workspace is how an operator stops its executions (audited as refused)."""
+    return ServiceError.forbidden(
+        f"Workspace '{row.workspace_name}' is inactive, so its connectors do not execute; reactivate it "
+        f'with PUT /api/v1/workspaces/{row.workspace_id} {{"status": "active"}}.',
+        code="workspace_inactive",
+        field="workspace",
+    )
+
+
 def _prepare(body: ExecuteRequest) -> tuple[Operation, FieldPlan]:
     """Everything that can fail before Ashby is called (the catalog's own validation)."""
     if body.action == CONTEXT_STORE_SEARCH:
@@ -83,6 +93,8 @@ async def execute(call: Call) -> Response:
     started = time.perf_counter()
     outcome, http_status = "internal", 500
     try:
+        if row.workspace_status != "active":
+            raise _inactive(row)
         op, plan = _prepare(body)
         connector = await pooled_connector(state, row)
         result = await connector.execute(op.entity, op.action, body.params)

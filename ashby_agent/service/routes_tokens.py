@@ -14,7 +14,7 @@ from ashby_agent.service.errors import ServiceError
 from ashby_agent.service.routes_workspaces import ensure_workspace
 from ashby_agent.service.routing import Call, Endpoint, reply
 from ashby_agent.service.schema import api_clients, client_organizations, workspaces
-from ashby_agent.service.tenancy import ORG_HEADER
+from ashby_agent.service.tenancy import organization_header
 from ashby_agent.service.wire import (
     ScopedTokenInfo,
     ScopedTokenOut,
@@ -45,7 +45,6 @@ def _client(connection: Connection, client_id: str) -> tuple[str | None, list[st
 
 def _choose_organization(header: str | None, organizations: list[str]) -> str:
     if header is not None:
-        header = header.strip()
         if header not in organizations:
             raise ServiceError.forbidden(
                 f"This client does not belong to organization '{header}'; "
@@ -80,7 +79,7 @@ async def create_token(call: Call) -> Response:
             "ashby-agent create-client).",
             code="invalid_client",
         )
-    organization_id = _choose_organization(call.request.headers.get(ORG_HEADER), organizations)
+    organization_id = _choose_organization(organization_header(call.request), organizations)
     settings = state.settings
     now = state.clock()
     wait = await state.run(

@@ -24,6 +24,7 @@ __all__ = [
     "Principal",
     "authenticate",
     "connector_query",
+    "organization_header",
     "visible_connectors",
     "visible_workspaces",
 ]
@@ -60,6 +61,12 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
+def organization_header(request: Request) -> str | None:
+    """``X-Organization-Id``, stripped; absent when missing or blank (as some clients send it)."""
+    value = request.headers.get(ORG_HEADER, "").strip()
+    return value or None
+
+
 def check_client(connection: Connection, client_id: str, organization_id: str) -> bool:
     """The client exists, is not revoked and still belongs to the organization."""
     query = (
@@ -81,8 +88,8 @@ async def authenticate(request: Request, state: ServiceState, access: Access) ->
     except TokenError as exc:
         code = "token_expired" if "expired" in str(exc) else "invalid_token"
         raise ServiceError.unauthorized(f"Invalid bearer token: {exc}.", code=code) from None
-    org_header = request.headers.get(ORG_HEADER)
-    if org_header is not None and org_header.strip() != claims.organization_id:
+    org_header = organization_header(request)
+    if org_header is not None and org_header != claims.organization_id:
         raise ServiceError.forbidden(
             "X-Organization-Id does not match the token's organization; request a token for that "
             "organization (send X-Organization-Id to POST /api/v1/account/applications/token).",
@@ -154,6 +161,7 @@ CONNECTOR_COLUMNS = (
     connectors.c.created_at,
     connectors.c.updated_at,
     workspaces.c.name.label("workspace_name"),
+    workspaces.c.status.label("workspace_status"),
     workspaces.c.cache_enabled,
 )
 

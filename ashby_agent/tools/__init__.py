@@ -11,13 +11,14 @@ from __future__ import annotations
 from ashby_agent.tools.decorator import ToolSettings, tool_utils
 from ashby_agent.tools.description import DEFAULT_MAX_OUTPUT_CHARS, build_description
 from ashby_agent.tools.errors_content import ErrorContent, error_content
-from ashby_agent.tools.frameworks import FRAMEWORKS, ToolCallFailed
+from ashby_agent.tools.frameworks import FRAMEWORKS, MissingFrameworkError, ToolCallFailed
 from ashby_agent.tools.output import shape_output
 
 __all__ = [
     "DEFAULT_MAX_OUTPUT_CHARS",
     "FRAMEWORKS",
     "ErrorContent",
+    "MissingFrameworkError",
     "ToolCallFailed",
     "ToolSettings",
     "build_description",

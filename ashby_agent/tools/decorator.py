@@ -35,8 +35,10 @@ from ashby_agent.tools.frameworks import (
     ERROR_MODES,
     Adapter,
     ErrorMode,
+    RetryStreaks,
     is_framework_signal,
     normalize_framework,
+    require_framework,
 )
 from ashby_agent.tools.output import FieldsError, parse_fields, shape_output
 
@@ -76,8 +78,11 @@ class ToolSettings:
         scopes = options.get("scopes", options.get("permissions"))
         if isinstance(scopes, str):
             scopes = [part for part in scopes.replace(" ", ",").split(",") if part]
+        adapter = Adapter(normalize_framework(framework), cast(ErrorMode, errors))
+        if adapter.framework is not None:
+            require_framework(adapter.framework)  # fail now with the pip line, not at the first error
         return cls(
-            adapter=Adapter(normalize_framework(framework), cast(ErrorMode, errors)),
+            adapter=adapter,
             mode=cast(Mode, mode),
             permissions=normalize_permissions(cast("Iterable[str] | None", scopes)),
             max_output_chars=budget,
@@ -153,6 +158,16 @@ def _shape(result: Any, call: _Call, settings: ToolSettings) -> Any:
 def _wrap(func: F, settings: ToolSettings) -> F:
     signature = inspect.signature(func)
     adapter = settings.adapter
+    streaks = RetryStreaks() if adapter.framework == "pydantic_ai" else None
+
+    def fail(content: ErrorContent) -> Any:
+        may_retry = streaks.may_retry() if streaks is not None and content.correctable else True
+        return adapter.failure(content, may_retry=may_retry)
+
+    def succeed(shaped: Any) -> Any:
+        if streaks is not None:
+            streaks.succeeded()
+        return adapter.success(shaped)
 
     if inspect.iscoroutinefunction(func):
 
@@ -160,7 +175,7 @@ def _wrap(func: F, settings: ToolSettings) -> F:
         async def async_tool(*args: Any, **kwargs: Any) -> Any:
             call = _prepare(signature, settings, args, kwargs)
             if isinstance(call, ErrorContent):
-                return adapter.failure(call)
+                return fail(call)
             try:
                 shaped = _shape(await func(*call.args, **call.kwargs), call, settings)
             except Exception as exc:
@@ -168,8 +183,8 @@ def _wrap(func: F, settings: ToolSettings) -> F:
                     raise
                 failure = error_content(exc)
             else:
-                return adapter.success(shaped)
-            return adapter.failure(failure)
+                return succeed(shaped)
+            return fail(failure)
 
         tool: Callable[..., Any] = async_tool
     else:
@@ -178,7 +193,7 @@ def _wrap(func: F, settings: ToolSettings) -> F:
         def sync_tool(*args: Any, **kwargs: Any) -> Any:
             call = _prepare(signature, settings, args, kwargs)
             if isinstance(call, ErrorContent):
-                return adapter.failure(call)
+                return fail(call)
             try:
                 shaped = _shape(func(*call.args, **call.kwargs), call, settings)
             except Exception as exc:
@@ -186,8 +201,8 @@ def _wrap(func: F, settings: ToolSettings) -> F:
                     raise
                 failure = error_content(exc)
             else:
-                return adapter.success(shaped)
-            return adapter.failure(failure)
+                return succeed(shaped)
+            return fail(failure)
 
         tool = sync_tool
 

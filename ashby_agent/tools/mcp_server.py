@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from ashby_agent.errors import AshbyAgentError
 from ashby_agent.tools.decorator import tool_utils
 from ashby_agent.tools.description import DEFAULT_MAX_OUTPUT_CHARS, Mode
+from ashby_agent.tools.frameworks import MissingFrameworkError, require_framework
 
 if TYPE_CHECKING:
     from fastmcp import FastMCP
@@ -193,6 +194,7 @@ def build_server(
     max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
 ) -> FastMCP:
     """A FastMCP server with the ``ashby_execute`` tool over ``spec``'s backend."""
+    require_framework("fastmcp")  # MissingFrameworkError names the pip extra
     from fastmcp import FastMCP
 
     holder = _LazyBackend(spec.factory)
@@ -238,6 +240,10 @@ def run_mcp(
     """Serve the Ashby MCP server until interrupted (``stdio``, or streamable HTTP on ``host:port/path``)."""
     if transport not in ("stdio", "http"):
         raise ValueError(f"transport must be 'stdio' or 'http', got {transport!r}")
+    try:
+        require_framework("fastmcp")
+    except MissingFrameworkError as exc:  # the CLI prints configuration errors without a traceback
+        raise MCPConfigurationError(str(exc)) from None
     spec = spec or backend_from_env()
     if discover and spec.scopes is None:
         spec = replace(spec, scopes=asyncio.run(discover_scopes(spec)))

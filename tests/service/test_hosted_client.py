@@ -6,6 +6,7 @@ The hosted connector must give the same typed results and the same exceptions as
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -18,13 +19,16 @@ from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
 from ashby_agent.connectors.ashby.models import ApiKey, Application, Candidate
 from ashby_agent.errors import (
     AuthenticationError,
+    ConnectionFailedError,
     HostedAuthenticationError,
     HostedServiceError,
     InvalidParamsError,
     NotFoundError,
 )
 from ashby_agent.hosted.admin import HostedAdminClient
+from ashby_agent.retry import RetryPolicy
 from ashby_agent.sandbox import run_sandbox
+from ashby_agent.service import admin
 from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.crypto import generate_key
 from ashby_agent.service.server import ServiceHandle, run_service
@@ -209,3 +213,98 @@ async def test_admin_client_manages_connectors(tenant: Tenant, service: ServiceH
         assert "admin-ws" in {w.name for w in await admin.list_workspaces()}
         await admin.delete_connector(created.id)
         assert await admin.list_connectors("admin-ws") == []
+
+
+class _Counter:
+    """An HTTP client for hosted connectors that counts token requests (and can hold back 401s)."""
+
+    def __init__(self, hold_401_after_first: float = 0.0) -> None:
+        self.tokens = 0
+        self.requests = 0
+        self._hold = hold_401_after_first
+        self._unauthorized = 0
+        self.client = httpx.AsyncClient(
+            timeout=30, event_hooks={"request": [self._on_request], "response": [self._on_response]}
+        )
+
+    async def _on_request(self, request: httpx.Request) -> None:
+        self.requests += 1
+        if request.url.path.endswith("/applications/token"):
+            self.tokens += 1
+
+    async def _on_response(self, response: httpx.Response) -> None:
+        if response.status_code == 401 and not response.request.url.path.endswith("/token"):
+            self._unauthorized += 1
+            if self._unauthorized > 1:
+                await asyncio.sleep(self._hold)  # arrive after the first caller has refreshed
+
+
+async def test_revoked_client_refreshes_once_then_fails(tenant: Tenant, service: ServiceHandle) -> None:
+    _add_connector(tenant, "revoked-mid-session", KEYS[0])
+    counter = _Counter()
+    auth = _auth(tenant, service, "revoked-mid-session")
+    async with AshbyConnector(auth_config=auth, http_client=counter.client) as connector:
+        await connector.check()
+        assert counter.tokens == 1
+        admin.revoke_client(tenant.client_id, settings=service.settings)
+        before = counter.requests
+        with pytest.raises(HostedAuthenticationError) as refused:
+            await connector.check()
+        assert counter.tokens == 2  # exactly one refresh
+        assert counter.requests - before == 2  # the refused execute, the refused token request
+        assert refused.value.status == 401
+        assert "AIRBYTE_CLIENT_ID" in str(refused.value) and ".." not in str(refused.value)
+    await counter.client.aclose()
+
+
+async def test_concurrent_calls_with_a_dead_token_refresh_it_once(
+    tenant: Tenant, service: ServiceHandle
+) -> None:
+    _add_connector(tenant, "dead-token", KEYS[0])
+    counter = _Counter(hold_401_after_first=0.3)
+    async with AshbyConnector(
+        auth_config=_auth(tenant, service, "dead-token"), http_client=counter.client
+    ) as connector:
+        await connector.check()
+        assert connector._hosted is not None
+        connector._hosted._token = "invalidated.by.the.service"  # e.g. the signing key was rotated
+        answers = await asyncio.gather(*(connector.check() for _ in range(8)))
+        assert {answer.title for answer in answers} == {"Sandbox key 1"}
+        assert counter.tokens == 2  # the first token and one refresh, not one per failed call
+    await counter.client.aclose()
+
+
+async def test_replaced_connector_is_looked_up_again(tenant: Tenant, service: ServiceHandle) -> None:
+    first = _add_connector(tenant, "replaced", KEYS[0])
+    async with AshbyConnector(auth_config=_auth(tenant, service, "replaced")) as connector:
+        assert (await connector.check()).title == "Sandbox key 1"
+        assert tenant.delete(f"/integrations/connectors/{first}").status_code == 204
+        _add_connector(tenant, "replaced", KEYS[1])
+        assert (await connector.check()).title == "Sandbox key 2"  # not a 404 for the rest of the session
+    pinned = _add_connector(tenant, "pinned", KEYS[2])
+    async with AshbyConnector(auth_config=_auth(tenant, service, "pinned", connector_id=pinned)) as connector:
+        assert (await connector.check()).title == "Sandbox key 3"
+        assert tenant.delete(f"/integrations/connectors/{pinned}").status_code == 204
+        _add_connector(tenant, "pinned", KEYS[3])
+        with pytest.raises(HostedServiceError) as gone:  # an id given explicitly is never swapped
+            await connector.check()
+        assert gone.value.status == 404 and gone.value.code == "connector_not_found"
+        assert ".." not in str(gone.value)
+
+
+async def test_service_down_names_the_setting(tenant: Tenant) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    auth = AirbyteAuthConfig(
+        workspace_name="acme",
+        airbyte_client_id=tenant.client_id,
+        airbyte_client_secret=tenant.client_secret.get_secret_value(),
+        api_url=f"http://127.0.0.1:{port}",
+    )
+    async with AshbyConnector(auth_config=auth, retry=RetryPolicy(max_attempts=2, initial_delay=0.01)) as c:
+        with pytest.raises(ConnectionFailedError) as down:
+            await c.check()
+    assert "ASHBY_AGENT_API_URL" in str(down.value)
+    assert f"127.0.0.1:{port}" in str(down.value)
+    assert tenant.client_secret.get_secret_value() not in str(down.value)

@@ -7,11 +7,14 @@ import re
 import subprocess
 from typing import Any
 
+import httpx
 import pytest
 from seed_document import seed_path
 from tenants import START_DATE, Tenant, assert_error
 
+from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.routes_connectors import ASHBY_DEFINITION_ID, CACHE_ENTITIES
+from ashby_agent.service.server import run_service
 
 START_DATE_PLACEHOLDER = (
     "<The date from which to start replicating data, in the format YYYY-MM-DDT00:00:00Z.>"
@@ -160,6 +163,21 @@ def test_get_update_rotate_delete(tenant: Tenant, shared_sandbox: Any) -> None:
     assert_error(tenant.get(path), 404, "connector_not_found")
     assert_error(tenant.post(f"{path}/execute", json=run), 404, "connector_not_found")
     assert_error(tenant.delete(path), 404)
+
+
+def test_rotation_reaches_the_pool_of_another_process(
+    tenant: Tenant, settings: ServiceSettings, shared_sandbox: Any
+) -> None:
+    connector = tenant.create_connector("rotation-elsewhere", "key-ashby-rejects")
+    path = f"/integrations/connectors/{connector['id']}"
+    run = {"entity": "departments", "action": "list"}
+    with run_service(settings=settings) as other, httpx.Client(base_url=other.api_url, timeout=30) as http:
+        elsewhere = http.post(f"{path}/execute", json=run, headers=tenant.headers())
+        assert_error(elsewhere, 502, "invalid_api_key")  # the other process now pools the old key
+        rotated = tenant.put(path, json={"credentials": {"api_key": shared_sandbox.api_key}})
+        assert rotated.status_code == 200, rotated.text
+        again = http.post(f"{path}/execute", json=run, headers=tenant.headers())
+        assert again.status_code == 200, again.text
 
 
 def test_check_both_forms(tenant: Tenant, shared_sandbox: Any) -> None:

@@ -63,6 +63,16 @@ def test_multi_organization_client_must_name_the_organization(
     assert_error(
         _token_request(http, client.client_id, secret, org="other-org"), 403, "organization_not_allowed"
     )
+    # a blank header (clients that always send it) counts as no header: still the 400 naming the fix
+    blank = assert_error(_token_request(http, client.client_id, secret, org=""), 400, "organization_required")
+    assert "specify target organization" in blank["message"]
+
+
+def test_blank_organization_header_is_no_header(tenant: Tenant) -> None:
+    answer = _token_request(tenant.http, tenant.client_id, tenant.client_secret.get_secret_value(), org="")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["organization_id"] == tenant.organization_id
+    assert tenant.get("/workspaces", headers={"X-Organization-Id": ""}).status_code == 200
 
 
 def test_organization_header_must_match_the_token(tenant: Tenant, other_tenant: Tenant) -> None:

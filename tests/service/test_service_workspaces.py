@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import func, select
 from tenants import Tenant, assert_error
+
+from ashby_agent.service import admin
+from ashby_agent.service.db import create_service_engine
+from ashby_agent.service.schema import connectors, workspaces
 
 
 def _make_workspaces(tenant: Tenant, *names: str) -> dict[str, str]:
@@ -93,3 +100,42 @@ def test_delete_removes_connectors_and_credentials(tenant: Tenant) -> None:
     assert_error(tenant.get(f"/integrations/connectors/{connector['id']}"), 404)
     assert tenant.get("/integrations/connectors?workspace_name=doomed").json()["data"] == []
     assert_error(tenant.delete(f"/workspaces/{workspace_id}"), 404)
+
+
+def test_delete_leaves_no_rows_behind(tenant: Tenant) -> None:
+    kept = tenant.create_connector("kept", "secret-key-kept")
+    doomed = [tenant.create_connector("doomed-rows", f"secret-key-{n}") for n in range(2)]
+    workspace_id = doomed[0]["workspace_id"]
+    assert tenant.delete(f"/workspaces/{workspace_id}").status_code == 204
+    engine = create_service_engine(tenant.service.settings.db_url)
+    try:
+        with engine.connect() as connection:
+            count = select(func.count()).select_from(connectors)
+            assert connection.execute(count.where(connectors.c.workspace_id == workspace_id)).scalar() == 0
+            ids = [c["id"] for c in doomed]
+            assert connection.execute(count.where(connectors.c.id.in_(ids))).scalar() == 0
+            gone = select(func.count()).select_from(workspaces).where(workspaces.c.id == workspace_id)
+            assert connection.execute(gone).scalar() == 0
+            still = count.where(connectors.c.id == kept["id"])
+            assert connection.execute(still).scalar() == 1  # the organization's other workspace is untouched
+    finally:
+        engine.dispose()
+
+
+def test_inactive_workspace_does_not_execute(tenant: Tenant, shared_sandbox: Any) -> None:
+    connector = tenant.create_connector("paused", shared_sandbox.api_key)
+    execute = f"/integrations/connectors/{connector['id']}/execute"
+    run = {"entity": "departments", "action": "list", "intent": "pause test"}
+    workspace = f"/workspaces/{connector['workspace_id']}"
+    assert tenant.put(workspace, json={"status": "inactive"}).status_code == 200
+
+    body = assert_error(tenant.post(execute, json=run), 403, "workspace_inactive")
+    assert "'paused' is inactive" in body["message"]
+    assert '{"status": "active"}' in body["message"]  # names the fix
+    scoped = tenant.post("/account/applications/scoped-token", json={"workspace_name": "paused"})
+    assert_error(tenant.post(execute, json=run, token=scoped.json()["token"]), 403, "workspace_inactive")
+    audit = admin.list_audit(connector_id=connector["id"], settings=tenant.service.settings)
+    assert [(entry.status, entry.http_status) for entry in audit] == [("workspace_inactive", 403)] * 2
+
+    assert tenant.put(workspace, json={"status": "active"}).status_code == 200
+    assert tenant.post(execute, json=run).status_code == 200

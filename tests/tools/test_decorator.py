@@ -14,7 +14,7 @@ import pytest
 
 from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
 from ashby_agent.sandbox import run_sandbox
-from ashby_agent.tools import ToolCallFailed, build_description, tool_utils
+from ashby_agent.tools import MissingFrameworkError, ToolCallFailed, build_description, tool_utils
 
 
 async def _echo(entity: str, action: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -79,6 +79,26 @@ def test_bad_options_are_rejected_at_decoration(options: dict[str, Any], error: 
 @pytest.mark.parametrize("name", ["pydantic-ai", "OpenAI-Agents", "langchain_core", "mcp"])
 def test_framework_aliases(name: str) -> None:
     assert tool_utils(framework=name)(_echo).__doc__ == build_description()
+
+
+@pytest.mark.parametrize(
+    ("framework", "module", "extra"),
+    [
+        ("pydantic_ai", "pydantic_ai", "pydantic-ai"),
+        ("langchain", "langchain_core", "langchain"),
+        ("openai_agents", "agents", "openai-agents"),
+        ("fastmcp", "fastmcp", "fastmcp"),
+    ],
+)
+def test_a_missing_framework_is_reported_at_decoration_with_its_pip_extra(
+    monkeypatch: pytest.MonkeyPatch, framework: str, module: str, extra: str
+) -> None:
+    # sys.modules[name] = None makes the import fail as if the package were not installed. Without the
+    # check, the ModuleNotFoundError surfaced only at the first error, from inside the tool call.
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(MissingFrameworkError, match=rf"pip install 'ashby-agent\[{extra}\]'"):
+        tool_utils(framework=framework)(_echo)
+    assert tool_utils(_echo).__doc__ == build_description()  # neutral needs no framework
 
 
 def test_errors_raise_without_a_framework_raises_tool_call_failed() -> None:

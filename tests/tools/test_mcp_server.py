@@ -23,6 +23,7 @@ from ashby_agent.tools.mcp_server import (
     backend_from_env,
     build_server,
     discover_scopes,
+    run_mcp,
 )
 
 ROOT = str(Path(__file__).resolve().parents[2])
@@ -68,6 +69,12 @@ async def _exercise(client: Client[Any], *, description: str) -> None:
     wrong = await client.call_tool("ashby_execute", {"entity": "jobs", "action": "lst"}, raise_on_error=False)
     assert wrong.is_error
     assert wrong.content[0].text.startswith("[unknown_action]")  # type: ignore[union-attr]
+
+
+def test_run_mcp_without_fastmcp_names_the_pip_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "fastmcp", None)  # as if fastmcp were not installed
+    with pytest.raises(MCPConfigurationError, match=r"pip install 'ashby-agent\[fastmcp\]'"):
+        run_mcp("stdio")
 
 
 def test_backend_from_env_needs_a_key() -> None:

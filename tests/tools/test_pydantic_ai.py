@@ -165,3 +165,25 @@ async def test_permission_errors_do_not_crash_the_run(shared_sandbox: Any) -> No
     assert failed.outcome == "failed"
     assert "[authentication]" in str(failed.content)
     assert "not-a-key" not in json.dumps(str(failed.content))
+
+
+async def test_repeated_bad_calls_do_not_exceed_the_retry_budget(connector: AshbyConnector) -> None:
+    # Pydantic AI ends the run once a tool raises ModelRetry more often in a row than its retries (default 1):
+    # a model that keeps getting the call wrong must still get an answer, not crash the run.
+    agent = Agent("openai:gpt-4o")
+
+    @agent.tool_plain
+    @AshbyConnector.tool_utils(framework="pydantic_ai")
+    async def ashby_execute(entity: str, action: str, params: dict | None = None):  # type: ignore[no-untyped-def,type-arg]
+        return await connector.execute(entity, action, params or {})
+
+    model, _ = scripted(bad, missing, bad, bad, good, bad)
+    with agent.override(model=model):
+        result = await agent.run("go")
+
+    assert result.output == "done"
+    outcomes = [part.outcome for part in _returns(result)]
+    assert outcomes == ["retried", "failed", "failed", "failed", "success", "retried"]
+    for part in _returns(result)[2:4]:  # the same guidance, without spending the retry budget
+        assert "Unknown action 'lst'" in str(part.content)
+        assert "Correct the call" in str(part.content)
