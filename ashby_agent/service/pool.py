@@ -50,24 +50,23 @@ class ConnectorPool:
     async def get(self, connector_id: str, version: int, api_key: Callable[[], SecretStr]) -> AshbyConnector:
         """The pooled connector for this credential version; ``api_key`` is only called on a miss."""
         entry = self._entries.get(connector_id)
-        if entry is not None and entry[0] == version:
+        if entry is not None and entry[0] >= version:
+            # Same version, or a newer one pooled by a request that read the row after a rotation: the
+            # newer key is the right one, and replacing it with an older one would undo the rotation.
             self._entries.move_to_end(connector_id)
             return entry[1]
         connector = self.build(api_key())
         self._entries[connector_id] = (version, connector)
         self._entries.move_to_end(connector_id)
-        if entry is not None:
-            await entry[1].aclose()
         while len(self._entries) > self.max_size:
-            _, (_, evicted) = self._entries.popitem(last=False)
-            await evicted.aclose()
+            self._entries.popitem(last=False)
+        # Replaced and evicted connectors are dropped, not closed: they own nothing (the HTTP client is
+        # the pool's, closed in ``aclose``), and a request still running on one must be able to finish.
         return connector
 
     async def evict(self, *connector_ids: str) -> None:
         for connector_id in connector_ids:
-            entry = self._entries.pop(connector_id, None)
-            if entry is not None:
-                await entry[1].aclose()
+            self._entries.pop(connector_id, None)
 
     def __len__(self) -> int:
         return len(self._entries)

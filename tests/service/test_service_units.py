@@ -213,6 +213,8 @@ def test_pool_reuses_per_version_and_evicts_lru() -> None:
         assert await pool.get("a", 1, key("a1-again")) is first  # type: ignore[arg-type]
         second = await pool.get("a", 2, key("a2"))  # type: ignore[arg-type]
         assert second is not first
+        # a request that read the row before a rotation must not put the old key back
+        assert await pool.get("a", 1, key("a1-stale")) is second  # type: ignore[arg-type]
         await pool.get("b", 1, key("b1"))  # type: ignore[arg-type]
         await pool.get("c", 1, key("c1"))  # type: ignore[arg-type]
         assert len(pool) == 2
