@@ -42,8 +42,17 @@ def iso_ms(ms: int) -> str:
 
 
 def public(record: Record) -> Record:
-    """The wire form: internal ``_`` keys are never serialised."""
+    """The wire form: internal ``_`` keys are never serialised. A copy: callers may add to it."""
     return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def _serialisable(record: Record) -> Record:
+    """Like :func:`public` but without copying a record that has no internal keys (most): only for
+    serialising, never to be modified."""
+    for key in record:
+        if key.startswith("_"):
+            return public(record)
+    return record
 
 
 class Clock:
@@ -150,8 +159,12 @@ class Table:
         cached = self._bytes.get(cache_key)
         if cached is None:
             self._projections.add(name)
-            record = public(self.rows[row_id])
-            cached = self._bytes[cache_key] = orjson.dumps(projection(record) if projection else record)
+            record = self.rows[row_id]
+            if projection:
+                cached = orjson.dumps(projection(public(record)))
+            else:
+                cached = orjson.dumps(_serialisable(record))
+            self._bytes[cache_key] = cached
         return cached
 
     def index(
