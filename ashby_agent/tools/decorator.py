@@ -155,6 +155,19 @@ def _shape(result: Any, call: _Call, settings: ToolSettings) -> Any:
     )
 
 
+def _not_awaitable(result: Any) -> Any:
+    """A plain ``def`` that returns ``connector.execute(...)`` unawaited is a developer's slip: say so
+    (logged, masked for the model) instead of serialising a coroutine object."""
+    if inspect.isawaitable(result):
+        if inspect.iscoroutine(result):
+            result.close()  # no "never awaited" warning on top
+        raise TypeError(
+            "the function wrapped by tool_utils is a plain `def` but returned an awaitable; "
+            "declare it `async def` and await the connector call"
+        )
+    return result
+
+
 def _wrap(func: F, settings: ToolSettings) -> F:
     signature = inspect.signature(func)
     adapter = settings.adapter
@@ -195,7 +208,7 @@ def _wrap(func: F, settings: ToolSettings) -> F:
             if isinstance(call, ErrorContent):
                 return fail(call)
             try:
-                shaped = _shape(func(*call.args, **call.kwargs), call, settings)
+                shaped = _shape(_not_awaitable(func(*call.args, **call.kwargs)), call, settings)
             except Exception as exc:
                 if is_framework_signal(exc):
                     raise

@@ -239,3 +239,22 @@ def test_no_framework_is_imported_and_none_is_needed(prelude: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["unknown_entity", "[]"]
+
+
+def test_a_plain_def_returning_a_coroutine_is_reported_not_serialised(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def pending() -> dict[str, Any]:
+        return {"never": "awaited"}
+
+    @tool_utils
+    def ashby_execute(entity: str, action: str, params: dict | None = None):  # type: ignore[no-untyped-def,type-arg]
+        return pending()  # the slip: a coroutine from a plain def
+
+    with caplog.at_level("ERROR", logger="ashby_agent.tools"):
+        result = ashby_execute("candidates", "list", {})
+    assert result["error"]["kind"] == "internal"
+    assert "never" not in json.dumps(result)
+    assert any(
+        "declare it `async def`" in str(record.exc_info[1]) for record in caplog.records if record.exc_info
+    )
