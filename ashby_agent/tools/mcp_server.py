@@ -83,6 +83,12 @@ class BackendSpec:
     discover: Callable[[Backend], Any] | None = None
 
 
+async def _key_scopes(backend: Backend) -> list[str]:
+    """The scopes of the backend's key (``apiKey.info``), in local and hosted mode alike."""
+    key = await backend.check()  # type: ignore[attr-defined]
+    return list(key.scopes)
+
+
 def local_backend(environ: Mapping[str, str]) -> BackendSpec | None:
     """Local mode from ``ASHBY_API_KEY`` (and ``ASHBY_API_URL``), or ``None`` when no key is set."""
     api_key = environ.get("ASHBY_API_KEY", "").strip()
@@ -95,11 +101,7 @@ def local_backend(environ: Mapping[str, str]) -> BackendSpec | None:
 
         return AshbyConnector(auth_config=AshbyAuthConfig(api_key=api_key), base_url=base_url)
 
-    async def discover(backend: Backend) -> list[str]:
-        key = await backend.check()  # type: ignore[attr-defined]
-        return list(key.scopes)
-
-    return BackendSpec("local", factory, discover=discover)
+    return BackendSpec("local", factory, discover=_key_scopes)
 
 
 WORKSPACE_ENV = "AIRBYTE_WORKSPACE_NAME"
@@ -130,11 +132,7 @@ def hosted_backend(environ: Mapping[str, str]) -> BackendSpec | None:
         )
         return AshbyConnector(auth_config=auth)
 
-    async def discover(backend: Backend) -> list[str]:
-        key = await backend.check()  # type: ignore[attr-defined]
-        return list(key.scopes)
-
-    return BackendSpec("hosted", factory, discover=discover)
+    return BackendSpec("hosted", factory, discover=_key_scopes)
 
 
 #: Tried in order by :func:`backend_from_env`: local mode first, then hosted mode.

@@ -235,10 +235,7 @@ class AshbyConnector:
         Returns a :class:`ListResult` (``data`` + ``meta``) for ``list``/``api_search`` and the record
         itself for ``get``. Raises a subclass of :class:`ashby_agent.errors.AshbyAgentError`.
         """
-        op = find_operation(entity, action)
-        if op.returns_list:
-            return await self._run_list(op, params)
-        return await self._run_get(op, params)
+        return await self._call(find_operation(entity, action), params)
 
     async def check(self) -> ApiKey:
         """Verify the credentials; returns the key's title and permission scopes (``apiKey.info``)."""
