@@ -33,8 +33,8 @@ DbOption = Annotated[
 
 def _admin(work: Callable[[], T]) -> T:
     """Run an admin function, turning operator mistakes into a message and exit code 1."""
-    from ashby_agent.service.admin import AdminError
-    from ashby_agent.service.crypto import CredentialDecryptError
+    from ashby_agent.service.operator import AdminError
+    from ashby_agent.service.security.crypto import CredentialDecryptError
 
     try:
         return work()
@@ -59,18 +59,18 @@ def serve(
 @admin_app.command("create-org")
 def create_org(name: Annotated[str, typer.Argument(help="Organization name.")], db: DbOption = None) -> None:
     """Create an organization."""
-    from ashby_agent.service import admin
+    from ashby_agent.service import operator
 
-    org = _admin(lambda: admin.create_org(name, db_url=db))
+    org = _admin(lambda: operator.create_org(name, db_url=db))
     console.print(f"organization [bold]{org.name}[/] id={org.id}")
 
 
 @admin_app.command("list-orgs")
 def list_orgs(db: DbOption = None) -> None:
     """List organizations."""
-    from ashby_agent.service import admin
+    from ashby_agent.service import operator
 
-    for org in _admin(lambda: admin.list_orgs(db_url=db)):
+    for org in _admin(lambda: operator.list_orgs(db_url=db)):
         console.print(f"{org.id}  {org.name}")
 
 
@@ -81,9 +81,9 @@ def create_client(
     db: DbOption = None,
 ) -> None:
     """Create an API client; its secret is printed once (only a hash is stored)."""
-    from ashby_agent.service import admin
+    from ashby_agent.service import operator
 
-    creds = _admin(lambda: admin.create_client(org, name=name, db_url=db))
+    creds = _admin(lambda: operator.create_client(org, name=name, db_url=db))
     console.print(f"client_id={creds.client_id}")
     console.print(f"client_secret={creds.client_secret.get_secret_value()}")
     console.print("[yellow]Store the secret now: it cannot be shown again.[/]")
@@ -94,18 +94,18 @@ def revoke_client(
     client_id: Annotated[str, typer.Argument(help="The client to revoke.")], db: DbOption = None
 ) -> None:
     """Revoke an API client: its tokens stop working."""
-    from ashby_agent.service import admin
+    from ashby_agent.service import operator
 
-    _admin(lambda: admin.revoke_client(client_id, db_url=db))
+    _admin(lambda: operator.revoke_client(client_id, db_url=db))
     console.print(f"revoked {client_id}")
 
 
 @admin_app.command("rotate-key")
 def rotate_key(db: DbOption = None) -> None:
     """Re-encrypt every stored credential with a new encryption key."""
-    from ashby_agent.service import admin
+    from ashby_agent.service import operator
 
-    rotation = _admin(lambda: admin.rotate_key(db_url=db))
+    rotation = _admin(lambda: operator.rotate_key(db_url=db))
     console.print(f"re-encrypted {rotation.re_encrypted} credential(s)")
     if rotation.key_file is not None:
         console.print(f"new key written to {rotation.key_file}")
@@ -124,10 +124,10 @@ def audit(
     db: DbOption = None,
 ) -> None:
     """List execution audit records (no params, no secrets)."""
-    from ashby_agent.service import admin
+    from ashby_agent.service import operator
 
     records = _admin(
-        lambda: admin.list_audit(organization=org, connector_id=connector, limit=limit, db_url=db)
+        lambda: operator.list_audit(organization=org, connector_id=connector, limit=limit, db_url=db)
     )
     table = Table(title=f"Audit ({len(records)})")
     for column in ("At", "Client", "Connector", "Entity", "Action", "Intent", "Status", "ms"):

@@ -62,6 +62,9 @@ class AshbyAgentError(Exception):
 
     #: Short machine-readable kind, stable across versions (used by tools and the hosted service).
     kind: str = "error"
+    #: The same call may succeed later (throttling, a failing server, a network problem): transports
+    #: retry these within their policy, and nothing else.
+    transient: bool = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -186,6 +189,7 @@ class RateLimitError(AshbyAPIError):
     """Ashby throttled the key. ``retry_after`` is the wait in seconds Ashby asked for, if any."""
 
     kind = "rate_limited"
+    transient = True
 
     def __init__(
         self,
@@ -205,6 +209,7 @@ class ServerError(AshbyAPIError):
     """Ashby failed with a 5xx. Usually transient."""
 
     kind = "server_error"
+    transient = True
 
 
 class SyncTokenError(AshbyAPIError):
@@ -238,12 +243,14 @@ class RequestTimeoutError(TransportError):
     """The request timed out."""
 
     kind = "timeout"
+    transient = True
 
 
 class ConnectionFailedError(TransportError):
     """The connection was refused, reset or dropped."""
 
     kind = "connection"
+    transient = True
 
 
 class MalformedResponseError(TransportError):

@@ -92,8 +92,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
-    from ashby_agent.service import admin
-    from ashby_agent.service.crypto import generate_key
+    from ashby_agent.service import operator
+    from ashby_agent.service.security.crypto import generate_key
 
     workdir = Path(tempfile.mkdtemp(prefix="ashby-bench-"))
     schema = f"bench_{os.getpid()}"
@@ -124,8 +124,8 @@ def main() -> None:
     try:
         _wait(sandbox_url + "/_sandbox/clock", procs[0])
         os.environ.update(env)
-        admin.create_org("bench", db_url=db_url)
-        creds = admin.create_client(["bench"], db_url=db_url)
+        operator.create_org("bench", db_url=db_url)
+        creds = operator.create_client(["bench"], db_url=db_url)
         procs.append(
             subprocess.Popen(
                 [*cli, "serve", "--port", str(service_port), "--db", db_url],

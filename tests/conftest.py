@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+#: The service fixtures (databases, a running service, tenants) serve tests/service and tests/hosted.
+pytest_plugins = ("tests.service.fixtures",)
+
 _ISOLATED_PREFIXES = ("ASHBY_", "AIRBYTE_")
 
 

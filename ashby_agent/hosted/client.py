@@ -2,9 +2,13 @@
 
 The service holds the end customer's Ashby key; the agent only holds an API client id/secret. This
 module exchanges them for a short-lived bearer token (refreshed before ``expires_in`` runs out, one
-refresh at a time under concurrency), finds the workspace's Ashby connector, and runs ``execute``
-with the same retry policy as local mode. Service errors become the same exception classes as local
-mode: Ashby's own error code is carried through by the service.
+refresh at a time under concurrency), finds the workspace's Ashby connector, and runs ``execute``.
+Service errors become the same exception classes as local mode: Ashby's own error code is carried
+through by the service.
+
+Retries are decided once per layer. The service retries Ashby; an answer carrying its ``ashby`` object
+(Ashby, or the way to it, failed) is final here. This client retries only failures of the service
+itself: its rate limit (429), its 5xx, and connections to it that failed.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
@@ -34,15 +38,15 @@ from ashby_agent.errors import (
     TransportError,
     error_class_for_kind,
 )
-from ashby_agent.retry import RetryPolicy, parse_retry_after, retry_delay
+from ashby_agent.retry import RetryPolicy, parse_retry_after
+from ashby_agent.transports.retrying import Retrier, Retryable
+from ashby_agent.wire import ASHBY_DEFINITION_ID
 
 if TYPE_CHECKING:
     from ashby_agent.types import AirbyteAuthConfig
 
-__all__ = ["ASHBY_DEFINITION_ID", "HostedClient"]
+__all__ = ["HostedClient"]
 
-#: Ashby's connector definition id (existing clients look connectors up by it).
-ASHBY_DEFINITION_ID: Final = "4e8c9fa0-3634-499b-b948-11581b5c3efa"
 #: Refresh this many seconds before the token expires (or at 80% of a short lifetime).
 _REFRESH_MARGIN: Final = 60.0
 _LOG = logging.getLogger("ashby_agent.hosted")
@@ -56,23 +60,32 @@ class HostedClient:
         auth: AirbyteAuthConfig,
         *,
         http_client: httpx.AsyncClient | None = None,
+        http_transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
-        timeout: float | httpx.Timeout = 30.0,
+        timeout: float | httpx.Timeout | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
     ) -> None:
         self.auth = auth
         self.base_url = f"{auth.api_url}/api/v1"
-        self.retry = retry or RetryPolicy()
+        self._retrier = Retrier(retry, sleep=sleep, clock=clock, rng=rng)
         self._owns_client = http_client is None
-        self._client = http_client or httpx.AsyncClient(timeout=timeout)
+        self._client = http_client or httpx.AsyncClient(
+            timeout=30.0 if timeout is None else timeout, transport=http_transport
+        )
         self._token: str | None = None
         self._token_expires = 0.0
         self._token_lock = asyncio.Lock()
         self._connector_id: str | None = auth.connector_id
         self._connector_lock = asyncio.Lock()
-        self._rng = random.Random()
 
     def __repr__(self) -> str:
         return f"HostedClient(base_url={self.base_url!r}, workspace={self.auth.workspace_name!r})"
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return self._retrier.policy
 
     async def aclose(self) -> None:
         if self._owns_client:
@@ -89,7 +102,9 @@ class HostedClient:
                 return self._token
             headers = {"X-Organization-Id": self.auth.organization_id} if self.auth.organization_id else {}
             body = {"client_id": self.auth.client_id, "client_secret": self.auth.client_secret}
-            data = await self._send("POST", "/account/applications/token", body, headers=headers, auth=False)
+            data = await self._send(
+                "POST", "/account/applications/token", body, headers=headers, auth=False, idempotent=True
+            )
             token = data.get("access_token")
             if not isinstance(token, str):
                 raise MalformedResponseError(
@@ -139,7 +154,9 @@ class HostedClient:
         assert self._connector_id is not None
         return self._connector_id
 
-    async def execute(self, entity: str, action: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    async def execute(
+        self, entity: str, action: str, params: Mapping[str, Any], *, idempotent: bool = True
+    ) -> dict[str, Any]:
         """``POST /integrations/connectors/{id}/execute``; returns the service's answer.
 
         A connector id this client looked up itself (not one given as ``connector_id``) is looked up
@@ -148,7 +165,9 @@ class HostedClient:
         body = {"entity": entity, "action": action, "params": dict(params)}
         connector_id = await self.connector_id()
         try:
-            return await self._send("POST", f"/integrations/connectors/{connector_id}/execute", body)
+            return await self._send(
+                "POST", f"/integrations/connectors/{connector_id}/execute", body, idempotent=idempotent
+            )
         except HostedServiceError as exc:
             if exc.code != "connector_not_found" or self.auth.connector_id is not None:
                 raise
@@ -156,7 +175,9 @@ class HostedClient:
             if self._connector_id == connector_id:
                 self._connector_id = None
         connector_id = await self.connector_id()
-        return await self._send("POST", f"/integrations/connectors/{connector_id}/execute", body)
+        return await self._send(
+            "POST", f"/integrations/connectors/{connector_id}/execute", body, idempotent=idempotent
+        )
 
     async def request(
         self, method: str, path: str, body: Mapping[str, Any] | None = None, **params: Any
@@ -176,58 +197,65 @@ class HostedClient:
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         auth: bool = True,
+        idempotent: bool | None = None,
     ) -> dict[str, Any]:
         url = self.base_url + path
-        started = time.monotonic()
-        attempt = 0
-        refreshed = False
-        while True:
-            attempt += 1
+        content = orjson.dumps(body) if body is not None else None
+        # A request that may have reached the service is sent again only if repeating it is harmless.
+        repeatable = method != "POST" if idempotent is None else idempotent
+
+        async def once(token: str | None) -> httpx.Response:
             send_headers = dict(headers or {})
-            token: str | None = None
-            if auth:
-                token = await self.token()
+            if token is not None:
                 send_headers["Authorization"] = f"Bearer {token}"
                 if self.auth.organization_id:
                     send_headers["X-Organization-Id"] = self.auth.organization_id
-            content = orjson.dumps(body) if body is not None else None
             if content is not None:
                 send_headers["Content-Type"] = "application/json"
-            retry_after: float | None = None
             try:
-                response = await self._client.request(
+                return await self._client.request(
                     method, url, content=content, headers=send_headers, params=params
                 )
-            except httpx.TimeoutException:
-                error: AshbyAgentError = RequestTimeoutError(
-                    f"The hosted service at {self.auth.api_url} timed out on {method} {path}; retry later."
-                )
             except httpx.TransportError as exc:
-                error = ConnectionFailedError(
-                    f"Could not reach the hosted service at {self.auth.api_url} ({type(exc).__name__}). "
-                    f"Check {'ASHBY_AGENT_API_URL'} and that `ashby-agent serve` is running."
-                )
-            else:
-                if response.status_code == 401 and auth and not refreshed:
-                    # Expired or invalidated early: fetch a new one once. Only if it is still the
-                    # current token: concurrent calls that failed with the same token refresh it once.
-                    if self._token == token:
-                        self._token = None
-                    refreshed = True
-                    continue
-                data = _json(response)
-                if response.is_success:
-                    return data
-                error = _service_error(response.status_code, data, response.headers, path)
-                if response.status_code in (429, 502, 503, 504) or response.status_code >= 500:
-                    retry_after = parse_retry_after(response.headers.get("retry-after"))
-                else:
-                    raise error from None
-            delay = retry_delay(self.retry, attempt, time.monotonic() - started, retry_after, self._rng)
-            if delay is None:
+                error = self._unreachable(exc, method, path)
+                if (
+                    isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+                    or repeatable
+                ):
+                    raise Retryable(error) from None
                 raise error from None
-            _LOG.debug("%s %s: retrying in %.3f s (attempt %d)", method, path, delay, attempt + 1)
-            await asyncio.sleep(delay)
+
+        async def attempt(_number: int) -> dict[str, Any]:
+            token = await self.token() if auth else None
+            response = await once(token)
+            if response.status_code == 401 and token is not None:
+                # Expired or invalidated early: fetch a new one once. Only if it is still the current
+                # token: concurrent calls that failed with the same token refresh it once.
+                if self._token == token:
+                    self._token = None
+                response = await once(await self.token())
+            data = _json(response)
+            if response.is_success:
+                return data
+            status = response.status_code
+            error = _service_error(status, data, response.headers, path)
+            if isinstance(data.get("ashby"), dict):
+                raise error  # the service already made the retry decision about Ashby
+            if status == 429 or status >= 500:
+                raise Retryable(error, parse_retry_after(response.headers.get("retry-after")))
+            raise error
+
+        return await self._retrier.run(attempt, f"{method} {path}")
+
+    def _unreachable(self, exc: httpx.TransportError, method: str, path: str) -> TransportError:
+        if isinstance(exc, httpx.TimeoutException):
+            return RequestTimeoutError(
+                f"The hosted service at {self.auth.api_url} timed out on {method} {path}; retry later."
+            )
+        return ConnectionFailedError(
+            f"Could not reach the hosted service at {self.auth.api_url} ({type(exc).__name__}). "
+            "Check ASHBY_AGENT_API_URL and that `ashby-agent serve` is running."
+        )
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -21,21 +21,12 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 
-from . import (
-    endpoints_applications,
-    endpoints_candidates,
-    endpoints_interviews,
-    endpoints_jobs,
-    endpoints_keys,
-    endpoints_metadata,
-    endpoints_offers,
-    endpoints_organization,
-    endpoints_projects,
-)
 from .auth import ApiKey, AuthFailure, Keyring, generate_key, parse_key_spec
 from .control import RequestLog, SandboxControl, control_routes
+from .endpoints import ENDPOINTS
+from .endpoints.endpoint import ApiError, Ctx, Endpoint, error_body
+from .endpoints.interviews import derive_events
 from .faults import FaultInjector, RateLimiter
-from .handlers import ApiError, Ctx, Endpoint, error_body
 from .params import InvalidInput, validate
 from .store import Clock, Dataset, Store, iso_ms
 
@@ -56,22 +47,6 @@ _SERVER_ERRORS = {
     "502": (502, "bad_gateway", "Bad gateway"),
     "503": (503, "service_unavailable", "Service temporarily unavailable"),
     "504": (504, "gateway_timeout", "Gateway timeout"),
-}
-
-ENDPOINTS: dict[str, Endpoint] = {
-    endpoint.name: endpoint
-    for module in (
-        endpoints_keys,
-        endpoints_candidates,
-        endpoints_applications,
-        endpoints_jobs,
-        endpoints_organization,
-        endpoints_metadata,
-        endpoints_interviews,
-        endpoints_offers,
-        endpoints_projects,
-    )
-    for endpoint in module.ENDPOINTS
 }
 
 
@@ -269,7 +244,7 @@ def build_app(
     config = config or SandboxConfig()
     if config.now_ms is None:
         # A fixed epoch, not the wall clock: the same seed must give the same bytes on any day.
-        from .generate import DEFAULT_NOW_MS  # type: ignore[import-not-found,unused-ignore]
+        from .generate import DEFAULT_NOW_MS
 
         clock = Clock(DEFAULT_NOW_MS)
     else:
@@ -282,10 +257,10 @@ def build_app(
         if config.dataset is not None:
             dataset = {name: [dict(r) for r in rows] for name, rows in config.dataset.items()}
         else:
-            from .generate import generate  # type: ignore[import-not-found,unused-ignore]
+            from .generate import generate
 
             dataset = generate(seed, scale, clock.start_ms)
-        endpoints_interviews.derive_events(dataset)
+        derive_events(dataset)
         store = Store(
             dataset,
             clock,
@@ -300,4 +275,4 @@ def build_app(
     return SandboxApp(store, build_keyring(api_keys, iso_ms(clock.start_ms)), config)
 
 
-__all__ = ["ENDPOINTS", "DroppedConnection", "SandboxApp", "SandboxConfig", "build_app", "new_request_id"]
+__all__ = ["DroppedConnection", "SandboxApp", "SandboxConfig", "build_app", "new_request_id"]

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from ashby_agent.connectors.ashby.connector import AshbyConnector
 from ashby_agent.connectors.ashby.models import AshbyAuthConfig
 from ashby_agent.retry import RetryPolicy
-from ashby_agent.transport import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from ashby_agent.transports.ashby import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 
 __all__ = ["ConnectorPool"]
 

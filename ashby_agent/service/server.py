@@ -17,7 +17,7 @@ from typing import Any
 
 import uvicorn
 
-from ashby_agent.service.app import create_app
+from ashby_agent.service.api.app import create_app
 from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.state import open_database
 

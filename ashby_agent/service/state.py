@@ -9,36 +9,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, Final, TypeVar
 
 import anyio.to_thread
 from pydantic import SecretStr
-from sqlalchemy import Connection, Engine, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, Row
 
+from ashby_agent.connectors.ashby.connector import AshbyConnector
 from ashby_agent.service.config import ServiceSettings
-from ashby_agent.service.crypto import Keyring, load_or_create_key_file
-from ashby_agent.service.db import create_service_engine, migrate
 from ashby_agent.service.pool import ConnectorPool
-from ashby_agent.service.schema import service_meta
-from ashby_agent.service.tokens import TokenSigner
+from ashby_agent.service.security.crypto import Keyring, load_or_create_key_file
+from ashby_agent.service.security.tokens import TokenSigner
+from ashby_agent.service.store import key_check
+from ashby_agent.service.store.db import create_service_engine, migrate
 
-__all__ = ["ServiceState", "aware", "load_keyring", "open_database", "utcnow"]
+__all__ = ["ServiceState", "load_keyring", "open_database", "verify_key"]
 
 T = TypeVar("T")
 
-_KEY_CHECK = "key_check"
-_KEY_CHECK_TEXT = "ashby-agent"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything the service stores is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+_KEY_CHECK_TEXT: Final = "ashby-agent"
 
 
 def load_keyring(settings: ServiceSettings) -> Keyring:
@@ -49,12 +38,7 @@ def load_keyring(settings: ServiceSettings) -> Keyring:
 
 def verify_key(connection: Connection, keyring: Keyring) -> None:
     """Fail fast when the key does not match the database (instead of on the first execute)."""
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    check = keyring.encrypt_text(_KEY_CHECK_TEXT)
-    connection.execute(insert(service_meta).values(key=_KEY_CHECK, value=check).on_conflict_do_nothing())
-    stored = connection.execute(
-        select(service_meta.c.value).where(service_meta.c.key == _KEY_CHECK)
-    ).scalar_one()
+    stored = key_check.stored(connection, keyring.encrypt_text(_KEY_CHECK_TEXT))
     keyring.decrypt_text(stored)  # first start: our own value; later: raises on a different key
 
 
@@ -106,6 +90,12 @@ class ServiceState:
                 return work(connection)
 
         return await anyio.to_thread.run_sync(in_transaction)
+
+    async def pooled_connector(self, row: Row[Any]) -> AshbyConnector:
+        """The pooled connector of a connector row selected ``with_credentials``."""
+        return await self.pool.get(
+            row.id, row.credential_version, lambda: self.keyring.decrypt_credentials(row.credentials)
+        )
 
     async def aclose(self) -> None:
         await self.pool.aclose()

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from ashby_agent.connectors.ashby import AshbyConnector, models
-from ashby_agent.connectors.ashby.catalog import ACTIONS, CATALOG, ENTITIES, find_operation, operations
-from ashby_agent.connectors.ashby.connector import EntityResource, build_body
+from ashby_agent.connectors.ashby import AshbyConnector, catalog, models
+from ashby_agent.connectors.ashby.catalog import (
+    ACTIONS,
+    CATALOG,
+    ENTITIES,
+    Entities,
+    Entity,
+    EntityGroup,
+    Operation,
+    find_operation,
+    operations,
+)
+from ashby_agent.connectors.ashby.connector import EntityResource
 from ashby_agent.connectors.ashby.models import AshbyRecord
+from ashby_agent.connectors.ashby.operation import declared_entities
 from ashby_agent.errors import InvalidParamsError, UnknownActionError, UnknownEntityError
 from ashby_agent.reference_doc import render_reference
 
@@ -45,7 +59,7 @@ def test_operation_is_well_formed(op: object) -> None:
 
 
 # Written out independently of the catalog: (list/api_search model, get model) of every entity. The
-# catalog declares them once, as annotations (``CANDIDATES: Entity[Candidate, Candidate] = ...``), that
+# catalog declares them once, as annotations (``candidates: Entity[Candidate, Candidate] = ...``), that
 # type checkers read and the runtime resolves on first use; this pins what they resolve to.
 EXPECTED_MODELS: dict[str, tuple[str, str]] = {
     "candidates": ("Candidate", "Candidate"),
@@ -109,9 +123,10 @@ def test_every_entity_resolves_to_its_declared_record_models() -> None:
 def test_resolving_one_entity_imports_only_the_records_it_names() -> None:
     code = (
         "import sys\n"
-        "from ashby_agent.connectors.ashby.catalog import CANDIDATES, find_operation\n"
+        "from ashby_agent.connectors.ashby.catalog import Entities, find_operation\n"
         "assert not any('.records.' in name for name in sys.modules), 'records loaded at import'\n"
-        "assert CANDIDATES.list_model.__name__ == find_operation('candidates', 'get').result.__name__\n"
+        "model = find_operation('candidates', 'get').result\n"
+        "assert Entities.candidates.list_model is model and model.__name__ == 'Candidate'\n"
         "print(sorted(n.rsplit('.', 1)[1] for n in sys.modules if '.records.' in n))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -120,12 +135,56 @@ def test_resolving_one_entity_imports_only_the_records_it_names() -> None:
     assert not loaded & {"applications", "jobs", "interviews", "offers"}
 
 
+def test_entities_are_the_attributes_of_one_class_in_catalog_order() -> None:
+    assert list(CATALOG) == list(EXPECTED_MODELS)  # the order of the docs and tool descriptions
+    for entity in ENTITIES:
+        assert getattr(Entities, entity.name) is entity
+        assert all(op.entity == entity.name and op.owner is entity for op in entity.operations.values())
+
+
+def test_each_catalog_module_has_the_records_module_of_its_name() -> None:
+    modules = {module.name for module in pkgutil.iter_modules(catalog.__path__)}
+    assert modules <= set(models.RECORD_MODULES)
+    declared = {
+        entity.name: module
+        for module in modules
+        for group in vars(importlib.import_module(f"{catalog.__name__}.{module}")).values()
+        if isinstance(group, type) and issubclass(group, EntityGroup) and group is not EntityGroup
+        for entity in declared_entities(group)
+    }
+    assert set(declared) == set(CATALOG)  # every entity is declared in exactly one catalog module
+
+
+def _declare(name: str, entity: Entity[Any, Any], annotation: str | None) -> None:
+    namespace: dict[str, Any] = {name: entity}
+    if annotation is not None:
+        namespace["__annotations__"] = {name: annotation}
+    try:
+        type(name.title(), (EntityGroup,), namespace)
+    except RuntimeError as exc:  # Python 3.11 wraps the errors of __set_name__
+        raise exc.__cause__ or exc from None
+
+
+def test_an_entity_needs_an_annotated_attribute_and_one_declaration() -> None:
+    op = Operation("get", "thing.info", "thingsRead", "One thing.")
+    with pytest.raises(TypeError, match="must be annotated"):
+        _declare("things", Entity("Things.", op), None)
+    entity: Entity[Any, Any] = Entity("Things.")
+    _declare("things", entity, "Entity[Any, Any]")
+    assert entity.name == "things"
+    assert op.entity == ""  # the failed declaration bound nothing
+    with pytest.raises(TypeError, match="declared twice"):
+        _declare("again", entity, "Entity[Any, Any]")
+
+
 def test_connector_has_a_typed_helper_per_entity() -> None:
     connector = AshbyConnector(api_key="k", base_url="http://127.0.0.1:9")
     for name, entity in CATALOG.items():
         resource = getattr(connector, name)
         assert isinstance(resource, EntityResource)
         assert resource.entity is entity
+        assert getattr(connector, name) is resource  # one per connector
+        assert getattr(AshbyConnector, name) is entity  # on the class: the entity itself
 
 
 def test_unknown_entity_and_action_list_valid_choices() -> None:
@@ -143,8 +202,8 @@ def test_singular_entity_names_are_accepted() -> None:
 
 def test_build_body_accepts_both_spellings_and_coerces() -> None:
     op = find_operation("applications", "list")
-    body = build_body(
-        op, {"job_id": "3FA85F64-5717-4562-B3FC-2C963F66AFA6", "createdAfter": "2025-01-31", "limit": "5"}
+    body = op.build_body(
+        {"job_id": "3FA85F64-5717-4562-B3FC-2C963F66AFA6", "createdAfter": "2025-01-31", "limit": "5"}
     )
     assert body == {
         "jobId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
@@ -156,7 +215,7 @@ def test_build_body_accepts_both_spellings_and_coerces() -> None:
 def test_build_body_reports_every_problem_at_once() -> None:
     op = find_operation("applications", "list")
     with pytest.raises(InvalidParamsError) as caught:
-        build_body(op, {"jobid": "x", "status": "Pending", "limit": 0})
+        op.build_body({"jobid": "x", "status": "Pending", "limit": 0})
     problems = " | ".join(caught.value.problems)
     assert "unknown param 'jobid'" in problems and "job_id" in problems
     assert "Active, Archived, Hired, Lead" in problems
@@ -166,15 +225,14 @@ def test_build_body_reports_every_problem_at_once() -> None:
 
 def test_build_body_requires_required_params_and_one_of() -> None:
     with pytest.raises(InvalidParamsError, match="missing required param 'candidate_id'"):
-        build_body(find_operation("candidate_notes", "list"), {})
+        find_operation("candidate_notes", "list").build_body({})
     with pytest.raises(InvalidParamsError, match="at least one of: id, external_mapping_id"):
-        build_body(find_operation("candidates", "get"), {})
+        find_operation("candidates", "get").build_body({})
 
 
 def test_build_body_rejects_a_param_given_twice() -> None:
     with pytest.raises(InvalidParamsError, match="same param"):
-        build_body(
-            find_operation("applications", "get"),
+        find_operation("applications", "get").build_body(
             {
                 "application_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
                 "applicationId": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
@@ -183,7 +241,34 @@ def test_build_body_rejects_a_param_given_twice() -> None:
 
 
 def test_fixed_body_is_sent() -> None:
-    assert build_body(find_operation("hiring_team_roles", "list"), None) == {"namesOnly": False}
+    assert find_operation("hiring_team_roles", "list").build_body(None) == {"namesOnly": False}
+
+
+def test_fixed_body_keys_are_accepted_and_the_fixed_value_wins() -> None:
+    op = find_operation("hiring_team_roles", "list")
+    assert op.build_body({"namesOnly": True}) == {"namesOnly": False}
+    with pytest.raises(InvalidParamsError, match="unknown param 'names_only'"):
+        op.build_body({"names_only": False})
+
+
+@pytest.mark.parametrize(
+    ("entity", "action", "params"),
+    [
+        ("hiring_team_roles", "list", {}),
+        (
+            "applications",
+            "list",
+            {"job_id": "3FA85F64-5717-4562-B3FC-2C963F66AFA6", "createdAfter": "2025-01-31"},
+        ),
+        ("candidates", "get", {"candidate_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}),
+        ("jobs", "list", {"status": ["open", "Draft"], "limit": "5", "cursor": "abc"}),
+    ],
+)
+def test_a_built_body_validates_again_unchanged(entity: str, action: str, params: dict[str, Any]) -> None:
+    op = find_operation(entity, action)
+    body = op.build_body(params)
+    assert op.build_body(body) == body
+    assert op.build_body(params) == body
 
 
 def test_reference_doc_is_fresh() -> None:
@@ -205,7 +290,7 @@ def test_typecheck_module_imports() -> None:
 @pytest.mark.parametrize("params", [["limit", 5], "limit=5", 5])
 def test_params_that_are_not_an_object_are_explained(params: object) -> None:
     with pytest.raises(InvalidParamsError, match="params must be an object"):
-        build_body(find_operation("candidates", "list"), params)  # type: ignore[arg-type]
+        find_operation("candidates", "list").build_body(params)  # type: ignore[arg-type]
 
 
 def test_non_string_names_are_typed_errors() -> None:
@@ -214,4 +299,4 @@ def test_non_string_names_are_typed_errors() -> None:
     with pytest.raises(UnknownActionError):
         find_operation("candidates", 3)  # type: ignore[arg-type]
     with pytest.raises(InvalidParamsError, match="unknown param '1'"):
-        build_body(find_operation("candidates", "list"), {1: "x"})  # type: ignore[dict-item]
+        find_operation("candidates", "list").build_body({1: "x"})  # type: ignore[dict-item]

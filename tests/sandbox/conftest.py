@@ -72,7 +72,7 @@ def tiny_dataset() -> dict[str, list[dict[str, Any]]]:
     ]
     plan_id = _uid(1, 3)
     stage_types = ["Lead", "PreInterviewScreen", "Active", "Offer", "Hired", "Archived"]
-    stages = [
+    stages: list[dict[str, Any]] = [
         {
             "id": _uid(i, 4),
             "title": t,

@@ -1,4 +1,4 @@
-"""The Ashby read-endpoint contract, transcribed from ``../shared/reference/ashby-api.md`` only.
+"""The Ashby read-endpoint contract, transcribed from Ashby's API reference only.
 
 Section numbers (§) refer to that reference; the small shapes it leaves to the OpenAPI come from the
 "Shapes the reference leaves to the OpenAPI" table of ``docs/architecture.md``. Nothing here was read
@@ -19,6 +19,7 @@ Type language for record specs (``conform`` checks a JSON value against one):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -401,7 +402,7 @@ ALL_SCOPES = [f"{m}:{rw}" for m in (*MODULES, "approvals") for rw in ("read", "w
 
 
 # ---- the checker ----------------------------------------------------------------------------------
-_BASE = {
+_BASE: dict[str, Callable[[Any], bool]] = {
     "str": lambda v: isinstance(v, str),
     "uuid": lambda v: isinstance(v, str) and bool(UUID_RE.match(v)),
     "ts": lambda v: isinstance(v, str) and bool(TS_RE.match(v)),

@@ -1,4 +1,4 @@
-"""Contract test: the sandbox's read endpoints against ``../shared/reference/ashby-api.md``.
+"""Contract test: the sandbox's read endpoints against Ashby's API reference.
 
 The table lives in ``contract_spec.py``; every test here is parametrized over it or pins one §7 fidelity
 note. Written from the reference only, independently of the sandbox code, so that a misreading on one side
@@ -17,38 +17,21 @@ from typing import Any
 import httpx
 import pytest
 
-try:  # works whether or not tests/ is a package
-    from .contract_spec import (
-        ALL_SCOPES,
-        APPLICATION,
-        ENDPOINTS,
-        INTERVIEW,
-        JOB,
-        LOCATION,
-        MODULES,
-        NOTE_KEYS,
-        OPENING,
-        Endpoint,
-        conform,
-        generic_violations,
-    )
-except ImportError:
-    from contract_spec import (  # type: ignore[no-redef]
-        ALL_SCOPES,
-        APPLICATION,
-        ENDPOINTS,
-        INTERVIEW,
-        JOB,
-        LOCATION,
-        MODULES,
-        NOTE_KEYS,
-        OPENING,
-        Endpoint,
-        conform,
-        generic_violations,
-    )
-
 from ashby_agent.sandbox import run_sandbox
+from tests.sandbox.contract_spec import (
+    ALL_SCOPES,
+    APPLICATION,
+    ENDPOINTS,
+    INTERVIEW,
+    JOB,
+    LOCATION,
+    MODULES,
+    NOTE_KEYS,
+    OPENING,
+    Endpoint,
+    conform,
+    generic_violations,
+)
 
 FULL = "contract-full"
 NO_KEY = {m: f"contract-no-{m}" for m in MODULES}
@@ -75,7 +58,7 @@ class Api:
         self.client = client
 
     def post(self, endpoint: str, body: Any = None, *, key: str | None = FULL, **kw: Any) -> httpx.Response:
-        auth = (key, "") if key is not None else None
+        auth: Any = (key, "") if key is not None else None  # None: no Authorization header
         if "content" in kw:
             return self.client.post(
                 f"/{endpoint}", auth=auth, headers={"Content-Type": "application/json"}, **kw
@@ -85,7 +68,7 @@ class Api:
     def ok(self, endpoint: str, body: Any = None, *, key: str = FULL) -> dict[str, Any]:
         r = self.post(endpoint, body, key=key)
         assert r.status_code == 200, f"{endpoint} {body}: HTTP {r.status_code} {r.text[:400]}"
-        payload = r.json()
+        payload: dict[str, Any] = r.json()
         assert payload.get("success") is True, f"{endpoint} {body}: {r.text[:400]}"
         return payload
 
@@ -137,7 +120,10 @@ def _first_nonempty(api: Api, endpoint: str, param: str, candidates: list[str]) 
 @pytest.fixture(scope="module")
 def ids(api: Api, sb: Any) -> dict[str, str | None]:
     """Real ids from list calls, preferring records that make the dependent endpoint return rows."""
-    walk = lambda endpoint, body=None: _safe(lambda: api.walk(endpoint, body))  # noqa: E731
+
+    def walk(endpoint: str, body: dict[str, Any] | None = None) -> list[Any]:
+        return _safe(lambda: api.walk(endpoint, body))
+
     cands = walk("candidate.list")
     apps = walk("application.list")
     jobs = walk("job.list")
@@ -230,7 +216,7 @@ def assert_error(r: httpx.Response, status: int | None, code: str | frozenset[st
     ``status`` None: the HTTP status is not pinned (pagination-token errors, §2.3 "most likely 200").
     """
     assert_headers(r)
-    payload = r.json()
+    payload: dict[str, Any] = r.json()
     codes = {code} if isinstance(code, str) else set(code)
     got = (payload.get("errorInfo") or {}).get("code")
     context = f"want HTTP {status} {codes}: {r.status_code} {r.text[:300]}"
@@ -364,6 +350,7 @@ def test_module_read_scope_suffices(api: Api, ids: dict[str, str | None], ep: En
 @pytest.mark.parametrize("ep", UUID_ID, ids=_name)
 def test_non_uuid_id_is_invalid_input(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
     """§7 note 9: a non-UUID id is HTTP 200 invalid_input."""
+    assert ep.id_param is not None
     body = {**body_for(ep, ids), ep.id_param: "not-a-uuid"}
     assert_error(api.post(ep.name, body), 200, "invalid_input")
 
@@ -371,6 +358,7 @@ def test_non_uuid_id_is_invalid_input(api: Api, ids: dict[str, str | None], ep: 
 @pytest.mark.parametrize("ep", NOT_FOUND, ids=_name)
 def test_unknown_uuid_is_entity_not_found(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
     """§7 note 9, §2.4: a well-formed unknown id is HTTP 200 <entity>_not_found."""
+    assert ep.id_param is not None
     body = {**body_for(ep, ids), ep.id_param: UNKNOWN_UUID}
     assert ep.not_found is not None
     assert_error(api.post(ep.name, body), 200, ep.not_found)
@@ -650,7 +638,7 @@ def test_searches_find_the_record(
         assert none == [], "email and name are AND-combined (§4.2)"
 
 
-INFO_VS_LIST = [  # (list endpoint + body, info endpoint, id param)
+INFO_VS_LIST: list[tuple[str, dict[str, Any], str, str]] = [  # (lister + body, info endpoint, id param)
     ("candidate.list", {}, "candidate.info", "id"),
     ("application.list", {}, "application.info", "applicationId"),
     ("job.list", {}, "job.info", "id"),

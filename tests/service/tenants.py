@@ -12,7 +12,7 @@ import httpx
 import psycopg
 from pydantic import SecretStr
 
-from ashby_agent.service import admin
+from ashby_agent.service import operator
 from ashby_agent.service.server import ServiceHandle
 
 PG_CONNINFO = "postgresql://postgres@127.0.0.1:5432/test"
@@ -95,8 +95,8 @@ class Tenant:
 
 def new_tenant(service: ServiceHandle, http: httpx.Client) -> Tenant:
     name = f"org-{uuid.uuid4().hex[:8]}"
-    org = admin.create_org(name, settings=service.settings)
-    client = admin.create_client([name], settings=service.settings)
+    org = operator.create_org(name, settings=service.settings)
+    client = operator.create_client([name], settings=service.settings)
     return Tenant(service, org.id, name, client.client_id, client.client_secret, http)
 
 

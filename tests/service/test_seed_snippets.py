@@ -12,10 +12,10 @@ import json
 from typing import Any
 
 import pytest
-from seed_document import COPY, SHARED, seed_path
-from tenants import START_DATE, Tenant
 
 from ashby_agent.service.server import ServiceHandle
+from tests.service.seed_document import COPY, SHARED, seed_path
+from tests.service.tenants import START_DATE, Tenant
 
 SEED = seed_path()
 

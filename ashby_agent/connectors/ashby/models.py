@@ -7,10 +7,14 @@ known values are in the field descriptions; Ashby adds values), unknown new keys
 
     from ashby_agent.connectors.ashby.models import AshbyAuthConfig, Candidate
 
-Importing this module is cheap: it defines ``AshbyAuthConfig`` only; each record class is imported from
-its ``records`` module on first access (``models.Candidate`` loads ``records.candidates`` and what it
-uses), so record classes are built only when first needed.
+This module defines ``AshbyAuthConfig``. The records are defined in ``records/<module>.py``, one module
+per Ashby module plus ``base`` and ``common`` (shared pieces), each naming its records in ``__all__``. A
+record name is resolved here on first access by searching ``RECORD_MODULES`` in order, and ``__all__`` is
+the union of theirs.
 """
+
+# Type checkers read the record names through the star imports below.
+# ruff: noqa: F403
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -18,279 +22,66 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 if TYPE_CHECKING:
-    from .records.applications import (
-        Application,
-        ApplicationArchiveReason,
-        ApplicationCandidate,
-        ApplicationFeedback,
-        ApplicationHistory,
-        ApplicationJob,
-        ApplicationReferral,
-        CriteriaEvaluation,
-    )
-    from .records.base import AshbyRecord, Timestamp
-    from .records.candidates import (
-        Candidate,
-        CandidateLocation,
-        ClientInfo,
-        FraudCheck,
-        LocationComponent,
-        Note,
-    )
-    from .records.common import (
-        Address,
-        ContactInfo,
-        CustomFieldValue,
-        FileHandle,
-        FormDefinition,
-        FormField,
-        FormFieldEntry,
-        FormSection,
-        HiringTeamMember,
-        PostalAddress,
-        SelectableValue,
-        SocialLink,
-        User,
-    )
-    from .records.interviews import (
-        Interview,
-        InterviewEvent,
-        InterviewEventInterviewer,
-        InterviewPlan,
-        InterviewSchedule,
-        InterviewStage,
-        InterviewStageGroup,
-    )
-    from .records.jobs import (
-        CompensationComponent,
-        CompensationTier,
-        DescriptionPart,
-        Job,
-        JobBoard,
-        JobCompensation,
-        JobInterviewPlan,
-        JobInterviewPlanActivity,
-        JobInterviewPlanInterview,
-        JobInterviewPlanStage,
-        JobPosting,
-        JobPostingCompensation,
-        JobPostingDescriptionParts,
-        JobPostingLocationIds,
-        JobPostingSummary,
-        JobTemplate,
-        Opening,
-        OpeningVersion,
-    )
-    from .records.metadata import (
-        ArchiveReason,
-        CandidateTag,
-        CloseReason,
-        CommunicationTemplate,
-        CustomField,
-        FeedbackFormDefinition,
-        InterviewerPool,
-        ReferralForm,
-        Source,
-        SourceTrackingLink,
-        SourceType,
-        SurveyFormDefinition,
-    )
-    from .records.misc import ApiKey, Approval, ApprovalStep, Approver, FileInfo, Project, Webhook
-    from .records.offers import Offer, OfferProcess, OfferSummary, OfferVersion, Salary
-    from .records.organization import (
-        Brand,
-        Department,
-        HiringTeamRole,
-        InterviewerPause,
-        InterviewerSettings,
-        Location,
-    )
+    from .records.api_keys import *
+    from .records.applications import *
+    from .records.approvals import *
+    from .records.base import *
+    from .records.candidates import *
+    from .records.common import *
+    from .records.files import *
+    from .records.interviews import *
+    from .records.jobs import *
+    from .records.metadata import *
+    from .records.offers import *
+    from .records.organization import *
+    from .records.projects import *
+    from .records.webhooks import *
 
-__all__ = [
-    "Address",
-    "ApiKey",
-    "Application",
-    "ApplicationArchiveReason",
-    "ApplicationCandidate",
-    "ApplicationFeedback",
-    "ApplicationHistory",
-    "ApplicationJob",
-    "ApplicationReferral",
-    "Approval",
-    "ApprovalStep",
-    "Approver",
-    "ArchiveReason",
-    "AshbyAuthConfig",
-    "AshbyRecord",
-    "Brand",
-    "Candidate",
-    "CandidateLocation",
-    "CandidateTag",
-    "ClientInfo",
-    "CloseReason",
-    "CommunicationTemplate",
-    "CompensationComponent",
-    "CompensationTier",
-    "ContactInfo",
-    "CriteriaEvaluation",
-    "CustomField",
-    "CustomFieldValue",
-    "Department",
-    "DescriptionPart",
-    "FeedbackFormDefinition",
-    "FileHandle",
-    "FileInfo",
-    "FormDefinition",
-    "FormField",
-    "FormFieldEntry",
-    "FormSection",
-    "FraudCheck",
-    "HiringTeamMember",
-    "HiringTeamRole",
-    "Interview",
-    "InterviewEvent",
-    "InterviewEventInterviewer",
-    "InterviewPlan",
-    "InterviewSchedule",
-    "InterviewStage",
-    "InterviewStageGroup",
-    "InterviewerPause",
-    "InterviewerPool",
-    "InterviewerSettings",
-    "Job",
-    "JobBoard",
-    "JobCompensation",
-    "JobInterviewPlan",
-    "JobInterviewPlanActivity",
-    "JobInterviewPlanInterview",
-    "JobInterviewPlanStage",
-    "JobPosting",
-    "JobPostingCompensation",
-    "JobPostingDescriptionParts",
-    "JobPostingLocationIds",
-    "JobPostingSummary",
-    "JobTemplate",
-    "Location",
-    "LocationComponent",
-    "Note",
-    "Offer",
-    "OfferProcess",
-    "OfferSummary",
-    "OfferVersion",
-    "Opening",
-    "OpeningVersion",
-    "PostalAddress",
-    "Project",
-    "ReferralForm",
-    "Salary",
-    "SelectableValue",
-    "SocialLink",
-    "Source",
-    "SourceTrackingLink",
-    "SourceType",
-    "SurveyFormDefinition",
-    "Timestamp",
-    "User",
-    "Webhook",
-]
+#: The ``records`` modules, in the order a record name is searched for: the shared pieces, then the
+#: Ashby modules. Each module's ``__all__`` names what it defines.
+RECORD_MODULES: tuple[str, ...] = (
+    "base",
+    "common",
+    "api_keys",
+    "candidates",
+    "applications",
+    "jobs",
+    "organization",
+    "metadata",
+    "interviews",
+    "offers",
+    "approvals",
+    "projects",
+    "files",
+    "webhooks",
+)
 
-#: records module -> the public names it defines (loaded on first access, see ``__getattr__``).
-_RECORD_MODULES: dict[str, tuple[str, ...]] = {
-    "applications": (
-        "Application",
-        "ApplicationArchiveReason",
-        "ApplicationCandidate",
-        "ApplicationFeedback",
-        "ApplicationHistory",
-        "ApplicationJob",
-        "ApplicationReferral",
-        "CriteriaEvaluation",
-    ),
-    "base": ("AshbyRecord", "Timestamp"),
-    "candidates": ("Candidate", "CandidateLocation", "ClientInfo", "FraudCheck", "LocationComponent", "Note"),
-    "common": (
-        "Address",
-        "ContactInfo",
-        "CustomFieldValue",
-        "FileHandle",
-        "FormDefinition",
-        "FormField",
-        "FormFieldEntry",
-        "FormSection",
-        "HiringTeamMember",
-        "PostalAddress",
-        "SelectableValue",
-        "SocialLink",
-        "User",
-    ),
-    "interviews": (
-        "Interview",
-        "InterviewEvent",
-        "InterviewEventInterviewer",
-        "InterviewPlan",
-        "InterviewSchedule",
-        "InterviewStage",
-        "InterviewStageGroup",
-    ),
-    "jobs": (
-        "CompensationComponent",
-        "CompensationTier",
-        "DescriptionPart",
-        "Job",
-        "JobBoard",
-        "JobCompensation",
-        "JobInterviewPlan",
-        "JobInterviewPlanActivity",
-        "JobInterviewPlanInterview",
-        "JobInterviewPlanStage",
-        "JobPosting",
-        "JobPostingCompensation",
-        "JobPostingDescriptionParts",
-        "JobPostingLocationIds",
-        "JobPostingSummary",
-        "JobTemplate",
-        "Opening",
-        "OpeningVersion",
-    ),
-    "metadata": (
-        "ArchiveReason",
-        "CandidateTag",
-        "CloseReason",
-        "CommunicationTemplate",
-        "CustomField",
-        "FeedbackFormDefinition",
-        "InterviewerPool",
-        "ReferralForm",
-        "Source",
-        "SourceTrackingLink",
-        "SourceType",
-        "SurveyFormDefinition",
-    ),
-    "misc": ("ApiKey", "Approval", "ApprovalStep", "Approver", "FileInfo", "Project", "Webhook"),
-    "offers": ("Offer", "OfferProcess", "OfferSummary", "OfferVersion", "Salary"),
-    "organization": (
-        "Brand",
-        "Department",
-        "HiringTeamRole",
-        "InterviewerPause",
-        "InterviewerSettings",
-        "Location",
-    ),
-}
-_EXPORTS: dict[str, str] = {name: module for module, names in _RECORD_MODULES.items() for name in names}
+
+def _records(module: str) -> Any:
+    return import_module(f"{__package__}.records.{module}")
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name == "__all__":
+        exported = {record for module in RECORD_MODULES for record in _records(module).__all__}
+        value: Any = sorted({"AshbyAuthConfig", *exported})
+    elif name.startswith("_"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"ashby_agent.connectors.ashby.records.{module}"), name)
+    else:
+        for module in RECORD_MODULES:
+            records = _records(module)
+            if name in records.__all__:
+                value = getattr(records, name)
+                break
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value  # later lookups are plain attribute reads
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    public: list[str] = globals().get("__all__") or __getattr__("__all__")
+    return sorted({*globals(), *public})
 
 
 class AshbyAuthConfig(BaseModel):

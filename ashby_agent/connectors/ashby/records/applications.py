@@ -5,10 +5,11 @@ from typing import Any
 from pydantic import Field
 
 from .base import AshbyRecord, Timestamp
-from .common import ContactInfo, CustomFieldValue, FileHandle, FormDefinition, HiringTeamMember, User
+from .common import ContactInfo, CustomFieldValue, FileHandle, FormDefinition, HiringTeamMember
 from .interviews import InterviewStage
 from .jobs import Opening
 from .metadata import ArchiveReason, Source
+from .organization import User
 
 __all__ = [
     "Application",

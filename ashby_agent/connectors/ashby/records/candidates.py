@@ -3,8 +3,9 @@
 from pydantic import Field
 
 from .base import AshbyRecord, Timestamp
-from .common import ContactInfo, CustomFieldValue, FileHandle, SocialLink, User
+from .common import ContactInfo, CustomFieldValue, FileHandle, SocialLink
 from .metadata import CandidateTag, Source
+from .organization import User
 
 __all__ = [
     "Candidate",

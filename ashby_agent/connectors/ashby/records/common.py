@@ -1,10 +1,10 @@
-"""Shared pieces embedded in many Ashby objects (reference §5.1, §5.6 User, §5.7 FormDefinition)."""
+"""Shared pieces embedded in many Ashby objects: contact info, files, custom field values, forms."""
 
 from typing import Any
 
 from pydantic import Field
 
-from .base import AshbyRecord, Timestamp
+from .base import AshbyRecord
 
 __all__ = [
     "Address",
@@ -19,7 +19,6 @@ __all__ = [
     "PostalAddress",
     "SelectableValue",
     "SocialLink",
-    "User",
 ]
 
 
@@ -64,26 +63,6 @@ class CustomFieldValue(AshbyRecord):
     is_private: bool | None = Field(None, description="Whether the field is private.")
     value_label: str | None = Field(
         None, description="Label of the selected option ((Multi)ValueSelect only)."
-    )
-
-
-class User(AshbyRecord):
-    """An Ashby user (``user.list``/``info``/``search``); also embedded as author, creditor, scheduler."""
-
-    id: str = Field(description="User id (UUID).")
-    first_name: str | None = Field(None, description="First name.")
-    last_name: str | None = Field(None, description="Last name.")
-    email: str | None = Field(None, description="Email address.")
-    global_role: str | None = Field(
-        None,
-        description="Permission level; known values: Organization Admin, Elevated Access, Limited Access, "
-        "External Recruiter.",
-    )
-    is_enabled: bool | None = Field(None, description="False for deactivated users.")
-    updated_at: Timestamp | None = Field(None, description="Last update time.")
-    manager_id: str | None = Field(None, description="User id of the manager (UUID), when set.")
-    custom_fields: list[CustomFieldValue] = Field(
-        default_factory=list, description="Custom field values (feature-gated)."
     )
 
 

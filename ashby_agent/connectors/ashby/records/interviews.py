@@ -5,8 +5,8 @@ from typing import Any
 from pydantic import Field
 
 from .base import AshbyRecord, Timestamp
-from .common import User
 from .metadata import InterviewerPool
+from .organization import User
 
 __all__ = [
     "Interview",

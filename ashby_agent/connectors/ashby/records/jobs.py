@@ -6,10 +6,10 @@ from typing import Any
 from pydantic import Field
 
 from .base import AshbyRecord, Timestamp
-from .common import Address, CustomFieldValue, FormDefinition, HiringTeamMember, User
+from .common import Address, CustomFieldValue, FormDefinition, HiringTeamMember
 from .interviews import InterviewStage
 from .metadata import SurveyFormDefinition
-from .organization import Location
+from .organization import Location, User
 
 __all__ = [
     "CompensationComponent",

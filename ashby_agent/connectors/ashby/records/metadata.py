@@ -3,7 +3,8 @@
 from pydantic import Field
 
 from .base import AshbyRecord, Timestamp
-from .common import FormDefinition, SelectableValue, User
+from .common import FormDefinition, SelectableValue
+from .organization import User
 
 __all__ = [
     "ArchiveReason",

@@ -5,7 +5,8 @@ from datetime import date
 from pydantic import Field
 
 from .base import AshbyRecord, Timestamp
-from .common import CustomFieldValue, FileHandle, FormDefinition, User
+from .common import CustomFieldValue, FileHandle, FormDefinition
+from .organization import User
 
 __all__ = ["Offer", "OfferProcess", "OfferSummary", "OfferVersion", "Salary"]
 

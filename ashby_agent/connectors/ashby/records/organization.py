@@ -1,4 +1,4 @@
-"""Organization objects: departments, locations, hiring team roles, brands, interviewer settings (§5.6)."""
+"""Organization objects: departments, locations, users, hiring team roles, brands, interviewer settings."""
 
 from datetime import date
 from typing import Any
@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import Field
 
 from .base import AshbyRecord, Timestamp
-from .common import Address
+from .common import Address, CustomFieldValue
 
 __all__ = [
     "Brand",
@@ -15,6 +15,7 @@ __all__ = [
     "InterviewerPause",
     "InterviewerSettings",
     "Location",
+    "User",
 ]
 
 
@@ -83,3 +84,23 @@ class InterviewerPause(AshbyRecord):
     start_date: date | None = Field(None, description="First day of the pause (YYYY-MM-DD).")
     end_date: date | None = Field(None, description="Last day of the pause (YYYY-MM-DD); null if open-ended.")
     reason: str | None = Field(None, description="Reason given for the pause.")
+
+
+class User(AshbyRecord):
+    """An Ashby user (``user.list``/``info``/``search``); also embedded as author, creditor, scheduler."""
+
+    id: str = Field(description="User id (UUID).")
+    first_name: str | None = Field(None, description="First name.")
+    last_name: str | None = Field(None, description="Last name.")
+    email: str | None = Field(None, description="Email address.")
+    global_role: str | None = Field(
+        None,
+        description="Permission level; known values: Organization Admin, Elevated Access, Limited Access, "
+        "External Recruiter.",
+    )
+    is_enabled: bool | None = Field(None, description="False for deactivated users.")
+    updated_at: Timestamp | None = Field(None, description="Last update time.")
+    manager_id: str | None = Field(None, description="User id of the manager (UUID), when set.")
+    custom_fields: list[CustomFieldValue] = Field(
+        default_factory=list, description="Custom field values (feature-gated)."
+    )

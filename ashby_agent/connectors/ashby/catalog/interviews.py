@@ -1,0 +1,138 @@
+"""Interview plans, stages, stage groups, interviews, interview schedules and events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ashby_agent.connectors.ashby.operation import (
+    CREATED_AFTER,
+    INCLUDE_ARCHIVED,
+    Entity,
+    EntityGroup,
+    Operation,
+    expand_param,
+    filter_param,
+    id_param,
+)
+from ashby_agent.connectors.ashby.params import Param, ParamType
+
+if TYPE_CHECKING:
+    from ashby_agent.connectors.ashby.records.interviews import (
+        Interview,
+        InterviewEvent,
+        InterviewPlan,
+        InterviewSchedule,
+        InterviewStage,
+        InterviewStageGroup,
+    )
+
+__all__ = ["INTERVIEWS_READ", "InterviewEntities"]
+
+#: The permission Ashby requires to read its interviews module.
+INTERVIEWS_READ = "interviewsRead"
+
+
+class InterviewEntities(EntityGroup):
+    """The entities of Ashby's interviews module."""
+
+    interview_plans: Entity[InterviewPlan, InterviewPlan] = Entity(
+        "Interview plans (ordered stages a job's applications go through).",
+        Operation(
+            "list",
+            "interviewPlan.list",
+            INTERVIEWS_READ,
+            "List published interview plans.",
+            (INCLUDE_ARCHIVED,),
+            paginated=True,
+            sync=True,
+        ),
+    )
+
+    interview_stages: Entity[InterviewStage, InterviewStage] = Entity(
+        "Stages of an interview plan (Lead, screen, onsite, Offer, Hired, Archived).",
+        Operation(
+            "list",
+            "interviewStage.list",
+            INTERVIEWS_READ,
+            "Stages of one interview plan, in order.",
+            (id_param("interviewPlanId", "interview plan"),),
+        ),
+        Operation(
+            "get",
+            "interviewStage.info",
+            INTERVIEWS_READ,
+            "One interview stage.",
+            (id_param("interviewStageId", "interview stage", aliases=("id",)),),
+        ),
+    )
+
+    interview_stage_groups: Entity[InterviewStageGroup, InterviewStageGroup] = Entity(
+        "Groups of interview stages.",
+        Operation("list", "interviewStageGroup.list", INTERVIEWS_READ, "All interview stage groups."),
+    )
+
+    interviews: Entity[Interview, Interview] = Entity(
+        "Interview types (shared, or specific to a job).",
+        Operation(
+            "list",
+            "interview.list",
+            INTERVIEWS_READ,
+            "List interviews (shared only unless includeNonSharedInterviews).",
+            (
+                INCLUDE_ARCHIVED,
+                Param("includeNonSharedInterviews", ParamType.BOOLEAN, "Include job-specific interviews."),
+                Param(
+                    "excludeArchivedScheduleTemplateInterviews",
+                    ParamType.BOOLEAN,
+                    "Leave out interviews of archived schedule templates.",
+                ),
+            ),
+            paginated=True,
+            sync=True,
+        ),
+        Operation(
+            "get",
+            "interview.info",
+            INTERVIEWS_READ,
+            "One interview.",
+            (
+                Param(
+                    "id",
+                    ParamType.UUID,
+                    "Interview id.",
+                    required=True,
+                    aliases=("interview_id", "interviewId"),
+                ),
+            ),
+        ),
+    )
+
+    interview_schedules: Entity[InterviewSchedule, InterviewSchedule] = Entity(
+        "Scheduled interviews of applications, with their events.",
+        Operation(
+            "list",
+            "interviewSchedule.list",
+            INTERVIEWS_READ,
+            "List interview schedules; filter by application/stage.",
+            (
+                CREATED_AFTER,
+                filter_param("applicationId", "application"),
+                filter_param("interviewStageId", "interview stage"),
+            ),
+            paginated=True,
+            sync=True,
+        ),
+    )
+
+    interview_events: Entity[InterviewEvent, InterviewEvent] = Entity(
+        "Individual interviews (events) of an interview schedule.",
+        Operation(
+            "list",
+            "interviewEvent.list",
+            INTERVIEWS_READ,
+            "Events of one interview schedule.",
+            (id_param("interviewScheduleId", "interview schedule"), CREATED_AFTER, expand_param("interview")),
+            paginated=True,
+            sync=True,
+        ),
+    )

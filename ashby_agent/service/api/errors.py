@@ -1,0 +1,150 @@
+"""The one error mapper: every failure leaves the service as ``{"message", "errors": [...]}``.
+
+Handlers raise :class:`ServiceError` (or let a connector error through); :func:`exception_handlers`
+turns those, Starlette's own HTTP errors (unknown route, wrong method) and anything unexpected (masked
+as 500, logged without request data) into the envelope. Connector errors map as documented in
+``docs/service.md``::
+
+    InvalidRequestError (unknown entity/action, bad params)      422  kind as error_code
+    AshbyValidationError, CursorError, SyncTokenError            422  Ashby's code
+    NotFoundError (e.g. candidate_not_found)                     404  Ashby's code
+    RateLimitError                                                429  Retry-After from Ashby
+    AuthenticationError, PermissionDeniedError, ServerError,      502  Ashby's code (or the kind)
+    TransportError, other AshbyAPIError
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ashby_agent.errors import (
+    AshbyAgentError,
+    AshbyAPIError,
+    AuthenticationError,
+    InvalidParamsError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitError,
+    UnknownActionError,
+    UnknownEntityError,
+)
+from ashby_agent.service.exceptions import ErrorItem, ServiceError
+
+__all__ = ["error_response", "exception_handlers", "from_connector_error", "json_response"]
+
+_LOG = logging.getLogger("ashby_agent.service")
+
+
+def json_response(content: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(content), status_code=status, headers=headers, media_type="application/json")
+
+
+def error_response(error: ServiceError) -> Response:
+    body: dict[str, Any] = {"message": error.message, "errors": [item.to_json() for item in error.errors]}
+    if error.ashby is not None:
+        body["ashby"] = error.ashby
+    return json_response(body, error.status, error.headers)
+
+
+def _invalid_request(exc: InvalidRequestError) -> ServiceError:
+    if isinstance(exc, UnknownEntityError):
+        items = [ErrorItem("entity", exc.message, exc.kind)]
+    elif isinstance(exc, UnknownActionError):
+        items = [ErrorItem("action", exc.message, exc.kind)]
+    elif isinstance(exc, InvalidParamsError):
+        items = [ErrorItem("params", problem, exc.kind) for problem in exc.problems]
+    else:
+        items = [ErrorItem(None, exc.message, exc.kind)]
+    return ServiceError(422, exc.message, code=exc.kind, errors=items)
+
+
+def from_connector_error(exc: AshbyAgentError) -> ServiceError:
+    """Map a connector error to the documented HTTP status (see the module docstring)."""
+    if isinstance(exc, InvalidRequestError):
+        return _invalid_request(exc)
+    error = _ashby_failure(exc)
+    error.ashby = {
+        "kind": exc.kind,
+        "status": getattr(exc, "status", None),
+        "code": getattr(exc, "code", None),
+        "request_id": getattr(exc, "request_id", None),
+        "endpoint": getattr(exc, "endpoint", None),
+        "retry_after": getattr(exc, "retry_after", None),
+        "missing_permission": getattr(exc, "missing_permission", None),
+        # The service's own transport already retried transient failures within its policy, and
+        # permanent ones are never retried: either way, the client must not try again itself.
+        "retried": exc.transient,
+    }
+    return error
+
+
+def _ashby_failure(exc: AshbyAgentError) -> ServiceError:
+    if not isinstance(exc, AshbyAPIError):  # transport: Ashby unreachable, timed out, or answered garbage
+        return ServiceError(502, f"Ashby could not be reached: {exc.message}", code=exc.kind, field="ashby")
+    code = exc.code or exc.kind
+    if isinstance(exc, NotFoundError):
+        return ServiceError(404, exc.message, code=code, field="params")
+    if isinstance(exc, RateLimitError):
+        wait = max(1, math.ceil(exc.retry_after or 1))
+        return ServiceError(429, exc.message, code=code, field="ashby", headers={"Retry-After": str(wait)})
+    if isinstance(exc, AuthenticationError) or exc.status >= 500 or exc.status in (401, 403):
+        message = exc.message
+        if isinstance(exc, AuthenticationError):
+            message += (
+                " The connector's stored API key was rejected: update it (PUT the connector's credentials)."
+            )
+        return ServiceError(502, message, code=code, field="ashby")
+    if exc.kind in ("validation", "cursor", "sync_token"):
+        return ServiceError(422, exc.message, code=code, field="params")
+    return ServiceError(502, exc.message, code=code, field="ashby")
+
+
+async def _service_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    return error_response(exc)
+
+
+async def _connector_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AshbyAgentError)
+    return error_response(from_connector_error(exc))
+
+
+_HTTP_CODES = {404: "route_not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = f"No endpoint {request.url.path}; see /openapi.json for the API."
+    elif exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}; see /openapi.json."
+    else:
+        message = str(exc.detail)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    return error_response(ServiceError(exc.status_code, message, code=code, headers=exc.headers))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # Only the route and the exception type: request bodies and messages may hold credentials.
+    _LOG.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return error_response(
+        ServiceError(500, "Internal error; the request was not completed.", code="internal")
+    )
+
+
+def exception_handlers() -> dict[Any, Any]:
+    """The mapping given to ``Starlette(exception_handlers=...)``."""
+    return {
+        ServiceError: _service_error,
+        AshbyAgentError: _connector_error,
+        HTTPException: _http_error,
+        Exception: _unexpected,
+    }

@@ -1,0 +1,324 @@
+"""``/integrations/connectors``: create (workspace created if missing), check, list, get, update
+(credential rotation), delete and inspect. Credentials are encrypted before they reach the database and
+never leave it except into a pooled connector's transport.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from sqlalchemy import Connection, Row
+from starlette.responses import Response
+
+from ashby_agent.connectors.ashby.connector import AshbyConnector
+from ashby_agent.errors import AshbyAgentError
+from ashby_agent.service.api.routing import Call, Endpoint, reply
+from ashby_agent.service.context_store import CACHE_ENTITIES
+from ashby_agent.service.exceptions import ServiceError
+from ashby_agent.service.security.authentication import Principal
+from ashby_agent.service.security.tenancy import find_connector
+from ashby_agent.service.store import connectors, workspaces
+from ashby_agent.service.store.timestamps import aware
+from ashby_agent.wire import (
+    ASHBY_DEFINITION_ID,
+    CacheEntityReadiness,
+    ConnectorCheckOut,
+    ConnectorCreate,
+    ConnectorList,
+    ConnectorOut,
+    ConnectorUpdate,
+    ContextStoreReadiness,
+    InspectOut,
+    ReplicationConfigOut,
+)
+
+__all__ = ["ENDPOINTS"]
+
+_AUTH_KEYS: Final = ("api_key",)
+
+
+def _is_ashby(value: str) -> bool:
+    return value.strip().lower() in ("ashby", ASHBY_DEFINITION_ID)
+
+
+def check_connector_type(connector_type: str | None, definition_id: str | None) -> None:
+    """Ashby only: ``connector_type`` 'Ashby' (any case) or the definition id, in either field."""
+    given = [
+        (name, value)
+        for name, value in (("connector_type", connector_type), ("definition_id", definition_id))
+        if value
+    ]
+    if not given:
+        raise ServiceError(
+            422,
+            f"Give connector_type 'Ashby' (or definition_id '{ASHBY_DEFINITION_ID}').",
+            code="missing",
+            field="connector_type",
+        )
+    for name, value in given:
+        if not _is_ashby(value):
+            raise ServiceError(
+                422,
+                f"Unknown {name} '{value}'; this service hosts Ashby connectors only: use connector_type "
+                f"'Ashby' or definition_id '{ASHBY_DEFINITION_ID}'.",
+                code="unknown_connector_type",
+                field=name,
+            )
+
+
+def api_key_of(credentials: dict[str, SecretStr]) -> SecretStr:
+    """The Ashby API key, or the contract's 400 naming the keys given (never their values)."""
+    if sorted(credentials) != list(_AUTH_KEYS):
+        raise ServiceError.bad_request(
+            f"Credentials do not match any auth scheme. Provided keys: {sorted(credentials)}. "
+            f"Ashby expects: {list(_AUTH_KEYS)}.",
+            code="invalid_credentials",
+            field="credentials",
+        )
+    key = credentials["api_key"].get_secret_value().strip()
+    if not key:
+        raise ServiceError(422, "credentials.api_key is empty.", code="empty", field="credentials.api_key")
+    return SecretStr(key)
+
+
+def connector_out(row: Row[Any]) -> ConnectorOut:
+    return ConnectorOut(
+        id=row.id,
+        name=row.name,
+        workspace_id=row.workspace_id,
+        workspace_name=row.workspace_name,
+        definition_id=row.definition_id,
+        replication_config=ReplicationConfigOut(start_date=row.start_date) if row.start_date else None,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+    )
+
+
+def _scoped_workspace_name(connection: Connection, principal: Principal) -> str | None:
+    if principal.workspace_id is None:
+        return None
+    name = workspaces.name_of(connection, principal.workspace_id)
+    return name if name is not None else ""
+
+
+async def create_connector(call: Call) -> Response:
+    body = await call.body(ConnectorCreate)
+    check_connector_type(body.connector_type, body.definition_id)
+    encrypted = call.state.keyring.encrypt_credentials(api_key_of(body.credentials))
+    principal = call.principal
+    connector_id = str(uuid.uuid4())
+
+    def work(connection: Connection) -> Row[Any]:
+        scoped_to = _scoped_workspace_name(connection, principal)
+        if scoped_to is not None and scoped_to != body.workspace_name:
+            raise ServiceError.forbidden(
+                f"This scoped token is limited to workspace '{scoped_to}'.",
+                code="workspace_not_allowed",
+                field="workspace_name",
+            )
+        workspace = workspaces.ensure(connection, principal.organization_id, body.workspace_name)
+        connectors.create(
+            connection,
+            connector_id=connector_id,
+            workspace_id=workspace.id,
+            name=body.name or "Ashby",
+            definition_id=ASHBY_DEFINITION_ID,
+            credentials=encrypted,
+            start_date=body.replication_config.start_date if body.replication_config else None,
+        )
+        return find_connector(connection, principal, connector_id)
+
+    return reply(connector_out(await call.state.run(work)), 201)
+
+
+async def _check(connector: AshbyConnector) -> ConnectorCheckOut:
+    try:
+        await connector.check()
+    except AshbyAgentError as exc:
+        return ConnectorCheckOut(status="failed", error_message=exc.message)
+    return ConnectorCheckOut(status="succeeded")
+
+
+async def check_credentials(call: Call) -> Response:
+    body = await call.body(ConnectorCreate)
+    check_connector_type(body.connector_type, body.definition_id)
+    connector = call.state.pool.build(api_key_of(body.credentials))
+    try:
+        result = await _check(connector)
+    finally:
+        await connector.aclose()
+    return reply(result)
+
+
+async def check_connector(call: Call) -> Response:
+    connector_id = call.path("connector_id")
+    row = await call.state.run(
+        lambda c: find_connector(c, call.principal, connector_id, with_credentials=True)
+    )
+    return reply(await _check(await call.state.pooled_connector(row)))
+
+
+class ConnectorQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    workspace_name: str | None = Field(default=None, max_length=200)
+    workspace_id: str | None = Field(default=None, max_length=36)
+    definition_id: str | None = Field(default=None, max_length=36)
+    connector_type: str | None = Field(default=None, max_length=36)
+
+
+async def list_connectors(call: Call) -> Response:
+    query = call.query(ConnectorQuery)
+    for given in (query.definition_id, query.connector_type):
+        if given is not None and not _is_ashby(given):
+            return reply(ConnectorList(data=[]))
+    scope = call.principal.scope
+    rows = await call.state.run(
+        lambda connection: connectors.list_visible(
+            connection, scope, workspace_name=query.workspace_name, workspace_id=query.workspace_id
+        )
+    )
+    return reply(ConnectorList(data=[connector_out(row) for row in rows]))
+
+
+async def get_connector(call: Call) -> Response:
+    connector_id = call.path("connector_id")
+    row = await call.state.run(lambda connection: find_connector(connection, call.principal, connector_id))
+    return reply(connector_out(row))
+
+
+async def update_connector(call: Call) -> Response:
+    connector_id = call.path("connector_id")
+    body = await call.body(ConnectorUpdate)
+    start_date = body.replication_config.start_date if body.replication_config is not None else None
+    encrypted = (
+        call.state.keyring.encrypt_credentials(api_key_of(body.credentials))
+        if body.credentials is not None
+        else None
+    )
+
+    def work(connection: Connection) -> Row[Any]:
+        find_connector(connection, call.principal, connector_id)
+        connectors.update_fields(
+            connection, connector_id, name=body.name, start_date=start_date, credentials=encrypted
+        )
+        return find_connector(connection, call.principal, connector_id)
+
+    row = await call.state.run(work)
+    if body.credentials is not None:
+        await call.state.pool.evict(connector_id)
+    return reply(connector_out(row))
+
+
+async def delete_connector(call: Call) -> Response:
+    connector_id = call.path("connector_id")
+
+    def work(connection: Connection) -> None:
+        find_connector(connection, call.principal, connector_id)
+        connectors.delete_one(connection, connector_id)
+
+    await call.state.run(work)
+    await call.state.pool.evict(connector_id)
+    return Response(status_code=204)
+
+
+async def inspect_connector(call: Call) -> Response:
+    connector_id = call.path("connector_id")
+    row = await call.state.run(lambda connection: find_connector(connection, call.principal, connector_id))
+    entities = [
+        CacheEntityReadiness(
+            entity=name, status="not_synced", ready_for_search=False, entity_count=0, updated_at=None
+        )
+        for name in CACHE_ENTITIES
+    ]
+    return reply(
+        InspectOut(
+            connector_id=row.id,
+            workspace_id=row.workspace_id,
+            cache_enabled=row.cache_enabled,
+            context_store_readiness=ContextStoreReadiness(configured_cache_entities=entities),
+        )
+    )
+
+
+ENDPOINTS = (
+    Endpoint(
+        "POST",
+        "/integrations/connectors",
+        create_connector,
+        "any",
+        "Create an Ashby connector (and its workspace if missing); credentials are stored encrypted.",
+        body=ConnectorCreate,
+        response=ConnectorOut,
+        status=201,
+        errors=(400, 401, 403, 413, 422, 429),
+    ),
+    Endpoint(
+        "POST",
+        "/integrations/connectors/check",
+        check_credentials,
+        "any",
+        "Verify credentials against Ashby without storing anything.",
+        body=ConnectorCreate,
+        response=ConnectorCheckOut,
+        errors=(400, 401, 403, 413, 422, 429),
+    ),
+    Endpoint(
+        "GET",
+        "/integrations/connectors",
+        list_connectors,
+        "any",
+        "List connectors by workspace_name / workspace_id / definition_id.",
+        query=ConnectorQuery,
+        response=ConnectorList,
+        errors=(401, 403, 422, 429),
+    ),
+    Endpoint(
+        "GET",
+        "/integrations/connectors/{connector_id}",
+        get_connector,
+        "any",
+        "One connector (never its credentials).",
+        response=ConnectorOut,
+        errors=(401, 403, 404, 429),
+    ),
+    Endpoint(
+        "PUT",
+        "/integrations/connectors/{connector_id}",
+        update_connector,
+        "any",
+        "Rename, change replication_config, or rotate credentials.",
+        body=ConnectorUpdate,
+        response=ConnectorOut,
+        errors=(400, 401, 403, 404, 413, 422, 429),
+    ),
+    Endpoint(
+        "DELETE",
+        "/integrations/connectors/{connector_id}",
+        delete_connector,
+        "any",
+        "Delete a connector and its credentials.",
+        status=204,
+        errors=(401, 403, 404, 429),
+    ),
+    Endpoint(
+        "POST",
+        "/integrations/connectors/{connector_id}/check",
+        check_connector,
+        "any",
+        "Verify a stored connector's credentials against Ashby.",
+        response=ConnectorCheckOut,
+        errors=(401, 403, 404, 429),
+    ),
+    Endpoint(
+        "GET",
+        "/integrations/connectors/{connector_id}/inspect",
+        inspect_connector,
+        "any",
+        "Readiness of the connector's context store per entity.",
+        response=InspectOut,
+        errors=(401, 403, 404, 429),
+    ),
+)

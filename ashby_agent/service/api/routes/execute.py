@@ -1,0 +1,154 @@
+"""``POST /integrations/connectors/{id}/execute``: the same catalog and transport as local mode, run on a
+pooled connector, shaped for the wire, audited.
+
+The params are validated once, here, by the catalog's ``Operation``; the validated body goes straight to
+the connector's send path, and Ashby's envelope comes back. Records are forwarded in Ashby's camelCase
+wire form, as Ashby sent them (projected and truncated on request): the hosted-mode client validates
+them into the same record models as local mode.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.responses import Response
+
+from ashby_agent.connectors.ashby.catalog import Operation, find_entity, find_operation
+from ashby_agent.envelope import execute_answer
+from ashby_agent.errors import AshbyAgentError, MalformedResponseError
+from ashby_agent.service.api.errors import from_connector_error, json_response
+from ashby_agent.service.api.projection import FieldPlan, plan_fields, truncate_strings
+from ashby_agent.service.api.routing import Call, Endpoint
+from ashby_agent.service.context_store import CACHE_ENTITIES
+from ashby_agent.service.exceptions import ServiceError
+from ashby_agent.service.security.tenancy import find_connector
+from ashby_agent.service.store import audit
+from ashby_agent.service.store.timestamps import utcnow
+from ashby_agent.wire import ExecuteOut, ExecuteRequest
+
+__all__ = ["ENDPOINTS"]
+
+CONTEXT_STORE_SEARCH = "context_store_search"
+
+
+def _context_store_search(entity: str) -> ServiceError:
+    """Replication is not available yet: every entity is ``not_synced``; say so and what to use instead."""
+    name = find_entity(entity).name
+    if name not in CACHE_ENTITIES:
+        return ServiceError(
+            422,
+            f"'{name}' is not kept in the context store; cached entities: {', '.join(CACHE_ENTITIES)}.",
+            code="entity_not_cached",
+            field="entity",
+        )
+    return ServiceError.bad_request(
+        f"The context store has not synced '{name}' yet (status: not_synced), so context_store_search cannot "
+        "answer; use action 'list', 'get' or 'api_search' meanwhile (see GET .../inspect for readiness).",
+        code="entity_not_synced",
+        field="entity",
+    )
+
+
+def _inactive(row: Any) -> ServiceError:
+    """Deactivating a workspace is how an operator stops its executions (audited as refused)."""
+    return ServiceError.forbidden(
+        f"Workspace '{row.workspace_name}' is inactive, so its connectors do not execute; reactivate it "
+        f'with PUT /api/v1/workspaces/{row.workspace_id} {{"status": "active"}}.',
+        code="workspace_inactive",
+        field="workspace",
+    )
+
+
+def _prepare(body: ExecuteRequest) -> tuple[Operation, dict[str, Any], FieldPlan]:
+    """Everything that can fail before Ashby is called: the operation, its validated body, the fields."""
+    if body.action == CONTEXT_STORE_SEARCH:
+        raise _context_store_search(body.entity)
+    op = find_operation(body.entity, body.action)
+    ashby_body = op.build_body(body.params)
+    return op, ashby_body, plan_fields(op.result, body.select_fields, body.exclude_fields)
+
+
+def _shape(
+    envelope: dict[str, Any], op: Operation, plan: FieldPlan, body: ExecuteRequest, limit: int
+) -> tuple[Any, dict[str, Any]]:
+    """The wire API's ``result`` and ``connector_metadata`` for Ashby's ``envelope``."""
+
+    def one(wire: dict[str, Any]) -> dict[str, Any]:
+        data = plan.apply(wire)
+        return data if body.skip_truncation else truncate_strings(data, limit)
+
+    results = envelope.get("results")
+    if op.returns_list:
+        if not isinstance(results, list):
+            raise MalformedResponseError(f"Ashby's answer to {op.endpoint} has no results list")
+        return execute_answer(op.action, envelope, [one(record) for record in results])
+    if not isinstance(results, dict):
+        raise MalformedResponseError(f"Ashby's answer to {op.endpoint} has no results object")
+    return execute_answer(op.action, envelope, one(results))
+
+
+async def execute(call: Call) -> Response:
+    connector_id = call.path("connector_id")
+    body = await call.body(ExecuteRequest)
+    state, principal = call.state, call.principal
+    row = await state.run(lambda c: find_connector(c, principal, connector_id, with_credentials=True))
+    started = time.perf_counter()
+    outcome, http_status = "internal", 500
+    try:
+        if row.workspace_status != "active":
+            raise _inactive(row)
+        op, ashby_body, plan = _prepare(body)
+        connector = await state.pooled_connector(row)
+        envelope = await connector.send(op, ashby_body)
+        shaped, metadata = _shape(envelope, op, plan, body, state.settings.truncate_strings_at)
+        outcome, http_status = "success", 200
+    except (ServiceError, AshbyAgentError) as exc:
+        error = exc if isinstance(exc, ServiceError) else from_connector_error(exc)
+        outcome, http_status = error.errors[0].error_code if error.errors else "error", error.status
+        raise error from None
+    finally:
+        elapsed_ms = round((time.perf_counter() - started) * 1000)
+        entry = audit.AuditRecord(
+            at=utcnow(),
+            client_id=principal.client_id,
+            organization_id=principal.organization_id,
+            workspace_id=row.workspace_id,
+            connector_id=row.id,
+            entity=body.entity,
+            action=body.action,
+            intent=body.intent,
+            status=outcome,
+            http_status=http_status,
+            duration_ms=elapsed_ms,
+        )
+
+        def write(connection: Connection) -> None:
+            audit.record(connection, entry)
+
+        await state.run(write)
+    # ExecuteOut documents this shape (OpenAPI); the records are already JSON, so they go straight to
+    # orjson instead of through a model that would walk every one of them again.
+    return json_response(
+        {
+            "status": "success",
+            "result": shaped,
+            "connector_metadata": metadata,
+            "execution_metadata": {"connector_instance_id": row.id, "execution_time_ms": elapsed_ms},
+        }
+    )
+
+
+ENDPOINTS = (
+    Endpoint(
+        "POST",
+        "/integrations/connectors/{connector_id}/execute",
+        execute,
+        "any",
+        "Run an operation (entity, action, params) of the connector's catalog against Ashby.",
+        body=ExecuteRequest,
+        response=ExecuteOut,
+        errors=(400, 401, 403, 404, 413, 422, 429, 502),
+    ),
+)

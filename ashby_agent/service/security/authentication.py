@@ -1,0 +1,124 @@
+"""Who is calling: bearer tokens verified into a :class:`Principal`, checked against the endpoint's
+:data:`Access`, the client's standing in the database and the per-client rate limit.
+
+The principal's :attr:`Principal.scope` is what every tenant query is built from
+(:mod:`ashby_agent.service.store.scope`), so isolation follows from the token alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+
+from ashby_agent.service.exceptions import ServiceError
+from ashby_agent.service.security.tokens import TokenError
+from ashby_agent.service.store import clients, ratelimit
+from ashby_agent.service.store.scope import Scope
+
+if TYPE_CHECKING:
+    from ashby_agent.service.state import ServiceState
+
+__all__ = ["Access", "Principal", "authenticate", "organization_header"]
+
+#: Which tokens an endpoint accepts.
+Access = Literal["public", "app", "scoped", "any"]
+
+ORG_HEADER = "x-organization-id"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller of one request, as its verified token says."""
+
+    client_id: str
+    organization_id: str
+    #: Set for scoped tokens: the only workspace they may touch.
+    workspace_id: str | None = None
+
+    @property
+    def scoped(self) -> bool:
+        return self.workspace_id is not None
+
+    @property
+    def scope(self) -> Scope:
+        """The rows this caller may see."""
+        return Scope(self.organization_id, self.workspace_id)
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ServiceError.unauthorized(
+            "Missing bearer token: send 'Authorization: Bearer <token>' with a token from "
+            "POST /api/v1/account/applications/token.",
+            code="missing_token",
+        )
+    return token.strip()
+
+
+def organization_header(request: Request) -> str | None:
+    """``X-Organization-Id``, stripped; absent when missing or blank (as some clients send it)."""
+    value = request.headers.get(ORG_HEADER, "").strip()
+    return value or None
+
+
+async def authenticate(request: Request, state: ServiceState, access: Access) -> Principal:
+    """Verify the token, the organization header, the token kind, the client and the rate limit."""
+    try:
+        claims = state.signer.verify(_bearer(request), now=state.clock())
+    except TokenError as exc:
+        code = "token_expired" if "expired" in str(exc) else "invalid_token"
+        raise ServiceError.unauthorized(f"Invalid bearer token: {exc}.", code=code) from None
+    org_header = organization_header(request)
+    if org_header is not None and org_header != claims.organization_id:
+        raise ServiceError.forbidden(
+            "X-Organization-Id does not match the token's organization; request a token for that "
+            "organization (send X-Organization-Id to POST /api/v1/account/applications/token).",
+            code="organization_mismatch",
+            field="X-Organization-Id",
+        )
+    if access == "app" and claims.kind != "app":
+        raise ServiceError.forbidden(
+            "This endpoint needs an application token; scoped tokens are limited to their workspace's "
+            "connectors.",
+            code="application_token_required",
+        )
+    if access == "scoped" and claims.kind != "scoped":
+        raise ServiceError.forbidden(
+            "This endpoint needs a scoped token (POST /api/v1/account/applications/scoped-token).",
+            code="scoped_token_required",
+        )
+    settings = state.settings
+    now = state.clock()
+
+    def check(connection: Connection) -> tuple[bool, int | None]:
+        if not clients.is_member(connection, claims.client_id, claims.organization_id):
+            return False, None
+        wait = ratelimit.hit(
+            connection,
+            claims.client_id,
+            now,
+            settings.rate_limit_requests,
+            settings.rate_limit_window_seconds,
+        )
+        return True, wait
+
+    active, wait = await state.run(check)
+    if not active:
+        raise ServiceError.unauthorized(
+            "The API client of this token was revoked or removed from the organization.",
+            code="client_revoked",
+        )
+    if wait is not None:
+        raise ServiceError(
+            429,
+            f"Rate limit of {settings.rate_limit_requests} requests per "
+            f"{settings.rate_limit_window_seconds} s exceeded for this client; retry after {wait} s.",
+            code="rate_limited",
+            headers={"Retry-After": str(wait)},
+        )
+    return Principal(claims.client_id, claims.organization_id, claims.workspace_id)

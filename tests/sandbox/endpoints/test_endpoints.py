@@ -1,0 +1,60 @@
+"""Every endpoint answers, the table holds reads only, and each family has its envelope (§4, §7 note 6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ashby_agent.sandbox.endpoints import ENDPOINTS
+
+DEFERRED_PREFIXES = (
+    "report.",
+    "notetakerTranscript.",
+    "surveyFormDefinition.",
+    "surveyRequest.",
+    "surveySubmission.",
+    "approval.",
+)
+
+
+@pytest.mark.parametrize("endpoint", sorted(ENDPOINTS))
+def test_every_endpoint_answers_an_empty_body_without_crashing(api: Any, endpoint: str) -> None:
+    response = api.raw(endpoint)
+    assert response.status_code == 200, response.text
+    payload = response.json()
+    if not payload["success"]:
+        code = payload["errorInfo"]["code"]
+        assert code == "invalid_input" or code.endswith("_not_found"), payload
+
+
+def test_the_catalogue_is_reads_only_and_excludes_deferred_families() -> None:
+    assert len(ENDPOINTS) >= 60
+    assert not [name for name in ENDPOINTS if name.startswith(DEFERRED_PREFIXES)]
+    verbs = {name.split(".")[1] for name in ENDPOINTS}
+    assert verbs <= {
+        "list",
+        "info",
+        "search",
+        "listNotes",
+        "listProjects",
+        "listClientInfo",
+        "listFraudChecks",
+        "listHistory",
+        "listCriteriaEvaluations",
+        "interviewerSettings",
+        "listInterviewerPauses",
+    }
+
+
+def test_envelope_keys_per_family(api: Any) -> None:
+    assert set(api("jobPosting.list")) == {"success", "results"}
+    assert set(api("candidate.search", name="Candidate 00")) == {"success", "results"}
+    assert set(api("hiringTeamRole.list")) == {"success", "results"}
+    assert set(api("source.list")) == {"success", "results", "moreDataAvailable"}
+    assert set(api("brand.list")) == {"success", "results", "moreDataAvailable"}
+    assert set(api("department.list")) == {"success", "results", "moreDataAvailable", "syncToken"}
+    assert set(api("candidate.info", id=api("candidate.list", limit=1)["results"][0]["id"])) == {
+        "success",
+        "results",
+    }
