@@ -13,7 +13,7 @@ __all__ = ["render_reference"]
 
 _HEADER = """# ashby-agent connector reference
 
-Generated from the operation catalog (`ashby_agent/connectors/ashby/catalog.py`) by
+Generated from the operation catalog (`ashby_agent/connectors/ashby/catalog/`) by
 `ashby-agent docs reference`; do not edit by hand.
 
 Call any operation with `await connector.execute(entity, action, params)` or the typed helper

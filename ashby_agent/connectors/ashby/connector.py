@@ -40,7 +40,7 @@ _ADAPTERS: dict[tuple[str, str], TypeAdapter[Any]] = {}
 
 
 def _adapter(op: Operation) -> TypeAdapter[Any]:
-    """The (cached) validator of an operation's records, built on first use to keep imports cheap."""
+    """The (cached) validator of an operation's records."""
     key = (op.entity, op.action)
     adapter = _ADAPTERS.get(key)
     if adapter is None:
@@ -213,7 +213,6 @@ class AshbyConnector(Entities):
 
         Usable bare (``@AshbyConnector.tool_utils``) or configured
         (``@AshbyConnector.tool_utils(framework="openai_agents")``); see :mod:`ashby_agent.tools`.
-        The tools layer is imported only here, on use, so importing the connector stays cheap.
         """
         from ashby_agent.tools.decorator import tool_utils
 
