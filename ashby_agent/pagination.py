@@ -7,6 +7,7 @@ Ashby's paging keys (``moreDataAvailable``, ``nextCursor``, ``syncToken``) are r
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -79,8 +80,12 @@ class ListResult(Generic[R]):
         """The typed records of this page."""
         if self._data is None:
             assert self._adapter is not None and self._raw is not None
-            from pydantic import ValidationError  # loaded with the adapter already: ~0.3 µs
+            from pydantic import ValidationError
 
+            # Validation allocates ~13 objects per nested record and creates no reference cycles: the
+            # cyclic collector would only rescan them (about a quarter of the time), so it waits.
+            collecting = gc.isenabled()
+            gc.disable()
             try:
                 self._data = self._adapter.validate_python(self._raw)
             except ValidationError as exc:
@@ -90,6 +95,9 @@ class ListResult(Generic[R]):
                     f"A record on this page does not match its model ({exc.error_count()} problems, "
                     f"first: {where}: {error['msg']}). Please report it with the entity name."
                 ) from None
+            finally:
+                if collecting:
+                    gc.enable()
             self._raw = None
         return self._data
 
@@ -134,6 +142,15 @@ class ListResult(Generic[R]):
         """``{"data": [records...], "meta": {...}}``, like Pydantic's ``model_dump``."""
         from pydantic import BaseModel
 
+        if self._adapter is not None:  # the page's own adapter dumps the whole list in one call
+            dumped = self._adapter.dump_python(
+                self.data,
+                mode=mode,
+                by_alias=by_alias,
+                exclude_none=exclude_none,
+                exclude_unset=exclude_unset,
+            )
+            return {"data": dumped, "meta": self.meta.model_dump(mode=mode)}
         records = [
             record.model_dump(
                 mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset
@@ -148,6 +165,10 @@ class ListResult(Generic[R]):
         self, *, by_alias: bool = False, exclude_none: bool = False, indent: int | None = None
     ) -> str:
         """The page as a JSON string."""
+        if self._adapter is not None and indent is None:
+            data = self._adapter.dump_json(self.data, by_alias=by_alias, exclude_none=exclude_none)
+            meta = json.dumps(self.meta.model_dump(mode="json"))
+            return '{"data":' + data.decode() + ',"meta":' + meta + "}"
         dumped = self.model_dump(mode="json", by_alias=by_alias, exclude_none=exclude_none)
         return json.dumps(dumped, indent=indent, ensure_ascii=False)
 

@@ -1,10 +1,12 @@
-"""Auth configs shared by local and hosted mode (the seed imports ``AirbyteAuthConfig`` from here)."""
+"""Auth configs shared by local and hosted mode (code written for the Airbyte agent connector API imports
+``AirbyteAuthConfig`` from here)."""
 
 from __future__ import annotations
 
 import os
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = ["AirbyteAuthConfig"]
 
@@ -13,6 +15,7 @@ CLIENT_SECRET_ENV = "AIRBYTE_CLIENT_SECRET"
 ORGANIZATION_ENV = "AIRBYTE_ORGANIZATION_ID"
 SERVICE_URL_ENV = "ASHBY_AGENT_API_URL"
 DEFAULT_SERVICE_URL = "http://127.0.0.1:8000"
+_CREDENTIAL_ENV = {"airbyte_client_id": CLIENT_ID_ENV, "airbyte_client_secret": CLIENT_SECRET_ENV}
 
 
 class AirbyteAuthConfig(BaseModel):
@@ -44,10 +47,15 @@ class AirbyteAuthConfig(BaseModel):
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
-        missing = [name for name in ("airbyte_client_id", "airbyte_client_secret") if values[name] is None]
+        # Named by their environment variables: that is what people set.
+        missing = [env for name, env in _CREDENTIAL_ENV.items() if values[name] is None]
         if missing:
-            raise ValueError(
-                f"{' and '.join(missing)} missing: pass them or set {CLIENT_ID_ENV} / {CLIENT_SECRET_ENV}"
+            # A custom error renders its message as is (a ValueError would read "Value error, ...").
+            raise PydanticCustomError(
+                "missing_credentials",
+                f"Hosted mode needs an API client of the ashby-agent service: set {CLIENT_ID_ENV} and "
+                f"{CLIENT_SECRET_ENV} (or pass airbyte_client_id / airbyte_client_secret); "
+                f"missing: {', '.join(missing)}.",
             )
         return self
 

@@ -7,7 +7,7 @@ and the typed helper call the same endpoint with the same body on the same machi
 rounds; the figure per variant is the median over rounds of the mean time per call.
 
 Import times: ``import pydantic, httpx`` (the floor), ``import ashby_agent.connectors.ashby``, importing
-``AshbyConnector`` and the seed's real first use (building an ``AshbyConnector`` with an
+``AshbyConnector`` and the real first use (building an ``AshbyConnector`` with an
 ``AshbyAuthConfig``, which loads pydantic's model machinery), each the median of 7 fresh interpreters
 timed with ``time.perf_counter`` around the statement; with bytecode cached and without.
 """
@@ -105,7 +105,7 @@ IMPORTS = (
         "from ashby_agent.connectors.ashby import AshbyConnector",
     ),
     (
-        "seed's first use: AshbyConnector(auth_config=AshbyAuthConfig(api_key=...))",
+        "first use: AshbyConnector(auth_config=AshbyAuthConfig(api_key=...))",
         "from ashby_agent.connectors.ashby import AshbyConnector; "
         "from ashby_agent.connectors.ashby.models import AshbyAuthConfig; "
         "AshbyConnector(auth_config=AshbyAuthConfig(api_key='k'))",

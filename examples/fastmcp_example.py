@@ -1,4 +1,5 @@
-"""FastMCP + ashby-agent: the seed's MCP tool, called by a scripted MCP client against the local sandbox.
+"""FastMCP + ashby-agent: the Airbyte agent connector API's FastMCP tool, called by a scripted MCP client
+against the local sandbox.
 
 No LLM and no network: the in-memory ``Client`` plays the model's MCP host. To serve the tool to a real
 host (Claude Desktop, an IDE, ...), run ``ashby-agent mcp`` / ``python -m ashby_agent.tools.mcp_server``

@@ -110,6 +110,13 @@ class HostedAdminClient:
     async def delete_connector(self, connector_id: str) -> None:
         await self._client.request("DELETE", f"/integrations/connectors/{connector_id}")
 
+    async def check_credentials(self, workspace_name: str, api_key: str | SecretStr) -> ConnectorCheckOut:
+        """Have the service try ``api_key`` against Ashby without storing anything."""
+        key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
+        body = {"workspace_name": workspace_name, "connector_type": "Ashby", "credentials": {"api_key": key}}
+        answer = await self._client.request("POST", "/integrations/connectors/check", body)
+        return ConnectorCheckOut.model_validate(answer)
+
     async def check_connector(self, connector_id: str) -> ConnectorCheckOut:
         answer = await self._client.request("POST", f"/integrations/connectors/{connector_id}/check", {})
         return ConnectorCheckOut.model_validate(answer)

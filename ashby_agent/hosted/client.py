@@ -166,7 +166,11 @@ class HostedClient:
         connector_id = await self.connector_id()
         try:
             return await self._send(
-                "POST", f"/integrations/connectors/{connector_id}/execute", body, idempotent=idempotent
+                "POST",
+                f"/integrations/connectors/{connector_id}/execute",
+                body,
+                idempotent=idempotent,
+                operation=(entity, action),
             )
         except HostedServiceError as exc:
             if exc.code != "connector_not_found" or self.auth.connector_id is not None:
@@ -176,7 +180,11 @@ class HostedClient:
                 self._connector_id = None
         connector_id = await self.connector_id()
         return await self._send(
-            "POST", f"/integrations/connectors/{connector_id}/execute", body, idempotent=idempotent
+            "POST",
+            f"/integrations/connectors/{connector_id}/execute",
+            body,
+            idempotent=idempotent,
+            operation=(entity, action),
         )
 
     async def request(
@@ -198,6 +206,7 @@ class HostedClient:
         params: Mapping[str, Any] | None = None,
         auth: bool = True,
         idempotent: bool | None = None,
+        operation: tuple[str, str] | None = None,
     ) -> dict[str, Any]:
         url = self.base_url + path
         content = orjson.dumps(body) if body is not None else None
@@ -238,7 +247,7 @@ class HostedClient:
             if response.is_success:
                 return data
             status = response.status_code
-            error = _service_error(status, data, response.headers, path)
+            error = _service_error(status, data, response.headers, path, operation)
             if isinstance(data.get("ashby"), dict):
                 raise error  # the service already made the retry decision about Ashby
             if status == 429 or status >= 500:
@@ -294,7 +303,11 @@ def _rebuild(ashby: Mapping[str, Any], message: str) -> AshbyAgentError:
 
 
 def _service_error(
-    status: int, data: Mapping[str, Any], headers: httpx.Headers, path: str
+    status: int,
+    data: Mapping[str, Any],
+    headers: httpx.Headers,
+    path: str,
+    operation: tuple[str, str] | None = None,
 ) -> AshbyAgentError:
     """The local-mode exception for a service error; Ashby failures keep Ashby's code and class."""
     message = str(data.get("message") or f"HTTP {status}")
@@ -307,9 +320,10 @@ def _service_error(
     if status == 422:
         valid = [str(value) for item in items for value in (item.get("valid") or [])]
         problems = [str(item.get("message")) for item in items] or [message]
-        return InvalidParamsError(
-            str(first.get("entity", "?")), str(first.get("action", "?")), problems, valid
-        )
+        if operation is not None and code == "invalid_params":
+            return InvalidParamsError(*operation, problems, valid)
+        # Any other refusal (an unknown entity, a management call's field) reads as the service put it.
+        return InvalidRequestError(message, valid=valid)
     sentence = message.rstrip(".")
     if status == 400:
         return InvalidRequestError(f"The hosted service refused {path}: {message}")

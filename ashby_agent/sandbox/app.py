@@ -2,7 +2,7 @@
 
 Ashby requests run a fixed pipeline: route → injected fault → authentication → per-key rate limit →
 module permission → body parsing and validation → handler. Every answer, success or error, carries
-``x-ashby-request-id`` (equal to ``errorInfo.requestId``) and the ``Ashby-Version`` headers (§1.1-1.2).
+``x-ashby-request-id`` (equal to ``errorInfo.requestId``) and the ``Ashby-Version`` headers.
 Handlers are synchronous and O(page), so they run on the event loop without a thread hop.
 """
 
@@ -19,16 +19,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from starlette.applications import Starlette
 
 from .auth import ApiKey, AuthFailure, Keyring, generate_key, parse_key_spec
-from .control import RequestLog, SandboxControl, control_routes
+from .control import SandboxControl
+from .control_routes import control_app
 from .endpoints import ENDPOINTS
 from .endpoints.endpoint import ApiError, Ctx, Endpoint, error_body
 from .endpoints.interviews import derive_events
 from .faults import FaultInjector, RateLimiter
+from .log import BoundedLog
 from .params import InvalidInput, validate
 from .store import Clock, Dataset, Store, iso_ms
+from .webhooks import Dispatcher
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -48,6 +50,8 @@ _SERVER_ERRORS = {
     "503": (503, "service_unavailable", "Service temporarily unavailable"),
     "504": (504, "gateway_timeout", "Gateway timeout"),
 }
+#: Body keys whose values the request log never records.
+SECRET_KEYS = frozenset({"secretToken"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class SandboxConfig:
     strict_schemas: bool = False  # answer invalid_input for unknown keys where the OpenAPI forbids them
     now_ms: int | None = None  # the dataset's "now" and the clock start; None = the generator's fixed epoch
     dataset: Dataset | None = None  # use these records instead of generate(seed, scale, now_ms)
+    webhook_retry_scale: float = 1.0  # multiplies Ashby's retry delays (10 s, 30 s, ...); 0.001 for tests
+    webhook_timeout_seconds: float = 30.0  # how long one delivery attempt waits for an answer
 
 
 def new_request_id() -> str:
@@ -98,10 +104,24 @@ class SandboxApp:
         self.config = config
         self.faults = FaultInjector()
         self.limiter = RateLimiter()
-        self.log = RequestLog()
-        self.control = SandboxControl(store, self.faults, self.limiter, self.log)
-        self._control_app = Starlette(routes=control_routes(self.control))
+        self.log = BoundedLog()
+        self.deliveries = BoundedLog()
+        self.webhooks = Dispatcher(
+            store,
+            self.deliveries,
+            retry_scale=config.webhook_retry_scale,
+            timeout_seconds=config.webhook_timeout_seconds,
+        )
+        store.on_change = self.webhooks.changed
+        self.control = SandboxControl(
+            store, self.faults, self.limiter, self.log, self.webhooks, self.deliveries
+        )
+        self._control_app = control_app(self.control)
         _silence_drops()
+
+    def close(self) -> None:
+        """Stop the webhook deliveries still pending (the server itself is stopped by its runner)."""
+        self.webhooks.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/_sandbox/"):
@@ -198,7 +218,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def _parse(body: bytes) -> Any:
-    """Missing body = ``{}``; malformed JSON → ``invalid_input`` (§7 note 11)."""
+    """Missing body = ``{}``; malformed JSON → ``invalid_input``."""
     if not body.strip():
         return {}
     try:
@@ -208,12 +228,16 @@ def _parse(body: bytes) -> Any:
 
 
 def _loggable(body: bytes) -> Any:
+    """The body as the request log keeps it: parsed JSON with secrets masked, or the start of the text."""
     if not body.strip():
         return None
     try:
-        return orjson.loads(body)
+        value = orjson.loads(body)
     except orjson.JSONDecodeError:
         return body[:2000].decode("utf-8", "replace")
+    if isinstance(value, dict) and SECRET_KEYS.intersection(value):
+        return {key: "[redacted]" if key in SECRET_KEYS else item for key, item in value.items()}
+    return value
 
 
 def _rate_limited(request_id: str) -> bytes:
@@ -241,14 +265,11 @@ def build_app(
     config: SandboxConfig | None = None,
 ) -> SandboxApp:
     """Generate (or take) the dataset, load the store and assemble the app."""
-    config = config or SandboxConfig()
-    if config.now_ms is None:
-        # A fixed epoch, not the wall clock: the same seed must give the same bytes on any day.
-        from .generate import DEFAULT_NOW_MS
+    from .generate import DEFAULT_NOW_MS, TABLES, generate  # the generator loads only when used
 
-        clock = Clock(DEFAULT_NOW_MS)
-    else:
-        clock = Clock(config.now_ms)
+    config = config or SandboxConfig()
+    # A fixed epoch by default, not the wall clock: the same seed must give the same bytes on any day.
+    clock = Clock(DEFAULT_NOW_MS if config.now_ms is None else config.now_ms)
     # A million long-lived records make every full garbage collection rescan them: build without the
     # collector, then freeze what was built (it lives as long as the sandbox) so walks never pay for it.
     collecting = gc.isenabled()
@@ -257,13 +278,12 @@ def build_app(
         if config.dataset is not None:
             dataset = {name: [dict(r) for r in rows] for name, rows in config.dataset.items()}
         else:
-            from .generate import generate
-
             dataset = generate(seed, scale, clock.start_ms)
         derive_events(dataset)
         store = Store(
             dataset,
             clock,
+            tables=TABLES,
             cursor_ttl_seconds=config.cursor_ttl_seconds,
             sync_token_ttl_seconds=config.sync_token_ttl_seconds,
             sync_page_budget=config.sync_page_budget,

@@ -1,4 +1,4 @@
-"""API keys, their module scopes and HTTP Basic parsing (reference §1.3-§1.5).
+"""API keys, their module scopes and HTTP Basic parsing.
 
 A key is the Basic username with an empty password. Missing or blank key → 401, unknown key → 403,
 key without the endpoint's module permission → 403 ``missing_endpoint_permission``.

@@ -14,7 +14,16 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .errors import InvalidValue, describe, integer, number
+
 FAULT_KINDS = ("429", "500", "502", "503", "504", "slow", "drop")
+MAX_SLOW_SECONDS = 3600.0
+MAX_RETRY_AFTER = 86_400
+#: Slower than one request in 11 days, ``Retry-After`` stops being a useful number.
+MIN_RATE = 1e-6
+MAX_RATE = 1e9
+_RATE = "null (no limit) or a number of requests per second"
+MAX_BURST = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -30,11 +39,15 @@ class FaultSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        rates = (self.rate_429, self.rate_500, self.rate_slow, self.rate_drop)
-        if any(not 0.0 <= rate <= 1.0 for rate in rates) or sum(rates) > 1.0:
-            raise ValueError("fault rates must be within [0, 1] and sum to at most 1")
-        if self.slow_seconds < 0 or self.retry_after < 0:
-            raise ValueError("slow_seconds and retry_after must not be negative")
+        rates = [
+            number(name, getattr(self, name), 0.0, 1.0)
+            for name in ("rate_429", "rate_500", "rate_slow", "rate_drop")
+        ]
+        if sum(rates) > 1.0:
+            raise InvalidValue("The fault rates must sum to at most 1.")
+        number("slow_seconds", self.slow_seconds, 0.0, MAX_SLOW_SECONDS)
+        integer("retry_after", self.retry_after, 0, MAX_RETRY_AFTER)
+        integer("seed", self.seed, -(2**63), 2**63 - 1)
 
 
 class FaultInjector:
@@ -52,9 +65,11 @@ class FaultInjector:
             self._rng = random.Random(settings.seed)
 
     def enqueue(self, kinds: list[str]) -> None:
-        unknown = [kind for kind in kinds if kind not in FAULT_KINDS]
+        if not isinstance(kinds, list | tuple):
+            raise InvalidValue(f'"faults" must be a list of fault names; got {describe(kinds)}.')
+        unknown = [kind for kind in kinds if not isinstance(kind, str) or kind not in FAULT_KINDS]
         if unknown:
-            raise ValueError(f"unknown fault {unknown[0]!r}; valid: {', '.join(FAULT_KINDS)}")
+            raise InvalidValue(f"Unknown fault {describe(unknown[0])}; valid: {', '.join(FAULT_KINDS)}.")
         with self._lock:
             self._queue.extend(kinds)
 
@@ -97,8 +112,10 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def configure(self, requests_per_second: float | None, burst: int | None = None) -> None:
-        if requests_per_second is not None and requests_per_second <= 0:
-            raise ValueError("requests_per_second must be positive (or None to disable)")
+        if requests_per_second is not None:
+            number("requests_per_second", requests_per_second, MIN_RATE, MAX_RATE, _RATE)
+        if burst is not None:
+            integer("burst", burst, 0, MAX_BURST)
         with self._lock:
             self.rate = requests_per_second
             self.burst = max(1, burst if burst is not None else int(requests_per_second or 1))

@@ -2,7 +2,9 @@
 
 Ashby coerces string-encoded integers and booleans where the schema expects them ("25", "true"),
 treats ``null`` like an absent key, ignores unknown keys on most endpoints and answers
-``invalid_input`` naming the parameter otherwise (reference §3.1, §7 notes 4, 8, 10).
+``invalid_input`` naming the parameter otherwise. Timestamps (``createdAfter``, ``openedBefore``, ...)
+are integers of milliseconds since the Unix epoch; one that no ISO-8601 instant can carry (before 1970,
+after 9999) is ``invalid_input`` too.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Kind = Literal["int", "bool", "str", "uuid", "enum", "enum_list", "str_list", "any"]
+from .store import MAX_MS, MIN_MS
+
+Kind = Literal["int", "timestamp", "bool", "str", "uuid", "enum", "enum_list", "str_list", "any"]
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _INT = re.compile(r"^-?\d{1,18}$")
@@ -43,6 +47,15 @@ def is_uuid(value: str) -> bool:
 
 def _coerce(param: Param, value: Any) -> Any:
     name, kind = param.name, param.kind
+    if kind == "timestamp":
+        ms = _coerce(Param(name, "int"), value)
+        if not MIN_MS <= ms <= MAX_MS:
+            raise InvalidInput(
+                f'"{name}" must be a time in milliseconds since the Unix epoch, '
+                f"from {MIN_MS} to {MAX_MS} (9999-12-31T23:59:59.999Z)",
+                name,
+            )
+        return ms
     if kind == "int":
         if isinstance(value, bool):
             raise InvalidInput(f'"{name}" must be an integer', name)
@@ -105,11 +118,11 @@ def validate(params: tuple[Param, ...], body: Any, *, strict: bool = False) -> d
     return cleaned
 
 
-# Shared declarations (reference §4 conventions: P = cursor + limit, S = syncToken, C = createdAfter).
+# Shared declarations (Ashby's conventions: P = cursor + limit, S = syncToken, C = createdAfter).
 CURSOR = Param("cursor", "str")
 LIMIT = Param("limit", "int")
 SYNC_TOKEN = Param("syncToken", "str")
-CREATED_AFTER = Param("createdAfter", "int")
+CREATED_AFTER = Param("createdAfter", "timestamp")
 PAGED = (CURSOR, LIMIT)
 SYNCED = (CURSOR, LIMIT, SYNC_TOKEN)
 SYNCED_CREATED = (CURSOR, LIMIT, SYNC_TOKEN, CREATED_AFTER)
@@ -117,7 +130,7 @@ INCLUDE_ARCHIVED = Param("includeArchived", "bool")
 
 
 def page_limit(params: dict[str, Any]) -> int:
-    """Default and maximum 100; larger is capped, below 1 is invalid (§3.1)."""
+    """Default and maximum 100; larger is capped, below 1 is invalid."""
     limit = params.get("limit", 100)
     assert isinstance(limit, int)
     if limit < 1:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import errno
+import shlex
 import socket
 import threading
 import time
@@ -13,9 +15,12 @@ from dataclasses import dataclass
 import uvicorn
 
 from .app import SandboxApp, SandboxConfig, build_app
+from .auth import parse_key_spec
 from .control import SandboxControl
 
 STARTUP_TIMEOUT_SECONDS = 120.0
+#: Addresses that bind every interface, and the address a local client uses for each.
+_WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,62 @@ def run_sandbox(
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+        app.close()
+
+
+class SandboxStartError(Exception):
+    """The sandbox cannot start as asked (bad key spec or scale, port out of range or busy).
+
+    The message is one sentence saying what to change; nothing has been printed or served yet.
+    ``parameter`` names the argument at fault (``None``: the environment, e.g. a busy port).
+    """
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+def _local_url(host: str, port: int) -> str:
+    """The URL a client on this machine uses for a server bound to ``host:port``."""
+    host = _WILDCARDS.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _check_arguments(port: int, scale: str, api_keys: list[str] | None) -> None:
+    from .generate import SCALES
+
+    if not 0 <= port <= 65535:
+        raise SandboxStartError(f"Port {port} is out of range: use 0-65535 (0 picks a free port).", "port")
+    if scale not in SCALES:
+        raise SandboxStartError(f"Unknown scale {scale!r}: use one of {', '.join(SCALES)}.", "scale")
+    for number, spec in enumerate(api_keys or [], start=1):
+        try:
+            parse_key_spec(spec, f"key {number}", "")
+        except ValueError as exc:  # the spec itself is not repeated: it holds the key
+            raise SandboxStartError(
+                f"Invalid API key spec #{number}: {exc}; a spec is KEY or KEY:scope1,scope2.", "api_keys"
+            ) from None
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``; connections wait in the backlog until the server runs."""
+    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on such sockets (else 40 ms per request)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            reason = (
+                "the port is already in use; stop the other process or pick another port (0 picks a free one)"
+            )
+        else:
+            reason = f"{exc.strerror or exc}; check the host"
+        raise SandboxStartError(f"Cannot listen on {host}:{port}: {reason}.") from None
+    return sock
 
 
 def serve_sandbox(
@@ -90,28 +151,45 @@ def serve_sandbox(
     *,
     config: SandboxConfig | None = None,
 ) -> None:
-    """Serve until interrupted; prints the base URL, the key(s) and a ready ``curl`` command."""
+    """Serve until interrupted. Raises :class:`SandboxStartError` before printing anything.
+
+    Only once the port is bound and the data generated does it print the address (the real port, also
+    for ``port=0``), the key(s), an ``export ASHBY_API_URL=... ASHBY_API_KEY=...`` line and a ``curl``
+    command that works as written after that export.
+    """
     started = time.perf_counter()
-    app = build_app(seed, scale, api_keys, config)
-    url = f"http://{host}:{port}"
-    key = app.keyring.keys[0]
-    print(
-        f"Ashby sandbox (seed={seed}, scale={scale}) ready in {time.perf_counter() - started:.1f}s at {url}"
-    )
-    if api_keys:
-        for k in app.keyring.keys:
-            print(f"  key {k.title!r}: scopes {', '.join(k.scopes)}")
-    else:
-        print(f"  API key (all permissions): {key.secret}")
-    print(
-        f"  try: curl -s -u '{key.secret}:' -X POST {url}/candidate.list -H 'Content-Type: application/json' "
-        "-d '{\"limit\": 2}'"
-    )
-    print(
-        f"  control surface: {url}/_sandbox/clock, /_sandbox/requests, /_sandbox/faults (see docs/sandbox.md)"
-    )
-    server = _server(app, host, port)
-    server.run()
+    _check_arguments(port, scale, api_keys)
+    sock = _listen(host, port)
+    try:
+        app = build_app(seed, scale, api_keys, config)
+        bound_port = sock.getsockname()[1]
+        url = _local_url(host, bound_port)
+        key = app.keyring.keys[0]
+        elapsed = time.perf_counter() - started
+        bound = f" (bound to {host or 'all interfaces'})" if host in _WILDCARDS else ""
+        lines = [
+            f"Ashby sandbox (seed={seed}, scale={scale}) listening on {url}{bound}, ready in {elapsed:.1f}s"
+        ]
+        if api_keys:
+            lines += [f"  key {k.title!r}: scopes {', '.join(k.scopes)}" for k in app.keyring.keys]
+        else:
+            lines.append("  API key: generated, with every permission (ASHBY_API_KEY below)")
+        lines += [
+            "",
+            f"export ASHBY_API_URL={url} ASHBY_API_KEY={shlex.quote(key.secret)}",
+            'curl -s -u "$ASHBY_API_KEY:" -X POST "$ASHBY_API_URL/candidate.list" '
+            "-H 'Content-Type: application/json' -d '{\"limit\": 2}'",
+            "",
+            f"control surface: {url}/_sandbox/clock, /_sandbox/requests, /_sandbox/faults "
+            "(see docs/sandbox.md)",
+        ]
+        print("\n".join(lines), flush=True)
+        try:
+            _server(app, host, bound_port).run(sockets=[sock])
+        finally:
+            app.close()
+    finally:
+        sock.close()
 
 
-__all__ = ["SandboxHandle", "run_sandbox", "serve_sandbox"]
+__all__ = ["SandboxHandle", "SandboxStartError", "run_sandbox", "serve_sandbox"]

@@ -4,7 +4,7 @@ Every read endpoint is a walk over one table in a stable order. Each table keeps
 (so a cursor resumes with one bisect), an append-only change log (so a sync delta starts with one
 bisect) and each record's JSON bytes (so a page is a join of cached bytes). A page therefore costs
 O(page) whatever the table size. Every write gives the record the next value of one global change
-sequence and drops its cached bytes.
+sequence and drops its cached bytes, then tells ``on_change`` (the webhook dispatcher) what changed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import base64
 import binascii
 import copy
 import hashlib
+import math
 import threading
 import time
 import uuid
@@ -24,20 +25,30 @@ from typing import Any
 
 import orjson
 
+from .errors import InvalidValue, NotFound, describe, integer, number
+
 Record = dict[str, Any]
 Dataset = dict[str, list[Record]]
 #: (createdAt or "", insertion ordinal or "", primary key): ISO timestamps sort as strings.
 SortKey = tuple[str, str, str]
 Projection = Callable[[Record], Record]
+#: ``(table, before, after)`` after a write, under the store lock: ``before`` None = created, ``after``
+#: None = deleted. It must not block: the webhook dispatcher only queues deliveries.
+ChangeListener = Callable[[str, Record | None, Record | None], None]
 
 #: Tables whose records are addressed by something other than ``id``.
 PRIMARY_KEYS = {"fileHandle": "handle", "interviewerSettings": "userId"}
 #: How far a page looks past its last row to answer ``moreDataAvailable`` exactly; beyond it, "true".
 PEEK_ROWS = 2000
+#: The instants the ISO form can carry and that sort as strings: the Unix epoch to the end of 9999.
+MIN_MS = 0
+MAX_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
+#: The latest the sandbox clock may be moved to (9900-01-01): it keeps ticking, and must stay in range.
+CLOCK_MAX_MS = 250_246_627_200_000
 
 
 def iso_ms(ms: int) -> str:
-    """Ashby's timestamp form: ISO-8601 UTC with milliseconds and ``Z``."""
+    """Ashby's timestamp form: ISO-8601 UTC with milliseconds and ``Z`` (``MIN_MS <= ms <= MAX_MS``)."""
     return datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
@@ -59,6 +70,8 @@ class Clock:
     """The sandbox clock: wall time from a start instant, plus whatever tests advanced it by."""
 
     def __init__(self, start_ms: int | None = None) -> None:
+        if start_ms is not None:
+            integer("now_ms", start_ms, MIN_MS, CLOCK_MAX_MS)
         self._base_ms = start_ms if start_ms is not None else int(time.time() * 1000)
         self._mono0 = time.monotonic()
         self._offset_ms = 0
@@ -68,6 +81,10 @@ class Clock:
         return self._base_ms + int((time.monotonic() - self._mono0) * 1000) + self._offset_ms
 
     def advance(self, seconds: float) -> int:
+        """Move the clock; a move that would leave ``MIN_MS..CLOCK_MAX_MS`` is refused, changing nothing."""
+        now = self.now_ms()
+        low, high = math.ceil((MIN_MS - now) / 1000), math.floor((CLOCK_MAX_MS - now) / 1000)
+        number("seconds", seconds, low, high, "a number of seconds that keeps the clock in 1970..9900:")
         self._offset_ms += int(seconds * 1000)
         return self.now_ms()
 
@@ -134,6 +151,17 @@ class Table:
         self.rows[row_id] = record
         self.seq_of[row_id] = seq
         self.log.append((seq, row_id))
+        for projection in self._projections:
+            self._bytes.pop((projection, row_id), None)
+        self._indexes.clear()
+
+    def remove(self, row_id: str) -> None:
+        """Forget a record: gone from walks and lookups; its old change-log entries no longer match."""
+        key = self.key_of.pop(row_id)
+        del self.keys[bisect_right(self.keys, key) - 1]
+        self.ordinal_rows -= key[0] == ""
+        del self.rows[row_id]
+        del self.seq_of[row_id]
         for projection in self._projections:
             self._bytes.pop((projection, row_id), None)
         self._indexes.clear()
@@ -211,6 +239,33 @@ def _unb64(text: str) -> Any:
     return orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
 
 
+def _int(value: Any) -> int:
+    """A decoded integer field; anything else (booleans too) makes the cursor or token invalid."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("not an integer")
+    return value
+
+
+def _sort_key_of(value: Any) -> SortKey | None:
+    """A decoded position: null or exactly three strings, as ``encode_cursor`` writes it."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 3 or not all(isinstance(v, str) for v in value):
+        raise TypeError("not a sort key")
+    return (value[0], value[1], value[2])
+
+
+def _require_json(record: Record) -> None:
+    """Refuse, before storing, what could not be served: the wire form is JSON."""
+    try:
+        orjson.dumps(record)
+    except orjson.JSONEncodeError as exc:
+        raise InvalidValue(
+            "Records must be JSON: objects with string keys, lists, strings, 64-bit integers, "
+            "finite numbers, booleans and null."
+        ) from exc
+
+
 def fingerprint(params: dict[str, Any]) -> str:
     """A short digest of the filters a cursor belongs to (``cursor`` and ``limit`` excluded)."""
     kept = {k: v for k, v in params.items() if k not in ("cursor", "limit")}
@@ -228,6 +283,7 @@ class Store:
         cursor_ttl_seconds: float = 3600.0,
         sync_token_ttl_seconds: float = 30 * 86400.0,
         sync_page_budget: int = 100,
+        tables: Iterable[str] = (),
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock
@@ -238,6 +294,9 @@ class Store:
         self.cursor_generation = 0
         self.token_generation = 0
         self.tables: dict[str, Table] = {}
+        self.on_change: ChangeListener | None = None
+        #: What the control surface may address: the given names and the dataset's tables.
+        self.table_names = frozenset([*tables, *dataset])
         for name, records in dataset.items():
             table = self.table(name)
             rows = [(self._row_id(table, record), record) for record in records]
@@ -259,18 +318,37 @@ class Store:
         record.setdefault("_rowId", f"_row{table.synthetic_ids}")
         return str(record["_rowId"])
 
+    def known_table(self, name: str) -> Table:
+        """The table a control call names, or ``NotFound`` listing the tables there are."""
+        if name not in self.table_names:
+            raise NotFound(
+                f"Unknown table {describe(name)}; valid tables: {', '.join(sorted(self.table_names))}."
+            )
+        return self.table(name)
+
     def get(self, table: str, row_id: str) -> Record | None:
         return self.table(table).rows.get(row_id)
 
     def require(self, table: str, row_id: str) -> Record:
-        record = self.get(table, row_id)
+        rows = self.known_table(table).rows
+        record = rows.get(row_id) if isinstance(row_id, str) else None
         if record is None:
-            raise KeyError(f"no {table} record with id {row_id!r}")
+            raise NotFound(f"No {table} record has the id {describe(row_id)}.")
         return record
 
-    def create(self, table_name: str, record: Record) -> Record:
+    def _changed(self, table: str, before: Record | None, after: Record | None, announce: bool) -> None:
+        if announce and self.on_change is not None:
+            self.on_change(table, before, after)
+
+    def create(self, table_name: str, record: Record, *, announce: bool = True) -> Record:
+        """Add a record (``id``, ``createdAt``/``updatedAt`` filled when missing); ``announce`` False
+        writes without telling ``on_change`` (a merge announces itself once, as Ashby does)."""
         with self.lock:
-            table = self.table(table_name)
+            table = self.known_table(table_name)
+            _require_json(record)
+            given = record.get(table.pk)
+            if given is not None and (not isinstance(given, str) or not given):
+                raise InvalidValue(f'The "{table.pk}" of a record must be a non-empty string.')
             record = copy.deepcopy(record)
             if table.pk == "id":
                 record.setdefault("id", str(uuid.uuid4()))
@@ -280,23 +358,44 @@ class Store:
                 record.setdefault("updatedAt", now)
             row_id = self._row_id(table, record)
             if row_id in table.rows:
-                raise ValueError(f"{table_name} {row_id!r} already exists")
+                raise InvalidValue(f"A {table_name} record with the id {describe(row_id)} already exists.")
             self.seq += 1
             table.put(row_id, record, self.seq)
+            self._changed(table_name, None, record, announce)
             return copy.deepcopy(record)
 
-    def update(self, table_name: str, row_id: str, fields: Record) -> Record:
+    def update(self, table_name: str, row_id: str, fields: Record, *, announce: bool = True) -> Record:
         with self.lock:
-            table = self.table(table_name)
-            record = {**copy.deepcopy(self.require(table_name, row_id)), **copy.deepcopy(fields)}
+            table = self.known_table(table_name)
+            current = self.require(table_name, row_id)
+            if table.pk in fields and fields[table.pk] != current.get(table.pk):
+                raise InvalidValue(f'The "{table.pk}" of a record cannot be changed.')
+            _require_json(fields)
+            record = {**copy.deepcopy(current), **copy.deepcopy(fields)}
             if "updatedAt" in record and "updatedAt" not in fields:
                 record["updatedAt"] = iso_ms(self.clock.now_ms())
             self.seq += 1
             table.put(row_id, record, self.seq)
+            self._changed(table_name, current, record, announce)
             return copy.deepcopy(record)
 
+    def delete(self, table_name: str, row_id: str, *, announce: bool = True) -> Record:
+        """Remove a record: lists, lookups and sync deltas no longer see it (Ashby's lists never report
+        deletions; webhooks do). Returns what was removed."""
+        with self.lock:
+            table = self.known_table(table_name)
+            current = self.require(table_name, row_id)
+            self.seq += 1
+            table.remove(row_id)
+            self._changed(table_name, current, None, announce)
+            return copy.deepcopy(current)
+
     def archive(self, table_name: str, row_id: str, archive_reason_id: str | None = None) -> Record:
-        """Archive the Ashby way: applications move to their plan's Archived stage (§7 note 15)."""
+        """Archive the Ashby way: applications move to their plan's Archived stage."""
+        if archive_reason_id is not None and not isinstance(archive_reason_id, str):
+            raise InvalidValue(
+                f'"archiveReasonId" must be a string or null; got {describe(archive_reason_id)}.'
+            )
         with self.lock:
             record = self.require(table_name, row_id)
             now = iso_ms(self.clock.now_ms())
@@ -316,7 +415,8 @@ class Store:
             return self.update(table_name, row_id, fields)
 
     def _archived_application(self, record: Record, now: str, reason_id: str | None) -> Record:
-        stage = record.get("currentInterviewStage") or {}
+        stage = record.get("currentInterviewStage")
+        stage = stage if isinstance(stage, dict) else {}
         plan_id = stage.get("interviewPlanId")
         stages = [
             s
@@ -356,12 +456,15 @@ class Store:
 
     def decode_cursor(self, text: str, endpoint: str, fp: str) -> WalkState:
         try:
-            tag, ep, cfp, after, after_seq, start, since, issued, gen = _unb64(text)
+            fields = _unb64(text)
+            if not isinstance(fields, list) or len(fields) != 9:
+                raise ValueError("not a cursor")
+            tag, ep, cfp, after, after_seq, start, since, issued, gen = fields
             if tag != "c" or ep != endpoint or cfp != fp:
                 raise ValueError("cursor of another walk")
             state = WalkState(
-                ep, cfp, tuple(after) if after else None, int(after_seq), int(start),
-                None if since is None else int(since), int(issued), int(gen),
+                ep, cfp, _sort_key_of(after), _int(after_seq), _int(start),
+                None if since is None else _int(since), _int(issued), _int(gen),
             )  # fmt: skip
         except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
             raise StoreError(
@@ -369,7 +472,7 @@ class Store:
                 "The cursor is invalid for this request; restart pagination without cursor "
                 "and with the same other parameters.",
             ) from exc
-        if gen != self.cursor_generation or self.now_ms() - state.issued_ms > self.cursor_ttl_ms:
+        if state.generation != self.cursor_generation or self.now_ms() - state.issued_ms > self.cursor_ttl_ms:
             raise StoreError(
                 "next_cursor_expired", "The cursor has expired; restart pagination without cursor."
             )
@@ -380,10 +483,13 @@ class Store:
 
     def decode_sync_token(self, text: str, endpoint: str) -> int:
         try:
-            tag, ep, seq, issued, gen = _unb64(text)
+            fields = _unb64(text)
+            if not isinstance(fields, list) or len(fields) != 5:
+                raise ValueError("not a sync token")
+            tag, ep, seq, issued, gen = fields
             if tag != "t" or ep != endpoint:
                 raise ValueError("token of another endpoint")
-            seq, issued, gen = int(seq), int(issued), int(gen)
+            seq, issued, gen = _int(seq), _int(issued), _int(gen)
         except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
             raise StoreError(
                 "sync_token_invalid", "The sync token is invalid; discard it and run a full sync."
@@ -461,13 +567,13 @@ class Store:
         while position < end and len(ids) < limit:
             seq, row_id = log[position]
             position += 1
-            if seq_of[row_id] == seq and (accept is None or accept(rows[row_id])):
+            if seq_of.get(row_id) == seq and (accept is None or accept(rows[row_id])):
                 ids.append(row_id)
                 last_seq = seq
         remaining = (
             log[i][1]
             for i in range(position, min(end, position + PEEK_ROWS))
-            if seq_of[log[i][1]] == log[i][0]
+            if seq_of.get(log[i][1]) == log[i][0]
         )
         more = self._more(remaining, rows, accept, truncated=end - position > PEEK_ROWS)
         next_state = WalkState(
@@ -493,7 +599,7 @@ class Store:
         """How many records changed after ``since_seq`` (for the incremental page budget)."""
         log, seq_of = table.log, table.seq_of
         return sum(
-            1 for seq, row_id in log[bisect_right(log, (since_seq, "\uffff")) :] if seq_of[row_id] == seq
+            1 for seq, row_id in log[bisect_right(log, (since_seq, "\uffff")) :] if seq_of.get(row_id) == seq
         )
 
     def start_state(self, endpoint: str, fp: str, since_seq: int | None) -> WalkState:
@@ -506,6 +612,10 @@ def created_after_key(ms: int) -> SortKey:
 
 
 __all__ = [
+    "CLOCK_MAX_MS",
+    "MAX_MS",
+    "MIN_MS",
+    "ChangeListener",
     "Clock",
     "Dataset",
     "Page",

@@ -1,7 +1,7 @@
-"""The context store as the service declares it: which entities it keeps.
+"""Which entities ``context_store_search`` will answer for: the sync-capable listings without a parent.
 
-Replication is not built yet, so every entity is ``not_synced``; ``inspect`` reports these entities and
-``context_store_search`` names their status.
+Replication itself lives in :mod:`ashby_agent.store` (``inspect`` reports its real status); searching the
+store is not built yet, so ``context_store_search`` says so and names the actions to use meanwhile.
 """
 
 from __future__ import annotations

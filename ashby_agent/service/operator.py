@@ -25,6 +25,7 @@ from ashby_agent.service.security.crypto import Keyring, generate_key, hash_secr
 from ashby_agent.service.state import open_database, verify_key
 from ashby_agent.service.store import audit, clients, connectors, key_check, organizations
 from ashby_agent.service.store.timestamps import aware, utcnow
+from ashby_agent.wire import control_character_free
 
 __all__ = [
     "AdminError",
@@ -91,13 +92,26 @@ def _transaction(settings: ServiceSettings, work: Callable[[Connection], T]) -> 
         return work(connection)
 
 
+_NAME_LIMIT = 200
+
+
+def _checked_name(value: str, what: str) -> str:
+    """The same rule as the HTTP API's names: at most 200 characters, no control characters."""
+    if len(value) > _NAME_LIMIT:
+        raise AdminError(f"The {what} name is longer than {_NAME_LIMIT} characters; choose a shorter one.")
+    if not control_character_free(value):
+        raise AdminError(f"The {what} name contains control characters; use printable text only.")
+    name = value.strip()
+    if not name:
+        raise AdminError(f"The {what} name is empty.")
+    return name
+
+
 def create_org(
     name: str, *, db_url: str | None = None, settings: ServiceSettings | None = None
 ) -> Organization:
     """A new organization called ``name`` (unique)."""
-    name = name.strip()
-    if not name:
-        raise AdminError("The organization name is empty.")
+    name = _checked_name(name, "organization")
 
     def work(connection: Connection) -> Organization:
         if organizations.name_taken(connection, name):
@@ -122,7 +136,9 @@ def _resolve_orgs(connection: Connection, orgs: Sequence[str]) -> list[str]:
     for ref in orgs:
         found = organizations.id_of(connection, ref)
         if found is None:
-            raise AdminError(f"No organization '{ref}'; create it first (ashby-agent create-org '{ref}').")
+            raise AdminError(
+                f"No organization '{ref}'; create it first (ashby-agent admin create-org '{ref}')."
+            )
         ids.append(found)
     return list(dict.fromkeys(ids))
 
@@ -137,6 +153,8 @@ def create_client(
     """A new API client of the organizations ``orgs`` (names or ids); the secret is returned once."""
     if not orgs:
         raise AdminError("Give at least one organization (--org NAME).")
+    orgs = [_checked_name(org, "organization") for org in orgs]
+    name = _checked_name(name, "client") if name is not None else None
     client_id = str(uuid.uuid4())
     secret = SecretStr(secrets.token_urlsafe(32))
     secret_hash = hash_secret(secret)
@@ -163,7 +181,7 @@ def revoke_client(
 
     def work(connection: Connection) -> None:
         if not clients.revoke(connection, client_id, utcnow()):
-            raise AdminError(f"No active client '{client_id}'.")
+            raise AdminError(f"No active client '{client_id}' (unknown or already revoked).")
 
     _transaction(_settings(db_url, settings), work)
 
@@ -184,7 +202,8 @@ def rotate_key(
     db_url: str | None = None,
     settings: ServiceSettings | None = None,
 ) -> KeyRotation:
-    """Re-encrypt every stored credential with a new key (generated unless given), in one transaction.
+    """Re-encrypt every stored credential and webhook secret with a new key (generated unless given), in
+    one transaction.
 
     With a key file, the file is replaced after the commit. With ``ASHBY_AGENT_SECRET_KEY``, set it to
     ``"<new>,<old>"`` while processes restart (new encrypts, both decrypt), then to ``"<new>"``.
@@ -201,6 +220,12 @@ def rotate_key(
             for connector_id, sealed in rows:
                 plain = old_keyring.decrypt_credentials(sealed)
                 connectors.set_credentials(connection, connector_id, new_keyring.encrypt_credentials(plain))
+                secret = connectors.webhook_secret(connection, connector_id)
+                if secret is not None:  # the webhook secret is sealed with the same key
+                    plain_secret = old_keyring.decrypt_text(secret)
+                    connectors.set_webhook_secret(
+                        connection, connector_id, new_keyring.encrypt_text(plain_secret)
+                    )
             key_check.forget(connection)
             verify_key(connection, new_keyring)
     except BaseException:

@@ -1,16 +1,18 @@
 """Running the service: :func:`serve` (blocking, for ``ashby-agent serve``) and :func:`run_service`
 (uvicorn in a background thread on a free port, for tests and demos).
 
-Both open the database once before starting (migrations, key check), so a wrong key or an unreachable
-PostgreSQL fails the command with a clear error instead of a server that answers 500.
+Both open the database once before starting (migrations, key check) and bind the port themselves, so a
+wrong key, an unreachable PostgreSQL or a busy port fails the command with a clear error instead of a
+server that answers 500.
 """
 
 from __future__ import annotations
 
+import errno
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -18,12 +20,46 @@ from typing import Any
 import uvicorn
 
 from ashby_agent.service.api.app import create_app
+from ashby_agent.service.api.head_limit import HeadLimitedH11Protocol
 from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.state import open_database
 
-__all__ = ["ServiceHandle", "run_service", "serve"]
+__all__ = ["ServerStartError", "ServiceHandle", "bind_socket", "client_url", "run_service", "serve"]
 
 _STARTUP_TIMEOUT_SECONDS = 60.0
+_WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
+
+
+class ServerStartError(Exception):
+    """The server cannot listen where asked (port busy, out of range, address not local)."""
+
+
+def client_url(host: str, port: int) -> str:
+    """The base URL a client on this machine uses for a server bound to ``host:port``."""
+    host = _WILDCARDS.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host:port`` (0 = a free port), or :class:`ServerStartError` saying why."""
+    if not 0 <= port <= 65535:
+        raise ServerStartError(f"Port {port} is out of range: use 0-65535 (0 picks a free port).")
+    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on such sockets (else ~40 ms per request).
+    sock = socket.socket(
+        socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+    )
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)  # connections wait in the backlog until the server accepts them
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            reason = "the port is already in use; stop the other server or pick another --port"
+        else:
+            reason = f"{exc.strerror or exc}; check --host"
+        raise ServerStartError(f"Cannot listen on {host}:{port}: {reason}.") from None
+    return sock
 
 
 def _preflight(settings: ServiceSettings) -> None:
@@ -38,13 +74,33 @@ def serve(
     *,
     settings: ServiceSettings | None = None,
     log_level: str = "info",
+    on_listening: Callable[[str], None] | None = None,
     **overrides: Any,
 ) -> None:
-    """Serve the hosted API until interrupted. Binds 127.0.0.1 unless ``host`` says otherwise."""
+    """Serve the hosted API until interrupted. Binds 127.0.0.1 unless ``host`` says otherwise.
+
+    The database is opened and the port bound before ``on_listening(base_url)`` is called, so what it
+    announces is true; both fail first with a message (:class:`ServerStartError`, or the errors of
+    :func:`~ashby_agent.service.state.open_database`).
+    """
     settings = settings or ServiceSettings.from_env(db_url, **overrides)
     _preflight(settings)
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level=log_level, lifespan="on")
-    uvicorn.Server(config).run()
+    sock = bind_socket(host, port)
+    try:
+        bound_port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            create_app(settings),
+            host=host,
+            port=bound_port,
+            log_level=log_level,
+            lifespan="on",
+            http=HeadLimitedH11Protocol,
+        )
+        if on_listening is not None:
+            on_listening(client_url(host, bound_port))
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +127,7 @@ def run_service(
     """Serve on ``host:port`` (0 = a free port) in a daemon thread for the ``with`` block."""
     settings = settings or ServiceSettings.from_env(db_url, **overrides)
     _preflight(settings)
-    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on such sockets (else ~40 ms per request).
-    sock = socket.socket(
-        socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
-    )
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = bind_socket(host, port)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
         create_app(settings),
@@ -86,6 +137,7 @@ def run_service(
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=2,
+        http=HeadLimitedH11Protocol,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

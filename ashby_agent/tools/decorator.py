@@ -234,7 +234,8 @@ def tool_utils(
     """Make ``ashby_execute(entity, action, params)`` a good agent tool (bare or configured).
 
     ``framework``: ``None`` (neutral: results and errors are returned as JSON-able data; works under the
-    seed's bare ``@AshbyConnector.tool_utils`` in Pydantic AI, LangChain and FastMCP), ``"pydantic_ai"``,
+    bare ``@AshbyConnector.tool_utils`` of the Airbyte agent connector API's examples in Pydantic AI,
+    LangChain and FastMCP), ``"pydantic_ai"``,
     ``"langchain"``, ``"openai_agents"`` or ``"fastmcp"`` (each framework's own result and error channel).
 
     Options: ``max_output_chars`` (default 24000), ``scopes``/``permissions`` (the key's scopes, e.g.

@@ -15,8 +15,9 @@ often in a row than its retry budget (``retries``, default 1), so only the first
 streak (per run) is a ``ModelRetry``; the next ones are ``ToolFailed`` with the same "correct the call"
 text, which Pydantic AI never counts against the budget (:class:`RetryStreaks`).
 
-LangChain returns the content because the seed's ``@tool`` sets no ``handle_tool_error`` (a raised
-``ToolException`` would end the run); ``errors="raise"`` raises ``ToolException`` for tools that set it.
+LangChain returns the content because the Airbyte agent connector API's LangChain example (``@tool``)
+sets no ``handle_tool_error`` (a raised ``ToolException`` would end the run); ``errors="raise"`` raises
+``ToolException`` for tools that set it.
 OpenAI Agents' default failure handler replaces any exception with a generic message, so errors are
 returned as the result. FastMCP's ``ToolError`` makes the result ``isError``.
 

@@ -16,6 +16,7 @@ import os
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import httpx
@@ -68,7 +69,8 @@ class AshbyTransport(Transport):
     One pooled :class:`httpx.AsyncClient` per transport; pass ``http_client=`` to share one (it is then
     yours to close, and its own timeout applies unless ``timeout=`` is given), or ``http_transport=`` to
     run the client this transport creates over another httpx transport (e.g. ``httpx.ASGITransport`` over
-    the sandbox app). ``sleep``, ``rng`` and ``clock`` let tests drive retries without monkeypatching.
+    the sandbox app). ``sleep``, ``rng``, ``clock`` and ``wall_clock`` (for ``Retry-After`` dates) let
+    tests drive retries without monkeypatching.
     """
 
     mode: ClassVar[Mode] = "local"
@@ -86,6 +88,7 @@ class AshbyTransport(Transport):
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         # The key is kept only inside the headers and the redactor, whose reprs hide it.
         key = api_key if isinstance(api_key, str) else api_key.get_secret_value()
@@ -113,6 +116,8 @@ class AshbyTransport(Transport):
         self._prefix = self.base_url + "/"
         self._host = httpx.URL(self.base_url).host or self.base_url
         self._closed = False
+        #: Reads a ``Retry-After`` given as an HTTP date.
+        self._wall_clock = wall_clock
 
     @property
     def retry(self) -> RetryPolicy:
@@ -193,7 +198,7 @@ class AshbyTransport(Transport):
             )
             error = error_from_response(status, data, headers, endpoint, raw=raw, redact=self._redact)
             if status == 429 or (idempotent and status >= 500):
-                raise Retryable(error, parse_retry_after(headers.get("retry-after")))
+                raise Retryable(error, parse_retry_after(headers.get("retry-after"), now=self._wall_clock()))
             raise error
 
         return await self._retrier.run(attempt, f"POST {endpoint}")

@@ -87,7 +87,7 @@ def _snippet(raw: bytes, redact: Callable[[str], str]) -> str:
 
 
 def _error_items(errors: object) -> list[str]:
-    """``errors`` entries as text: strings (the OpenAPI) or ``{message, parameter}`` (§8)."""
+    """``errors`` entries as text: strings (the OpenAPI) or ``{message, parameter}``."""
     if not isinstance(errors, list):
         return []
     items: list[str] = []
@@ -136,7 +136,7 @@ def error_from_response(
 
     ``body`` is the parsed JSON (or ``None`` when it was not JSON); ``raw`` is only used for a short,
     redacted snippet when the body is not Ashby's envelope. The status decides first (401/403, 429, 5xx,
-    404), because Ashby reserves non-200 codes for those (§2.3); then ``errorInfo.code`` decides.
+    404), because Ashby reserves non-200 codes for those; then ``errorInfo.code`` decides.
     """
     envelope = body if isinstance(body, dict) and isinstance(body.get("success"), bool) else None
     info = envelope.get("errorInfo") if envelope is not None else None

@@ -8,13 +8,8 @@ errors are the :class:`~ashby_agent.hosted.client.HostedClient`'s business.
 
 from __future__ import annotations
 
-import asyncio
-import random
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
-
-import httpx
 
 from ashby_agent.envelope import ashby_envelope
 from ashby_agent.hosted.client import HostedClient
@@ -22,7 +17,6 @@ from ashby_agent.transports.base import Mode, Transport
 
 if TYPE_CHECKING:
     from ashby_agent.connectors.ashby.operation import Operation
-    from ashby_agent.retry import RetryPolicy
     from ashby_agent.types import AirbyteAuthConfig
 
 __all__ = ["HostedTransport"]
@@ -33,28 +27,10 @@ class HostedTransport(Transport):
 
     mode: ClassVar[Mode] = "hosted"
 
-    def __init__(
-        self,
-        auth: AirbyteAuthConfig,
-        *,
-        http_client: httpx.AsyncClient | None = None,
-        http_transport: httpx.AsyncBaseTransport | None = None,
-        retry: RetryPolicy | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        rng: random.Random | None = None,
-    ) -> None:
-        self.client = HostedClient(
-            auth,
-            http_client=http_client,
-            http_transport=http_transport,
-            retry=retry,
-            timeout=timeout,
-            sleep=sleep,
-            clock=clock,
-            rng=rng,
-        )
+    def __init__(self, auth: AirbyteAuthConfig, **options: Any) -> None:
+        """``options`` are the :class:`HostedClient`'s (``http_client``, ``http_transport``, ``retry``,
+        ``timeout``, and the injectable ``sleep`` / ``clock`` / ``rng``)."""
+        self.client = HostedClient(auth, **options)
         self.base_url = auth.api_url or ""
 
     def __repr__(self) -> str:

@@ -1,7 +1,7 @@
 """The Ashby read-endpoint contract, transcribed from Ashby's API reference only.
 
-Section numbers (§) refer to that reference; the small shapes it leaves to the OpenAPI come from the
-"Shapes the reference leaves to the OpenAPI" table of ``docs/architecture.md``. Nothing here was read
+The small shapes the reference leaves to Ashby's OpenAPI document come from the "Record shapes Ashby's
+API reference does not spell out" table of ``docs/architecture.md``. Nothing here was read
 from the sandbox's code: the table and the simulator are two independent readings of one document.
 
 Type language for record specs (``conform`` checks a JSON value against one):
@@ -39,7 +39,7 @@ def nullable(spec: Spec) -> tuple[Spec, ...]:
 
 
 # fmt: off
-# ---- shared pieces (§5.1, §5.6-§5.8) -------------------------------------------------------------
+# ---- shared pieces -------------------------------------------------------------
 CONTACT = {"value": "str", "type": one_of("Personal", "Work", "Other"), "isPrimary": "bool"}
 SOCIAL_LINK = {
     "type": one_of("LinkedIn", "GitHub", "Twitter", "Medium", "StackOverflow", "YouTube", "CodePen",
@@ -96,7 +96,7 @@ FORM_DEFINITION = {
 }
 
 # ---- records --------------------------------------------------------------------------------------
-CANDIDATE = {  # §5.2
+CANDIDATE = {  # Candidate
     "id": "uuid", "createdAt": "ts", "updatedAt": "ts", "name": "str",
     "?primaryEmailAddress": CONTACT, "emailAddresses": [CONTACT],
     "?primaryPhoneNumber": CONTACT, "phoneNumbers": [CONTACT],
@@ -110,12 +110,12 @@ CANDIDATE = {  # §5.2
     "fraudStatus": nullable(one_of("Fraudulent", "NotFraudulent", "Unsure", "Unreviewed",
         "PassedFraudCheck")),
 }
-HISTORY = {  # §5.4
+HISTORY = {  # ApplicationHistory entry
     "id": "uuid", "stageId": "uuid", "title": "str", "stageNumber": "int", "enteredStageAt": "ts",
     "?leftStageAt": "ts", "allowedActions": [one_of("none", "delete", "set_entered_at")],
     "?actorId": "uuid|null",
 }
-APPLICATION = {  # §5.3, list form: no expand, no history
+APPLICATION = {  # Application, list form: no expand, no history
     "id": "uuid", "createdAt": "ts", "updatedAt": "ts",
     "status": one_of("Active", "Archived", "Hired", "Lead"),
     "candidate": {"id": "uuid", "name": "str", "?primaryEmailAddress": CONTACT,
@@ -131,7 +131,7 @@ APPLICATION = {  # §5.3, list form: no expand, no history
 }
 APPLICATION_INFO = {**APPLICATION, "applicationHistory": [HISTORY]}
 del APPLICATION_INFO["-applicationHistory"]
-JOB = {  # §5.5, no expand
+JOB = {  # Job, no expand
     "id": "uuid", "title": "str", "confidential": "bool",
     "status": one_of("Draft", "Open", "Closed", "Archived"), "employmentType": EMPLOYMENT_TYPE,
     "locationId": "uuid", "departmentId": "uuid", "defaultInterviewPlanId": "uuid",
@@ -140,7 +140,7 @@ JOB = {  # §5.5, no expand
     "author": USER, "createdAt": "ts", "updatedAt": "ts", "openedAt": "ts|null", "closedAt": "ts|null",
     "-location": "any", "-openings": "any",
 }
-JOB_POSTING_SUMMARY = {  # §5.5
+JOB_POSTING_SUMMARY = {  # JobPostingSummary
     "id": "uuid", "title": "str", "jobId": "uuid", "departmentName": "str", "teamName": "str",
     "locationName": "str", "locationExternalName": "str|null",
     "locationIds": {"primaryLocationId": "uuid", "secondaryLocationIds": ["uuid"]},
@@ -148,7 +148,7 @@ JOB_POSTING_SUMMARY = {  # §5.5
     "publishedDate": "date", "applicationDeadline": "ts|null", "externalLink": "str|null", "applyLink": "str",
     "compensationTierSummary": "str|null", "shouldDisplayCompensationOnJobBoard": "bool", "updatedAt": "ts",
 }
-JOB_POSTING = {  # §5.5 jobPosting.info = summary + these
+JOB_POSTING = {  # JobPosting: jobPosting.info = summary + these
     **JOB_POSTING_SUMMARY,
     "descriptionPlain": "str", "descriptionHtml": "str", "descriptionSocial": "str",
     "descriptionParts": {"descriptionOpening": "obj|null", "descriptionBody": {"html": "str", "plain": "str"},
@@ -163,7 +163,7 @@ JOB_POSTING = {  # §5.5 jobPosting.info = summary + these
     "applicationLimitCalloutHtml": "str|null",
     "-job": "any",
 }
-OPENING = {  # §5.5: required id, isArchived, openingState; the rest typed when present
+OPENING = {  # Opening: required id, isArchived, openingState; the rest typed when present
     "id": "uuid", "isArchived": "bool", "openingState": one_of("Approved", "Closed", "Draft", "Filled",
         "Open"),
     "?openedAt": "ts|null", "?closedAt": "ts|null", "?archivedAt": "ts|null", "?closeReasonId": "uuid|null",
@@ -277,9 +277,9 @@ C, J, V, M, G, F, K = (
 )
 
 ENDPOINTS: list[Endpoint] = [
-    # §4.1 / §1.5
+    # API key
     E("apiKey.info", "info", K, {"title": "str", "createdAt": "ts", "scopes": ["str"]}),
-    # §4.2
+    # Candidates
     E("candidate.list", "paged", C, CANDIDATE, sync=True),
     E("candidate.info", "info", C, CANDIDATE, {"id": "@candidate"}, not_found="candidate_not_found"),
     E("candidate.search", "plain", C, CANDIDATE, {"email": "@candidateEmail"}, uuid_param=False,
@@ -294,7 +294,7 @@ ENDPOINTS: list[Endpoint] = [
       {"id": "uuid", "candidateId": "uuid", "status": one_of("Pending", "Passed", "Flagged"),
           "checkType": "str",
        "createdAt": "ts"}, {"candidateId": "@fraudCandidate"}),
-    # §4.3
+    # Applications
     E("application.list", "paged", C, APPLICATION, sync=True),
     E("application.info", "info", C, APPLICATION_INFO, {"applicationId": "@application"},
       not_found="application_not_found"),
@@ -304,9 +304,9 @@ ENDPOINTS: list[Endpoint] = [
        "outcome": one_of("Meets", "DoesNotMeet", "Unsure"), "reasoning": "str|null", "createdAt": "ts"},
       {"applicationId": "@criteriaApplication"}),
     E("applicationHiringTeamRole.list", "plain", C, ID_TITLE),
-    # §4.4
+    # Application feedback (scorecards)
     E("applicationFeedback.list", "paged", C, FEEDBACK, sync=True),
-    # §4.5
+    # Jobs, job postings, openings, boards
     E("job.list", "paged", J, JOB, sync=True),
     E("job.info", "info", J, JOB, {"id": "@job"}, not_found="job_not_found"),
     E("job.search", "plain", J, JOB, {"title": "@jobTitle"}, uuid_param=False),
@@ -324,7 +324,7 @@ ENDPOINTS: list[Endpoint] = [
     E("opening.list", "paged", J, OPENING, sync=True),
     E("opening.info", "info", J, OPENING, {"openingId": "@opening"}, not_found="opening_not_found"),
     E("opening.search", "plain", J, OPENING, {"identifier": "@openingIdentifier"}, uuid_param=False),
-    # §4.6
+    # Organization
     E("department.list", "paged", G, DEPARTMENT, sync=True),
     E("department.info", "info", G, DEPARTMENT, {"departmentId": "@department"},
         not_found="department_not_found"),
@@ -341,7 +341,7 @@ ENDPOINTS: list[Endpoint] = [
       {"userId": "@pauseUser"}),
     E("hiringTeamRole.list", "plain", G, "str"),
     E("brand.list", "paged", G, {"id": "uuid", "name": "str", "hostedJobsPageSlug": "str|null"}),
-    # §4.7
+    # Hiring-process metadata
     E("source.list", "flag", M, SOURCE),
     E("archiveReason.list", "bare", M, ARCHIVE_REASON),
     E("closeReason.list", "bare", M, {"id": "uuid", "reasonText": "str", "isArchived": "bool"}),
@@ -361,7 +361,7 @@ ENDPOINTS: list[Endpoint] = [
       {"id": "uuid", "sourceId": "uuid", "code": "str", "link": "str", "isArchived": "bool"}),
     E("referralForm.info", "info", M, {"id": "uuid", "title": "str", "isArchived": "bool",
         "formDefinition": "obj"}),
-    # §4.8
+    # Interviews and scheduling
     E("interviewPlan.list", "paged", V, {"id": "uuid", "title": "str", "isArchived": "bool",
         "createdAt": "ts",
                                          "updatedAt": "ts"}, sync=True),
@@ -375,10 +375,10 @@ ENDPOINTS: list[Endpoint] = [
     E("interviewSchedule.list", "paged", V, INTERVIEW_SCHEDULE, sync=True),
     E("interviewEvent.list", "paged", V, INTERVIEW_EVENT, {"interviewScheduleId": "@interviewSchedule"},
         sync=True),
-    # §4.9
+    # Offers
     E("offer.list", "paged", F, OFFER_SUMMARY, sync=True),
     E("offer.info", "info", F, OFFER, {"offerId": "@offer"}, not_found="offer_not_found"),
-    # §4.10
+    # Projects, files, webhooks
     E("project.list", "paged", C, PROJECT, sync=True),
     E("project.info", "info", J, PROJECT, {"projectId": "@project"}, not_found="project_not_found"),
     E("project.search", "plain", C, PROJECT, {"title": "@projectTitle"}, uuid_param=False,
@@ -448,7 +448,7 @@ def conform(value: Any, spec: Spec, path: str = "$") -> list[str]:
     return errors
 
 
-DATA_MAPS = frozenset({"submittedValues", "extraData"})  # keys are data (`_systemfield_…` paths, §5.7)
+DATA_MAPS = frozenset({"submittedValues", "extraData"})  # keys are data (`_systemfield_…` paths)
 
 
 def generic_violations(value: Any, path: str = "$") -> list[str]:

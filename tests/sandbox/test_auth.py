@@ -1,4 +1,4 @@
-"""Authentication and module permissions (reference §1.3-§1.5, §7 note 2)."""
+"""Authentication and module permissions."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_key_outside_its_scopes_gets_missing_endpoint_permission(sandbox: Any, c
     assert info["code"] == "missing_endpoint_permission"
     assert "jobsRead" in info["message"]
     assert info["meta"] == {"missingPermission": "jobsRead"}
-    # project.info needs jobsRead although project.list needs candidatesRead (OpenAPI oddity, §1.4)
+    # project.info needs jobsRead although project.list needs candidatesRead (an oddity of the OpenAPI)
     assert limited.raw("project.list").status_code == 200
     assert limited.raw("project.info", {"projectId": "x"}).status_code == 403
     assert _error(limited.raw("apiKey.info"))["meta"] == {"missingPermission": "apiKeysRead"}

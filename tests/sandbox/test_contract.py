@@ -1,9 +1,9 @@
 """Contract test: the sandbox's read endpoints against Ashby's API reference.
 
-The table lives in ``contract_spec.py``; every test here is parametrized over it or pins one §7 fidelity
-note. Written from the reference only, independently of the sandbox code, so that a misreading on one side
-shows up as a failure here. The sandbox is private to this module; only the last two tests write (through
-the control surface), everything else is a read.
+The table lives in ``contract_spec.py``; every test here is parametrized over it or pins one rule that
+is easy to get wrong. Written from the reference only, independently of the sandbox code, so that a
+misreading on one side shows up as a failure here. The sandbox is private to this module; only the last
+two tests write (through the control surface), everything else is a read.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _key_specs() -> list[str]:
     keys = [FULL]
     for m in MODULES:
         keys.append(f"{NO_KEY[m]}:" + ",".join(s for s in ALL_SCOPES if not s.startswith(f"{m}:")))
-        # One source says reading applications also needs offers:read (§1.4): not pinned, so grant it.
+        # One source says reading applications also needs offers:read: not pinned, so grant it.
         extra = ",offers:read" if m == "candidates" else ""
         keys.append(f"{ONLY_KEY[m]}:{m}:read{extra}")
     return keys
@@ -197,23 +197,23 @@ def body_for(ep: Endpoint, ids: dict[str, str | None]) -> dict[str, Any]:
     for k, v in ep.body.items():
         if isinstance(v, str) and v.startswith("@"):
             if ids.get(v[1:]) is None:
-                pytest.fail(f"{ep.name}: the seeded data has no {v[1:]} to call it with (§7 note 19)")
+                pytest.fail(f"{ep.name}: the seeded data has no {v[1:]} to call it with")
             v = ids[v[1:]]
         body[k] = v
     return body
 
 
 def assert_headers(r: httpx.Response) -> None:
-    assert r.headers.get("x-ashby-request-id"), "x-ashby-request-id header missing (§1.1, §7 note 18)"
-    assert r.headers.get("Ashby-Version") == "2026-01-01", "Ashby-Version header (§1.2)"
-    assert r.headers.get("Ashby-Version-Status") == "active", "Ashby-Version-Status header (§1.2)"
+    assert r.headers.get("x-ashby-request-id"), "x-ashby-request-id header missing"
+    assert r.headers.get("Ashby-Version") == "2026-01-01", "Ashby-Version header"
+    assert r.headers.get("Ashby-Version-Status") == "active", "Ashby-Version-Status header"
     assert r.headers.get("content-type", "").startswith("application/json")
 
 
 def assert_error(r: httpx.Response, status: int | None, code: str | frozenset[str]) -> dict[str, Any]:
-    """The §2.2 envelope: success false, errors == [code], errorInfo{code, message, requestId == header}.
+    """Ashby's error envelope: success false, errors == [code], errorInfo{code, message, requestId == header}.
 
-    ``status`` None: the HTTP status is not pinned (pagination-token errors, §2.3 "most likely 200").
+    ``status`` None: the HTTP status is not pinned (pagination-token errors: most likely 200, not documented).
     """
     assert_headers(r)
     payload: dict[str, Any] = r.json()
@@ -231,7 +231,7 @@ def assert_error(r: httpx.Response, status: int | None, code: str | frozenset[st
 
 
 def assert_envelope(ep: Endpoint, payload: dict[str, Any]) -> None:
-    """§2.1 family of ``ep``: exactly the keys its family allows."""
+    """The success shape of ``ep``'s family: exactly the keys its family allows."""
     keys = set(payload)
     assert payload["success"] is True
     results = payload.get("results")
@@ -300,16 +300,16 @@ def test_read_endpoint_contract(api: Api, ids: dict[str, str | None], ep: Endpoi
         assert_records(ep, page["results"])
     if ep.family != "info":
         rows = [row for p in pages for row in p["results"]]
-        assert rows, f"{ep.name} {body}: no rows; the sandbox should seed every object type (§7 note 19)"
+        assert rows, f"{ep.name} {body}: no rows; the sandbox should seed every object type"
         if isinstance(rows[0], dict) and "id" in rows[0]:
-            assert len(_ids(rows)) == len(rows), "a walk must see each record exactly once (§3.1)"
+            assert len(_ids(rows)) == len(rows), "a walk must see each record exactly once"
     if ep.name == "candidate.listNotes":
-        assert all(set(n) == NOTE_KEYS for n in pages[0]["results"]), "Note has exactly these keys (§5.10)"
+        assert all(set(n) == NOTE_KEYS for n in pages[0]["results"]), "Note has exactly these keys"
 
 
 @pytest.mark.parametrize("ep", PAGED, ids=_name)
 def test_intermediate_page_shape(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
-    """§7 note 5: an intermediate page has moreDataAvailable true + nextCursor and no syncToken."""
+    """An intermediate page has moreDataAvailable true + nextCursor and no syncToken."""
     body = body_for(ep, ids)
     if len(api.walk(ep.name, body)) < 2:
         pytest.skip("fewer than two records: no intermediate page")
@@ -324,10 +324,10 @@ def test_intermediate_page_shape(api: Api, ids: dict[str, str | None], ep: Endpo
 
 @pytest.mark.parametrize("ep", SYNC, ids=_name)
 def test_sync_token_round_trip(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
-    """§3.2: the last page's syncToken returns the records changed since (none here) and a fresh token."""
+    """The last page's syncToken returns the records changed since (none here) and a fresh token."""
     body = body_for(ep, ids)
     token = api.pages(ep.name, body)[-1].get("syncToken")
-    assert isinstance(token, str), "the last page of a sync-capable list carries syncToken (§3.2)"
+    assert isinstance(token, str), "the last page of a sync-capable list carries syncToken"
     delta = api.pages(ep.name, {**body, "syncToken": token})
     assert [r for p in delta for r in p["results"]] == []
     assert isinstance(delta[-1].get("syncToken"), str)
@@ -336,20 +336,20 @@ def test_sync_token_round_trip(api: Api, ids: dict[str, str | None], ep: Endpoin
 # ---- error contract -------------------------------------------------------------------------------
 @pytest.mark.parametrize("ep", ENDPOINTS, ids=_name)
 def test_missing_module_permission(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
-    """§1.4: a key without the module's scope gets 403 missing_endpoint_permission."""
+    """A key without the module's scope gets 403 missing_endpoint_permission."""
     r = api.post(ep.name, body_for(ep, ids), key=NO_KEY[ep.module])
     assert_error(r, 403, "missing_endpoint_permission")
 
 
 @pytest.mark.parametrize("ep", ENDPOINTS, ids=_name)
 def test_module_read_scope_suffices(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
-    """§1.4 / §4: the endpoint's permission is exactly the module in the reference's Perm column."""
+    """The endpoint's permission is exactly the module Ashby's reference assigns it."""
     api.ok(ep.name, body_for(ep, ids), key=ONLY_KEY[ep.module])
 
 
 @pytest.mark.parametrize("ep", UUID_ID, ids=_name)
 def test_non_uuid_id_is_invalid_input(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
-    """§7 note 9: a non-UUID id is HTTP 200 invalid_input."""
+    """A non-UUID id is HTTP 200 invalid_input."""
     assert ep.id_param is not None
     body = {**body_for(ep, ids), ep.id_param: "not-a-uuid"}
     assert_error(api.post(ep.name, body), 200, "invalid_input")
@@ -357,7 +357,7 @@ def test_non_uuid_id_is_invalid_input(api: Api, ids: dict[str, str | None], ep: 
 
 @pytest.mark.parametrize("ep", NOT_FOUND, ids=_name)
 def test_unknown_uuid_is_entity_not_found(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
-    """§7 note 9, §2.4: a well-formed unknown id is HTTP 200 <entity>_not_found."""
+    """A well-formed unknown id is HTTP 200 <entity>_not_found."""
     assert ep.id_param is not None
     body = {**body_for(ep, ids), ep.id_param: UNKNOWN_UUID}
     assert ep.not_found is not None
@@ -366,7 +366,7 @@ def test_unknown_uuid_is_entity_not_found(api: Api, ids: dict[str, str | None], 
 
 @pytest.mark.parametrize("ep", INFO_WITH_ID, ids=_name)
 def test_wrong_id_param_name_is_invalid_input(api: Api, ids: dict[str, str | None], ep: Endpoint) -> None:
-    """§7 note 8: `id` vs `<entity>Id` is not guessed."""
+    """`id` vs `<entity>Id` is not guessed: the wrong name is invalid_input."""
     body = body_for(ep, ids)
     param = ep.id_param
     assert param is not None
@@ -376,18 +376,18 @@ def test_wrong_id_param_name_is_invalid_input(api: Api, ids: dict[str, str | Non
 
 @pytest.mark.parametrize("ep", [e for e in WITH_ID if e.required], ids=_name)
 def test_missing_required_param_is_invalid_input(api: Api, ep: Endpoint) -> None:
-    """§2.4: a missing required parameter is HTTP 200 invalid_input."""
+    """A missing required parameter is HTTP 200 invalid_input."""
     assert_error(api.post(ep.name, {}), 200, "invalid_input")
 
 
 @pytest.mark.parametrize("endpoint", ["candidate.list", "job.info", "department.list"])
 def test_malformed_json_is_invalid_input(api: Api, endpoint: str) -> None:
-    """§7 note 11."""
+    """Malformed JSON is HTTP 200 invalid_input ("Request payload is malformed")."""
     assert_error(api.post(endpoint, content=b'{"limit": 5,'), 200, "invalid_input")
 
 
 def test_missing_and_blank_key_are_401(api: Api) -> None:
-    """§1.3: missing or blank key -> 401 with the standard envelope (code of the sandbox's choosing)."""
+    """Missing or blank key -> 401 with the standard envelope (code of the sandbox's choosing)."""
     for r in (api.post("candidate.list", key=None), api.post("candidate.list", key="")):
         assert r.status_code == 401, r.text[:300]
         assert_headers(r)
@@ -398,7 +398,7 @@ def test_missing_and_blank_key_are_401(api: Api) -> None:
 
 
 def test_unknown_key_is_403_but_not_a_permission_error(api: Api) -> None:
-    """§1.3 / §7 note 2: wrong key -> 403, distinguishable from missing_endpoint_permission."""
+    """Wrong key -> 403, distinguishable from missing_endpoint_permission."""
     r = api.post("candidate.list", key="no-such-key-" + uuid.uuid4().hex)
     assert r.status_code == 403, r.text[:300]
     assert_headers(r)
@@ -410,12 +410,12 @@ def test_unknown_key_is_403_but_not_a_permission_error(api: Api) -> None:
 
 
 def test_unknown_endpoint_is_404_not_found(api: Api) -> None:
-    """§2.3 (Sim): unknown path -> 404 + envelope code not_found."""
+    """Unknown path -> 404 + envelope code not_found (the sandbox's choice: Ashby's is undocumented)."""
     assert_error(api.post("candidate.frobnicate"), 404, "not_found")
 
 
 def test_bad_cursor_and_sync_token_codes(api: Api) -> None:
-    """§2.4 / §3.1-3.2: undecodable cursor -> invalid_next_cursor, undecodable token -> sync_token_invalid."""
+    """Undecodable cursor -> invalid_next_cursor, undecodable token -> sync_token_invalid."""
     garbage = base64.urlsafe_b64encode(b"not a cursor").decode()
     for body, code in (
         ({"cursor": garbage}, "invalid_next_cursor"),
@@ -424,10 +424,10 @@ def test_bad_cursor_and_sync_token_codes(api: Api) -> None:
         assert_error(api.post("candidate.list", body), None, code)
 
 
-# ---- §7 semantics ---------------------------------------------------------------------------------
+# ---- semantics easy to get wrong ------------------------------------------------------------------
 def test_limit_capped_coerced_and_null_cursor(api: Api, sb: Any) -> None:
-    """§3.1 / §7 note 4: limit > 100 is capped, "25" is coerced, cursor/syncToken null mean absent."""
-    assert len(sb.control.records("candidate")) > 100, "seed more than 100 candidates (§7 note 19)"
+    """Limit > 100 is capped, "25" is coerced, cursor/syncToken null mean absent."""
+    assert len(sb.control.records("candidate")) > 100, "seed more than 100 candidates"
     capped = api.ok("candidate.list", {"limit": 500})
     assert len(capped["results"]) == 100
     assert capped["moreDataAvailable"] is True
@@ -435,7 +435,7 @@ def test_limit_capped_coerced_and_null_cursor(api: Api, sb: Any) -> None:
     assert len(api.ok("candidate.list", {"limit": "25"})["results"]) == 25
     head = _ids(api.ok("candidate.list", {"limit": 10})["results"])
     assert _ids(api.ok("candidate.list", {"limit": 10, "cursor": None, "syncToken": None})["results"]) == head
-    assert _ids(api.ok("user.list", {"cursor": None})["results"]), "user.list accepts cursor: null (§3.1)"
+    assert _ids(api.ok("user.list", {"cursor": None})["results"]), "user.list accepts cursor: null"
 
 
 def test_cursor_walk_sees_every_candidate_once(api: Api, sb: Any) -> None:
@@ -444,20 +444,20 @@ def test_cursor_walk_sees_every_candidate_once(api: Api, sb: Any) -> None:
 
 
 def test_job_list_hides_drafts_by_default(api: Api, sb: Any) -> None:
-    """§4.5 / §7 note 7."""
+    """job.list hides Draft jobs unless status includes Draft."""
     records = sb.control.records("job")
     default = api.walk("job.list")
     assert all(j["status"] != "Draft" for j in default)
     assert _ids(default) == {j["id"] for j in records if j["status"] != "Draft"}
     drafts = api.walk("job.list", {"status": ["Draft"]})
-    assert drafts, "seed Draft jobs (§7 note 19)"
+    assert drafts, "seed Draft jobs"
     assert all(j["status"] == "Draft" for j in drafts)
     assert _ids(api.walk("job.list", {"status": ["Draft", "Open", "Closed", "Archived"]})) == _ids(records)
     assert {j["status"] for j in records} == {"Draft", "Open", "Closed", "Archived"}, "jobs in every status"
 
 
 def test_job_status_follows_opened_and_closed(api: Api) -> None:
-    """§7 note 15: Open -> opened, not closed; Closed -> opened and closed."""
+    """Job status follows openedAt/closedAt: Open -> opened, not closed; Closed -> opened and closed."""
     for job in api.walk("job.list", {"status": ["Open", "Closed"]}):
         assert job["openedAt"] is not None, job["id"]
         assert (job["closedAt"] is None) == (job["status"] == "Open"), (
@@ -468,7 +468,7 @@ def test_job_status_follows_opened_and_closed(api: Api) -> None:
 
 
 def test_interview_list_shows_shared_interviews_by_default(api: Api, sb: Any) -> None:
-    """§4.8 / §7 note 7: shared interviews only (no jobId) unless includeNonSharedInterviews."""
+    """Shared interviews only (no jobId) unless includeNonSharedInterviews."""
     records = sb.control.records("interview")
     default = api.walk("interview.list")
     assert all("jobId" not in i for i in default)
@@ -480,7 +480,7 @@ def test_interview_list_shows_shared_interviews_by_default(api: Api, sb: Any) ->
 
 
 def test_user_list_hides_deactivated(api: Api, sb: Any) -> None:
-    """§4.6 / §7 note 7."""
+    """user.list hides deactivated users."""
     records = sb.control.records("user")
     default = api.walk("user.list")
     assert all(u["isEnabled"] for u in default)
@@ -504,7 +504,7 @@ ARCHIVABLE = [  # (endpoint, table, flag)
 
 @pytest.mark.parametrize(("endpoint", "table", "flag"), ARCHIVABLE, ids=[a[0] for a in ARCHIVABLE])
 def test_metadata_lists_hide_archived_rows(api: Api, sb: Any, endpoint: str, table: str, flag: str) -> None:
-    """§4.6-4.8 / §7 note 7: archived rows only with the flag ("true" coerced, §3.1); no hierarchy nodes."""
+    """Archived rows only with the flag ("true" coerced); no hierarchy nodes."""
     records = [r for r in sb.control.records(table) if r.get("type") != "LocationHierarchy"]
     default = api.walk(endpoint)
     assert not any(r["isArchived"] for r in default)
@@ -515,13 +515,13 @@ def test_metadata_lists_hide_archived_rows(api: Api, sb: Any, endpoint: str, tab
 
 
 def test_some_metadata_rows_are_archived(sb: Any) -> None:
-    """§7 note 19: archived metadata rows are seeded, so the filters above are not vacuous."""
+    """Archived metadata rows are seeded, so the filters above are not vacuous."""
     archived = {t for _, t, _ in ARCHIVABLE if any(r.get("isArchived") for r in sb.control.records(t))}
     assert {"source", "archiveReason", "candidateTag"} & archived, archived
 
 
 def test_application_status_follows_current_stage(api: Api) -> None:
-    """§7 note 15, §5.3: status from currentInterviewStage.type; archivedAt/archiveReason iff archived."""
+    """Status from currentInterviewStage.type; archivedAt/archiveReason iff archived."""
     apps = api.walk("application.list")
     expected = {"Archived": "Archived", "Hired": "Hired", "Lead": "Lead"}
     for a in apps:
@@ -530,13 +530,13 @@ def test_application_status_follows_current_stage(api: Api) -> None:
         archived = a["status"] == "Archived"
         assert ("archivedAt" in a) == archived, (a["id"], a["status"])
         assert (a["archiveReason"] is not None) == archived, (a["id"], a["status"])
-    assert {a["status"] for a in apps} == {"Active", "Archived", "Hired", "Lead"}, "every status (§7 note 19)"
+    assert {a["status"] for a in apps} == {"Active", "Archived", "Hired", "Lead"}, "every status"
     for status in ("Active", "Archived", "Hired", "Lead"):
         assert {a["status"] for a in api.walk("application.list", {"status": status})} == {status}
 
 
 def test_hiring_team_role_names_only_default(api: Api) -> None:
-    """§4.6 / §7 note 6: bare strings by default, {id, title} with namesOnly false."""
+    """Bare strings by default, {id, title} with namesOnly false."""
     names = api.ok("hiringTeamRole.list")["results"]
     objects = api.ok("hiringTeamRole.list", {"namesOnly": False})["results"]
     assert names
@@ -546,7 +546,7 @@ def test_hiring_team_role_names_only_default(api: Api) -> None:
 
 
 def test_job_posting_list_shows_published_postings_only(api: Api) -> None:
-    """§4.5 / §7 note 7: jobPosting.list = published postings (listed and unlisted); listedOnly narrows it."""
+    """jobPosting.list = published postings (listed and unlisted); listedOnly narrows it."""
     everything = {"status": ["Draft", "Open", "Closed", "Archived"]}
     published = {p for j in api.walk("job.list", everything) for p in j["jobPostingIds"]}
     with_unpublished = {
@@ -562,7 +562,7 @@ def test_job_posting_list_shows_published_postings_only(api: Api) -> None:
 
 
 def test_job_posting_boards_and_linked_data(api: Api) -> None:
-    """§5.5: externalLink is null on internal boards; linkedData.employmentType is the schema.org spelling."""
+    """externalLink is null on internal boards; linkedData.employmentType is the schema.org spelling."""
     spelled = {"FullTime": "FULL_TIME", "PartTime": "PART_TIME", "Contract": "CONTRACTOR",
                "Temporary": "TEMPORARY", "Intern": "INTERN"}  # fmt: skip
     for summary in api.ok("jobPosting.list")["results"][:5]:
@@ -577,7 +577,7 @@ def test_job_posting_boards_and_linked_data(api: Api) -> None:
 
 
 def test_offer_info_exclude_form_definition(api: Api, ids: dict[str, str | None]) -> None:
-    """§4.9 / §5.9: formDefinition is omitted with excludeFormDefinition true."""
+    """formDefinition is omitted with excludeFormDefinition true."""
     assert (
         "formDefinition"
         not in api.ok("offer.info", {"offerId": ids["offer"], "excludeFormDefinition": True})["results"]
@@ -610,7 +610,7 @@ def test_filters_apply(
         assert value == ids[key], (endpoint, row.get("id"))
     if endpoint == "interviewStage.list":
         orders = [s["orderInInterviewPlan"] for s in rows]
-        assert orders == sorted(orders), "interviewStage.list is in plan order (§4.8)"
+        assert orders == sorted(orders), "interviewStage.list is in plan order"
 
 
 SEARCHES = [  # (endpoint, body from ids, the id that must be found)
@@ -635,7 +635,7 @@ def test_searches_find_the_record(
     else:
         assert all(ids[key] in [e["value"] for e in c["emailAddresses"]] for c in rows)
         none = api.ok(endpoint, {param: ids[key], "name": "Nobody Contract-Nomatch"})["results"]
-        assert none == [], "email and name are AND-combined (§4.2)"
+        assert none == [], "email and name are AND-combined"
 
 
 INFO_VS_LIST: list[tuple[str, dict[str, Any], str, str]] = [  # (lister + body, info endpoint, id param)
@@ -655,7 +655,7 @@ INFO_VS_LIST: list[tuple[str, dict[str, Any], str, str]] = [  # (lister + body, 
 
 @pytest.mark.parametrize(("lister", "body", "info", "param"), INFO_VS_LIST, ids=[i[2] for i in INFO_VS_LIST])
 def test_info_agrees_with_list(api: Api, lister: str, body: dict[str, Any], info: str, param: str) -> None:
-    """The same object (§5) whichever endpoint serves it: the info record carries the list record's fields."""
+    """The same object whichever endpoint serves it: the info record carries the list record's fields."""
     for row in api.ok(lister, {**body, "limit": 3})["results"]:
         detail = api.ok(info, {param: row["id"]})["results"]
         diffs = [k for k in row if detail.get(k) != row[k]]
@@ -663,7 +663,7 @@ def test_info_agrees_with_list(api: Api, lister: str, body: dict[str, Any], info
 
 
 def test_candidate_profile_url_and_api_key_scopes(api: Api) -> None:
-    """§5.2 profileUrl form; §1.5 apiKey.info lists the key's scopes."""
+    """The candidate profileUrl form; apiKey.info lists the key's scopes."""
     for c in api.ok("candidate.list", {"limit": 5})["results"]:
         assert (
             c["profileUrl"]
@@ -674,7 +674,7 @@ def test_candidate_profile_url_and_api_key_scopes(api: Api) -> None:
     assert "jobs:read" in scopes
 
 
-EXPANDS = [  # (endpoint, body from ids, expand, field -> spec)  §4.3, §4.5, §4.8
+EXPANDS = [  # (endpoint, body from ids, expand, field -> spec)
     ("application.list", {}, ["openings"], {"openings": [OPENING]}),
     ("job.list", {}, ["location", "openings"], {"location": LOCATION, "openings": [OPENING]}),
     ("job.info", {"id": "@job"}, ["location", "openings"], {"location": LOCATION, "openings": [OPENING]}),
@@ -705,7 +705,7 @@ def test_expand_adds_the_documented_objects(
 
 
 def test_created_after_filter(api: Api) -> None:
-    """§3.3: createdAfter is integer milliseconds since the epoch."""
+    """createdAfter is integer milliseconds since the epoch."""
     every = api.walk("candidate.list")
     pivot = sorted(c["createdAt"] for c in every)[len(every) // 2]
     pivot_ms = int(datetime.fromisoformat(pivot.replace("Z", "+00:00")).timestamp() * 1000)
@@ -715,7 +715,7 @@ def test_created_after_filter(api: Api) -> None:
 
 
 def test_request_conveniences(api: Api) -> None:
-    """§7 notes 10-11 (Sim): unknown body keys ignored, an empty body lists everything; request ids differ."""
+    """Unknown body keys ignored, an empty body lists everything; request ids differ."""
     head = _ids(api.ok("candidate.list", {"limit": 5})["results"])
     assert _ids(api.ok("candidate.list", {"limit": 5, "per_page": 50})["results"]) == head
     r = api.post("source.list", content=b"")
@@ -726,19 +726,19 @@ def test_request_conveniences(api: Api) -> None:
 
 
 def test_names_only_false_string_is_coerced(api: Api) -> None:
-    """§3.1: "true"/"false" strings are coerced where the schema expects a boolean."""
+    """ "true"/"false" strings are coerced where the schema expects a boolean."""
     assert all(isinstance(o, dict) for o in api.ok("hiringTeamRole.list", {"namesOnly": "false"})["results"])
 
 
 def test_location_hierarchy_only_on_request(api: Api, sb: Any) -> None:
-    """§4.6: hierarchy nodes only with includeLocationHierarchy."""
+    """Hierarchy nodes only with includeLocationHierarchy."""
     records = sb.control.records("location")
     flagged = api.walk("location.list", {"includeLocationHierarchy": True, "includeArchived": True})
     assert _ids(flagged) == _ids(records)
 
 
 def test_candidates_and_applications_agree(api: Api) -> None:
-    """§5.2/§5.3: the application's candidate lists it in applicationIds; the summary matches."""
+    """The application's candidate lists it in applicationIds; the summary matches."""
     cands = {c["id"]: c for c in api.walk("candidate.list")}
     for cand in cands.values():
         primary = [e for e in cand["emailAddresses"] if e["isPrimary"]]
@@ -752,7 +752,7 @@ def test_candidates_and_applications_agree(api: Api) -> None:
 
 # ---- these write through the control surface: keep them last ------------------------------------
 def test_sync_delta_reports_updates_and_archiving(api: Api, sb: Any) -> None:
-    """§3.2 / §7 note 14: a delta holds the records changed since the token, newly archived ones included."""
+    """A delta holds the records changed since the token, newly archived ones included."""
     tokens = {
         e: api.pages(e)[-1]["syncToken"] for e in ("candidateTag.list", "candidate.list", "application.list")
     }
@@ -772,14 +772,14 @@ def test_sync_delta_reports_updates_and_archiving(api: Api, sb: Any) -> None:
     assert archived["archiveReason"] is not None
     assert "archivedAt" in archived
     assert conform(archived, APPLICATION) == []
-    # The tag list hides archived rows by default, but a delta must still report the archiving (§7 note 14).
+    # The tag list hides archived rows by default, but a delta must still report the archiving.
     tags = api.walk("candidateTag.list", {"syncToken": tokens["candidateTag.list"]})
     assert [t["id"] for t in tags] == [tag["id"]], "newly archived tag missing from the default-filter delta"
     assert tags[0]["isArchived"] is True
 
 
 def test_expired_cursor_and_sync_token(api: Api, sb: Any) -> None:
-    """§2.4 / §7 note 14: expired cursor -> next_cursor_expired; expired token -> sync_token_expired."""
+    """Expired cursor -> next_cursor_expired; expired token -> sync_token_expired."""
     page = api.ok("candidate.list", {"limit": 5})
     token = api.pages("department.list")[-1]["syncToken"]
     sb.control.expire_cursors()

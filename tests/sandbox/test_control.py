@@ -103,3 +103,70 @@ def test_control_routes_need_no_auth_and_are_not_ashby_paths(controlled: Any) ->
     http.get("/_sandbox/clock")
     assert http.get("/_sandbox/requests").json() == []  # control calls are not logged
     assert client.raw("_sandbox.clock").status_code == 404
+
+
+# -- deletions --------------------------------------------------------------------------------------
+def test_a_deleted_record_is_gone_from_lists_info_and_sync_deltas(controlled: Any) -> None:
+    sb, client, _http = controlled
+    _records, token = client.walk("candidate.list")
+    gone, kept = (r["id"] for r in sb.control.records("candidate")[5:7])
+    sb.control.update("candidate", gone, name="Changed, then deleted")
+    removed = sb.control.delete("candidate", gone)
+    assert removed["id"] == gone and removed["name"] == "Changed, then deleted"
+    sb.control.update("candidate", kept, name="Changed")
+    listed, _token = client.walk("candidate.list")
+    assert gone not in {r["id"] for r in listed} and len(listed) == 249
+    assert client("candidate.info", id=gone)["errorInfo"]["code"] == "candidate_not_found"
+    delta, next_token = client.walk("candidate.list", syncToken=token)
+    assert [r["id"] for r in delta] == [kept]  # lists never report a deletion
+    assert client("candidate.list", syncToken=next_token)["results"] == []
+    with pytest.raises(KeyError):
+        sb.control.get("candidate", gone)
+
+
+def test_a_deletion_mid_walk_skips_the_record_and_repeats_nothing(controlled: Any) -> None:
+    sb, client, _http = controlled
+    first = client("candidate.list", limit=10)
+    ahead = sb.control.records("candidate")[15]["id"]
+    behind = first["results"][3]["id"]
+    sb.control.delete("candidate", ahead)
+    sb.control.delete("candidate", behind)
+    rest, _token = client.walk("candidate.list", cursor=first["nextCursor"], limit=10)
+    seen = [r["id"] for r in first["results"] + rest]
+    assert len(seen) == len(set(seen)) == 249 and ahead not in seen
+
+
+def test_a_deleted_id_can_be_used_again(controlled: Any) -> None:
+    sb, client, _http = controlled
+    record = sb.control.records("department")[0]
+    sb.control.delete("department", record["id"])
+    sb.control.create("department", record)
+    assert client("department.info", departmentId=record["id"])["results"]["name"] == record["name"]
+
+
+def test_delete_over_http(controlled: Any) -> None:
+    sb, client, http = controlled
+    candidate = sb.control.records("candidate")[0]["id"]
+    deleted = http.delete(f"/_sandbox/records/candidate/{candidate}")
+    assert deleted.status_code == 200 and deleted.json()["id"] == candidate
+    assert http.delete(f"/_sandbox/records/candidate/{candidate}").status_code == 404
+    assert http.delete("/_sandbox/records/nope/x").status_code == 404
+    assert (
+        http.request(
+            "DELETE", f"/_sandbox/records/note/{sb.control.records('note')[0]['id']}", json={"a": 1}
+        ).status_code
+        == 400
+    )
+    assert client("candidate.info", id=candidate)["errorInfo"]["code"] == "candidate_not_found"
+
+
+def test_settings_over_http(controlled: Any) -> None:
+    sb, _client, http = controlled
+    settings = http.get("/_sandbox/settings").json()
+    assert settings == sb.control.settings()
+    assert settings["webhook_retry_scale"] == 1.0 and settings["sync_page_budget"] == 100
+    changed = http.put("/_sandbox/settings", json={"webhook_retry_scale": 0.01, "sync_page_budget": 5}).json()
+    assert changed == {**settings, "webhook_retry_scale": 0.01, "sync_page_budget": 5}
+    refused = http.put("/_sandbox/settings", json={"sync_page_budget": 7, "webhook_timeout_seconds": 0})
+    assert refused.status_code == 400 and '"webhook_timeout_seconds"' in refused.json()["error"]
+    assert sb.control.settings() == changed  # nothing changed, not even the valid value

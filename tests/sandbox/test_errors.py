@@ -1,4 +1,4 @@
-"""Envelopes, error codes and headers (reference §1.1-§2.4, §7 notes 1, 3, 8-11, 18)."""
+"""Envelopes, error codes and headers."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def test_info_param_names_and_ids(api: Any) -> None:
     candidate_id = api("candidate.list", limit=1)["results"][0]["id"]
     assert api("candidate.info", id=candidate_id)["results"]["id"] == candidate_id
     assert api("candidate.info", id=candidate_id.upper())["results"]["id"] == candidate_id
-    assert _code(api("candidate.info", candidateId=candidate_id)) == "invalid_input"  # only `id` (§7 note 8)
+    assert _code(api("candidate.info", candidateId=candidate_id)) == "invalid_input"  # only `id`
     assert _code(api("candidate.info", id="12345")) == "invalid_input"
     assert _code(api("candidate.info", id=MISSING)) == "candidate_not_found"
     assert _code(api("application.info", id=MISSING)) == "invalid_input"

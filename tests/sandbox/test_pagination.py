@@ -1,4 +1,4 @@
-"""Cursor pagination (reference §3.1, §7 notes 4-5; docs/architecture.md "Store semantics")."""
+"""Cursor pagination (docs/architecture.md, "Store semantics")."""
 
 from __future__ import annotations
 

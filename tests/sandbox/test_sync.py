@@ -1,4 +1,4 @@
-"""Incremental sync with ``syncToken`` (reference §3.2, §7 note 14; architecture "Store semantics")."""
+"""Incremental sync with ``syncToken``."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def test_archiving_metadata_sets_is_archived_and_reaches_the_delta(fresh: Any, c
         department = sb.control.records("department")[0]
         sb.control.archive("department", department["id"])
         assert department["id"] not in [d["id"] for d in client.walk("department.list")[0]]  # hidden
-        delta, _ = client.walk("department.list", syncToken=token)  # but a delta reports it (§7 note 14)
+        delta, _ = client.walk("department.list", syncToken=token)  # but a delta reports it
         assert [(d["id"], d["isArchived"]) for d in delta] == [(department["id"], True)]
 
 

@@ -85,7 +85,7 @@ class Tenant:
             "workspace_name": workspace,
             "connector_type": "Ashby",
             "credentials": {"api_key": api_key},
-            "replication_config": {"start_date": START_DATE},
+            # No replication_config unless asked: with one the service starts syncing at once.
             **extra,
         }
         answer = self.post("/integrations/connectors", json=body)

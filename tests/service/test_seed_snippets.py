@@ -1,9 +1,12 @@
-"""The seed's eight hosted-mode Python snippets, run as written (import prefix changed) against the service.
+"""The Airbyte agent connector API's Python examples, run as written against our service and sandbox.
 
-Each snippet is kept below with its indentation restored (the seed text lost it); a test proves every
-line equals the seed's. Only the placeholders (``<your_workspace_name>``, ...) are filled in at run time,
-as any user would. Each tool is then invoked through its own framework: a Pydantic AI run with a
-``FunctionModel``, LangChain ``ainvoke``, OpenAI Agents ``on_invoke_tool``, FastMCP's in-memory client.
+Our own copies of the examples are kept below as test data: the page's eight hosted-mode snippets (one
+per framework, with ``connect()`` and with explicit credentials) and its open-source snippet, with our
+package name and their indentation restored. Only the placeholders (``<your_workspace_name>``, ...) are
+filled in at run time, as any user would. Each tool is then invoked through its own framework: a Pydantic
+AI run with a ``FunctionModel``, LangChain ``ainvoke``, OpenAI Agents ``on_invoke_tool``, FastMCP's
+in-memory client. When the page itself is beside the checkout (``tests/service/airbyte_page.py``), the
+tests also prove that our copies match it line for line and run the page's own examples the same way.
 """
 
 from __future__ import annotations
@@ -14,10 +17,8 @@ from typing import Any
 import pytest
 
 from ashby_agent.service.server import ServiceHandle
-from tests.service.seed_document import COPY, SHARED, seed_path
+from tests.service.airbyte_page import hosted_examples, local_examples, needs_page, page_text
 from tests.service.tenants import START_DATE, Tenant
-
-SEED = seed_path()
 
 _ENV_HEAD = """from {framework_import}
 from ashby_agent import connect
@@ -89,23 +90,41 @@ SNIPPETS = {
 }
 
 
-def test_repository_copy_of_the_seed_is_current() -> None:
-    assert COPY.is_file()
-    if SHARED.is_file():
-        assert COPY.read_bytes() == SHARED.read_bytes(), "docs/seed/ is stale: copy ../shared/seed/ over it"
+LOCAL_SNIPPET = """from ashby_agent.connectors.ashby import AshbyConnector
+from ashby_agent.connectors.ashby.models import AshbyAuthConfig
+connector = AshbyConnector(
+    auth_config=AshbyAuthConfig(
+        api_key="<Your Ashby API key>"
+    )
+)
+"""
+SOURCES = ["ours", pytest.param("page", marks=needs_page)]
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+@needs_page
+def test_the_page_has_exactly_our_examples() -> None:
+    text = page_text()
+    assert sorted(hosted_examples(text)) == sorted(SNIPPETS), "the page's hosted examples changed"
+    assert [_lines(code) for code in local_examples(text)] == [_lines(LOCAL_SNIPPET)]
+
+
+@needs_page
 @pytest.mark.parametrize("key", sorted(SNIPPETS), ids=lambda key: "-".join(key))
-def test_snippet_is_the_seeds_own(key: tuple[str, str]) -> None:
-    seed = _lines(SEED.read_text(encoding="utf-8").replace("airbyte_agent_sdk", "ashby_agent"))
+def test_snippet_is_the_pages_own(key: tuple[str, str]) -> None:
+    page = _lines(page_text())
     ours = _lines(SNIPPETS[key])
-    # The block must appear contiguously in the seed, line for line.
-    starts = [i for i in range(len(seed)) if seed[i : i + len(ours)] == ours]
-    assert starts, f"snippet {key} is not a contiguous block of the seed"
+    # The block must appear contiguously in the page, line for line.
+    starts = [i for i in range(len(page)) if page[i : i + len(ours)] == ours]
+    assert starts, f"snippet {key} is not a contiguous block of the page"
+    assert _lines(hosted_examples(page_text())[key]) == ours, f"the page's {key} example is not ours"
+
+
+def _snippet(source: str, key: tuple[str, str]) -> str:
+    return SNIPPETS[key] if source == "ours" else hosted_examples(page_text())[key]
 
 
 def _fill(snippet: str, tenant: Tenant, workspace: str) -> str:
@@ -122,7 +141,7 @@ def workspace(tenant: Tenant, service: ServiceHandle, monkeypatch: pytest.Monkey
     answer = tenant.post(
         "/integrations/connectors",
         json={
-            "workspace_name": "seed-workspace",
+            "workspace_name": "docs-workspace",
             "connector_type": "Ashby",
             "name": "My Ashby Connector",
             "credentials": {"api_key": _sandbox_key(service)},
@@ -134,7 +153,7 @@ def workspace(tenant: Tenant, service: ServiceHandle, monkeypatch: pytest.Monkey
     monkeypatch.setenv("AIRBYTE_CLIENT_SECRET", tenant.client_secret.get_secret_value())
     monkeypatch.setenv("ASHBY_AGENT_API_URL", service.url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used")  # Agent("openai:gpt-4o") wants one; never used
-    return "seed-workspace"
+    return "docs-workspace"
 
 
 def _sandbox_key(service: ServiceHandle) -> str:
@@ -195,13 +214,14 @@ def _as_json(content: Any) -> Any:
     return json.loads(content) if isinstance(content, str) else content
 
 
+@pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("key", sorted(SNIPPETS), ids=lambda key: "-".join(key))
 async def test_snippet_runs_against_the_service(
-    key: tuple[str, str], tenant: Tenant, workspace: str, shared_sandbox: Any
+    source: str, key: tuple[str, str], tenant: Tenant, workspace: str, shared_sandbox: Any
 ) -> None:
     framework, _ = key
     namespace: dict[str, Any] = {}
-    exec(compile(_fill(SNIPPETS[key], tenant, workspace), f"<seed {key}>", "exec"), namespace)
+    exec(compile(_fill(_snippet(source, key), tenant, workspace), f"<{source} {key}>", "exec"), namespace)
     try:
         content = _as_json(
             await _invoke(
@@ -215,3 +235,22 @@ async def test_snippet_runs_against_the_service(
         assert "list, get, api_search" in json.dumps(wrong)
     finally:
         await namespace["connector"].aclose()
+
+
+@pytest.mark.parametrize("source", SOURCES)
+async def test_local_snippet_runs_against_the_sandbox(
+    source: str, shared_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open-source example: an Ashby key in, typed records out; ``ASHBY_API_URL`` names the sandbox."""
+    snippet = LOCAL_SNIPPET if source == "ours" else local_examples(page_text())[0]
+    monkeypatch.setenv("ASHBY_API_URL", shared_sandbox.url)
+    namespace: dict[str, Any] = {}
+    code = snippet.replace("<Your Ashby API key>", shared_sandbox.api_key)
+    exec(compile(code, f"<{source} local>", "exec"), namespace)
+    connector = namespace["connector"]
+    try:
+        page = await connector.execute("candidates", "list", {"limit": 3})
+        expected = [record["id"] for record in shared_sandbox.control.records("candidate")[:3]]
+        assert [candidate.id for candidate in page.data] == expected
+    finally:
+        await connector.aclose()

@@ -1,4 +1,5 @@
-"""The seed's FastMCP stack over a local connector, called through FastMCP's in-memory ``Client``."""
+"""The Airbyte agent connector API's FastMCP example over a local connector, called through FastMCP's
+in-memory ``Client``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The seed's LangChain stack over a local connector: ``ainvoke`` with plain args and as a tool call."""
+"""The Airbyte agent connector API's LangChain example over a local connector: ``ainvoke`` with plain
+args and as a tool call."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ async def test_seed_stack_bare(connector: AshbyConnector) -> None:
         # connector.execute returns a Pydantic envelope for typed actions; fall back to raw data otherwise.
         return result.model_dump(mode="json") if hasattr(result, "model_dump") else result
 
-    # The wrapper's generated description replaces the seed's own docstring, verbatim.
+    # The wrapper's generated description replaces the example's own docstring, verbatim.
     assert ashby_execute.description == build_description()
     assert set(ashby_execute.args) == {"entity", "action", "params"}
 

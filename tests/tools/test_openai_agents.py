@@ -1,4 +1,5 @@
-"""The seed's OpenAI Agents stack over a local connector, invoked through ``FunctionTool.on_invoke_tool``."""
+"""The Airbyte agent connector API's OpenAI Agents example over a local connector, invoked through
+``FunctionTool.on_invoke_tool``."""
 
 from __future__ import annotations
 

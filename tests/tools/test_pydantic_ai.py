@@ -1,4 +1,5 @@
-"""The seed's Pydantic AI stack over a local connector, run by an Agent with a scripted model (no LLM)."""
+"""The Airbyte agent connector API's Pydantic AI example over a local connector, run by an Agent with a
+scripted model (no LLM)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def missing(_: list[ToolReturnPart]) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def _no_real_openai(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The seed builds Agent("openai:gpt-4o"); the provider wants a key at construction. The tests override
+    # The example builds Agent("openai:gpt-4o"); the provider wants a key at construction. The tests override
     # the model, so nothing is ever sent.
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used")
 

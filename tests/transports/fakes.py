@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -26,6 +27,10 @@ class FakeTime:
 
     def clock(self) -> float:
         return self.now
+
+    def wall(self) -> datetime:
+        """The same clock as a date (whole seconds from a fixed day), for ``Retry-After`` dates."""
+        return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=self.now)
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entities, Entity, Operation, find_operation
-from ashby_agent.errors import MalformedResponseError
+from ashby_agent.errors import InvalidRequestError, MalformedResponseError
 from ashby_agent.pagination import ListResult, iterate_pages, page_meta
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import AshbyTransport
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
     from ashby_agent.connectors.ashby.models import ApiKey, AshbyAuthConfig
+    from ashby_agent.store.context_store import ContextStore
+    from ashby_agent.store.replicator import Progress, SyncReport
     from ashby_agent.types import AirbyteAuthConfig
 
 __all__ = ["AshbyConnector", "EntityResource", "SyncAshbyConnector", "SyncEntityResource"]
@@ -108,8 +111,11 @@ class AshbyConnector(Entities):
         retry: RetryPolicy | None = None,
         timeout: float | httpx.Timeout | None = None,
         transport: Transport | httpx.AsyncBaseTransport | None = None,
+        context_store: str | ContextStore | None = None,
     ) -> None:
         self._resources: dict[str, EntityResource[Any, Any]] = {}
+        self._store: ContextStore | None = None if isinstance(context_store, str) else context_store
+        self._store_url = context_store if isinstance(context_store, str) else None
         if isinstance(transport, Transport):
             self.auth_config = auth_config
             self.transport: Transport = transport
@@ -220,12 +226,59 @@ class AshbyConnector(Entities):
 
     # ------------------------------------------------------------------ lifecycle
 
+    # ------------------------------------------------------------------ context store
+
+    @property
+    def context_store(self) -> ContextStore:
+        """The local context store: ``context_store=`` given here, else ``ASHBY_AGENT_STORE``, else
+        ``ashby-agent-store.db`` in the working directory (opened and migrated on first use)."""
+        if self._store is None:
+            from ashby_agent.store.context_store import ContextStore
+
+            self._store = ContextStore.open(self._store_url)
+        return self._store
+
+    @property
+    def store_connector_id(self) -> str:
+        """This connector's tenant id in the context store (derived from the API key, never the key)."""
+        from ashby_agent.connectors.ashby.models import AshbyAuthConfig
+        from ashby_agent.store.context_store import local_connector_id
+
+        if not isinstance(self.auth_config, AshbyAuthConfig):
+            raise InvalidRequestError(
+                "In hosted mode the service replicates into its own context store: create the connector "
+                "with replication_config and read GET .../inspect, or POST .../sync to start a run."
+            )
+        return local_connector_id(self.auth_config.api_key.get_secret_value())
+
+    async def replicate(
+        self,
+        entities: Iterable[str] | None = None,
+        *,
+        full: bool = False,
+        start_date: datetime | None = None,
+        progress: Progress | None = None,
+    ) -> SyncReport:
+        """Bring the local context store up to date: a full sync from ``start_date`` the first time,
+        incremental (``syncToken``) after; resumes an interrupted run. ``full`` re-reads everything."""
+        tenant = self.store_connector_id  # before opening a store: hosted mode has none here
+        return await self.context_store.replicate(
+            self.transport,
+            tenant,
+            entities=entities,
+            full=full,
+            start_date=start_date,
+            progress=progress,
+        )
+
     def sync(self) -> SyncAshbyConnector:
         """A blocking facade over this connector for scripts and notebooks."""
         return SyncAshbyConnector(self)
 
     async def aclose(self) -> None:
         await self.transport.aclose()
+        if self._store is not None and self._store_url is not None:
+            self._store.close()  # opened here from a URL: ours to close
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,10 +1,14 @@
 """Declared request params and their validation.
 
 A :class:`Param` is declared once in the catalog; the same declaration validates ``execute`` calls,
-renders tool descriptions and the generated reference. Validation is hand-written (not a generated
-Pydantic model per operation) because the messages must name the param, the expected type and the
-valid choices in words a model or a person can act on, and because building ~60 models at import
-would cost import time for nothing.
+renders tool descriptions, the generated reference and the hosted API's JSON Schema. Validation is
+hand-written (not a generated Pydantic model per operation) because the messages must name the param,
+the expected type and the valid choices in words a model or a person can act on, and because building
+~60 models at import would cost import time for nothing.
+
+Every accepted spelling of a value is also stated as a regular expression or a range here
+(:data:`UUID_PATTERN`, :func:`decimal_pattern`, :data:`TIMESTAMP_MS_RANGE`, ...), so the JSON Schema
+the service publishes accepts exactly what :func:`coerce_param` accepts.
 """
 
 from __future__ import annotations
@@ -12,19 +16,96 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
-__all__ = ["Param", "ParamType", "coerce_param", "snake_case"]
+__all__ = [
+    "BOOLEAN_PATTERN",
+    "DATE_PATTERN",
+    "DATE_TIME_PATTERN",
+    "INTEGER_RANGE",
+    "TIMESTAMP_MS_RANGE",
+    "UUID_PATTERN",
+    "Param",
+    "ParamType",
+    "case_insensitive_pattern",
+    "coerce_param",
+    "decimal_pattern",
+    "snake_case",
+]
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_PATTERN: Final = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+BOOLEAN_PATTERN: Final = r"^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"
+#: ``2025-01-31``: a calendar date (UTC midnight).
+DATE_PATTERN: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+#: ``2025-01-31T10:00:00Z``: an RFC 3339 date-time, with its offset (``Z`` or ``+01:00``).
+DATE_TIME_PATTERN: Final = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+#: Integers JSON carries exactly (and Ashby accepts): ±(2**53 - 1).
+INTEGER_RANGE: Final = (-(2**53 - 1), 2**53 - 1)
+#: Milliseconds since the epoch of the years 1..9999 (what a date can say).
+TIMESTAMP_MS_RANGE: Final = (-62_135_596_800_000, 253_402_300_799_999)
+
+_UUID = re.compile(UUID_PATTERN)
+_BOOLEAN = re.compile(BOOLEAN_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
+_DATE_TIME = re.compile(DATE_TIME_PATTERN)
+_DIGITS = re.compile(r"^-?[0-9]+$")
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def snake_case(name: str) -> str:
     """``applicationId`` -> ``application_id`` (the spelling Python users and models reach for)."""
     return _CAMEL_BOUNDARY.sub("_", name).lower()
+
+
+def _escape(char: str) -> str:
+    """Escape a regex syntax character; anything else stands for itself (valid in every dialect)."""
+    return "\\" + char if char in "^$\\.*+?()[]{}|/" else char
+
+
+def case_insensitive_pattern(choices: tuple[str, ...]) -> str:
+    """A regex matching exactly ``choices`` in any ASCII case (what :func:`coerce_param` accepts)."""
+
+    def spell(choice: str) -> str:
+        return "".join(
+            f"[{c.upper()}{c.lower()}]" if c.isascii() and c.isalpha() else _escape(c) for c in choice
+        )
+
+    return "^(?:" + "|".join(spell(choice) for choice in choices) + ")$"
+
+
+def _up_to(limit: int) -> list[str]:
+    """Regex alternatives for the decimals 1..``limit`` written without leading zeros."""
+    digits = str(limit)
+    alternatives = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for index, char in enumerate(digits):
+        low = 1 if index == 0 else 0
+        if int(char) > low:
+            rest = len(digits) - index - 1
+            alternatives.append(
+                digits[:index] + f"[{low}-{int(char) - 1}]" + (f"[0-9]{{{rest}}}" if rest else "")
+            )
+    alternatives.append(digits)
+    return alternatives
+
+
+def decimal_pattern(low: int, high: int) -> str:
+    """A regex for the decimal strings (leading zeros allowed) of the integers ``low..high``.
+
+    ``low`` is ``-high``, 0 or 1: the ranges the params use (a symmetric range, or non-negative, or
+    positive numbers).
+    """
+    positive = "|".join(_up_to(high))
+    if low == 1:
+        return f"^0*(?:{positive})$"
+    if low == 0:
+        return f"^0*(?:{positive}|0)$"
+    assert low == -high, "decimal_pattern: low must be -high, 0 or 1"
+    return f"^(?:-?0*(?:{positive})|-?0+)$"
 
 
 class ParamType(StrEnum):
@@ -71,38 +152,77 @@ class ParamValueError(ValueError):
     """A value that does not fit its param; the message completes 'param X: ...'."""
 
 
+def shown(value: Any) -> str:
+    """``value`` for an error message: short, and never a walk of a nested (possibly hostile) structure."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:60] + "…")
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value) if abs(value) < 10**30 else "a very large number"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _in_range(number: int, bounds: tuple[int, int], what: str) -> int:
+    low, high = bounds
+    if not low <= number <= high:
+        raise ParamValueError(f"{what} must be between {low} and {high}, got {shown(number)}")
+    return number
+
+
+def _iso_to_ms(text: str) -> int | None:
+    """``YYYY-MM-DD`` (UTC midnight) or an RFC 3339 date-time as ms since the epoch; ``None``: neither."""
+    if _DATE.fullmatch(text):
+        moment = datetime.fromisoformat(text).replace(tzinfo=UTC)
+    elif _DATE_TIME.fullmatch(text):
+        text = text.upper().replace("Z", "+00:00")
+        if text[17:19] == "60":  # a leap second (RFC 3339 allows it; datetime cannot hold it)
+            text = text[:17] + "59" + text[19:]
+        moment = datetime.fromisoformat(text)
+    else:
+        return None
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
 def _to_ms(value: Any) -> int:
     if isinstance(value, bool):
         raise ParamValueError("expected milliseconds since the epoch or an ISO date, got a boolean")
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int):
+        return _in_range(value, TIMESTAMP_MS_RANGE, "milliseconds since the epoch")
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return int(moment.timestamp() * 1000)
+        return (moment - _EPOCH) // timedelta(milliseconds=1)
     if isinstance(value, date):
         return _to_ms(datetime(value.year, value.month, value.day, tzinfo=UTC))
     if isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            return int(text)
+        if _DIGITS.fullmatch(value) and not value.startswith("-"):
+            return _in_range(int(value), TIMESTAMP_MS_RANGE, "milliseconds since the epoch")
         try:
-            return _to_ms(datetime.fromisoformat(text.replace("Z", "+00:00")))
-        except ValueError:
-            pass
+            ms = _iso_to_ms(value)
+        except ValueError:  # the shape of a date, but not a real one (2025-02-30, 25:00)
+            raise ParamValueError(f"{shown(value)} is not a real date and time") from None
+        if ms is not None:
+            return _in_range(ms, TIMESTAMP_MS_RANGE, "the date")
     raise ParamValueError(
-        f"expected milliseconds since the epoch or an ISO date like 2025-01-31, got {value!r}"
+        "expected milliseconds since the epoch, a date like 2025-01-31 or a date-time like "
+        f"2025-01-31T10:00:00Z, got {shown(value)}"
     )
 
 
 def _enum(value: Any, choices: tuple[str, ...]) -> str:
-    if not isinstance(value, str):
-        raise ParamValueError(f"expected one of {', '.join(choices)}, got {value!r}")
-    for choice in choices:
-        if value == choice or value.lower() == choice.lower():
-            return choice
-    raise ParamValueError(f"expected one of {', '.join(choices)}, got {value!r}")
+    if isinstance(value, str) and value.isascii():
+        for choice in choices:
+            if value.lower() == choice.lower():
+                return choice
+    raise ParamValueError(f"expected one of {', '.join(choices)}, got {shown(value)}")
 
 
 def coerce_param(param: Param, value: Any) -> Any:
@@ -111,27 +231,29 @@ def coerce_param(param: Param, value: Any) -> Any:
     if kind is ParamType.STRING:
         if isinstance(value, str):
             return value
-        raise ParamValueError(f"expected a string, got {type(value).__name__}")
+        raise ParamValueError(f"expected a string, got {shown(value)}")
     if kind is ParamType.UUID:
-        if isinstance(value, str) and _UUID.match(value):
+        if isinstance(value, str) and _UUID.fullmatch(value):
             return value.lower()
         raise ParamValueError(
-            f"expected an Ashby id (UUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6), got {value!r}"
+            f"expected an Ashby id (UUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6), got {shown(value)}"
         )
     if kind is ParamType.INTEGER:
         if isinstance(value, bool):
             raise ParamValueError("expected an integer, got a boolean")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, int):
-            return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        raise ParamValueError(f"expected an integer, got {value!r}")
+            return _in_range(value, INTEGER_RANGE, "the integer")
+        if isinstance(value, str) and _DIGITS.fullmatch(value):
+            return _in_range(int(value), INTEGER_RANGE, "the integer")
+        raise ParamValueError(f"expected an integer, got {shown(value)}")
     if kind is ParamType.BOOLEAN:
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
+        if isinstance(value, str) and _BOOLEAN.fullmatch(value):
             return value.lower() == "true"
-        raise ParamValueError(f"expected true or false, got {value!r}")
+        raise ParamValueError(f"expected true or false, got {shown(value)}")
     if kind is ParamType.TIMESTAMP_MS:
         return _to_ms(value)
     if kind is ParamType.ENUM:

@@ -1,4 +1,4 @@
-"""API Keys module reads (reference §1.5): ``apiKey.info``, the calling key's title and scopes."""
+"""API Keys module reads: ``apiKey.info``, the calling key's title and scopes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Application reads (reference §4.3-§4.4): applications, their history, evaluations and scorecards."""
+"""Application reads: applications, their history, evaluations and scorecards."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Candidates module reads (reference §4.2): ``candidate.*`` list, info, search and child lists."""
+"""Candidates module reads: ``candidate.*`` list, info, search and child lists."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ ENDPOINTS: list[Endpoint] = [
         "candidate.listNotes",
         PERMISSION,
         "note",
-        (_CANDIDATE_ID, *SYNCED),  # syncToken accepted and ignored (§3.2)
+        (_CANDIDATE_ID, *SYNCED),  # syncToken accepted and ignored
         sync=False,
         keys=by_field("_candidateId", "candidateId"),
         parent=_PARENT,

@@ -21,7 +21,7 @@ Handler = Callable[["Ctx", Params], bytes]
 
 
 class ApiError(Exception):
-    """An error answered in Ashby's envelope (§2.2); HTTP 200 unless said otherwise (§2.3)."""
+    """An error answered in Ashby's envelope; HTTP 200 unless said otherwise."""
 
     def __init__(
         self,
@@ -65,7 +65,7 @@ class Endpoint:
     permission: str
     params: tuple[Param, ...]
     handler: Handler
-    strict_schema: bool = False  # the OpenAPI forbids extra keys (§7 note 10); enforced in strict mode
+    strict_schema: bool = False  # the OpenAPI forbids extra keys; enforced in strict mode
 
 
 # -- response bodies --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""File reads (reference §4.10): ``file.info``, a URL for a file handle, under ``candidatesRead``."""
+"""File reads: ``file.info``, a URL for a file handle, under ``candidatesRead``."""
 
 from __future__ import annotations
 

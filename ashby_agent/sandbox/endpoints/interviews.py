@@ -1,4 +1,4 @@
-"""Interviews module reads (reference §4.8): plans, stages, interviews, schedules and their events."""
+"""Interviews module reads: plans, stages, interviews, schedules and their events."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _stages(ctx: Ctx, p: Params) -> list[bytes]:
 
 
 def _interviews(ctx: Ctx, p: Params) -> Accept | None:
-    """Job-specific interviews (``jobId`` set) need ``includeNonSharedInterviews`` (§7 note 7)."""
+    """Job-specific interviews (``jobId`` set) need ``includeNonSharedInterviews``."""
     archived = bool(p.get("includeArchived")) or ctx.delta
     non_shared = bool(p.get("includeNonSharedInterviews"))
     if archived and non_shared:

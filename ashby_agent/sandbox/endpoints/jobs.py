@@ -1,4 +1,4 @@
-"""Jobs module reads (reference §4.5): jobs, postings, boards, templates, interview plans, openings."""
+"""Jobs module reads: jobs, postings, boards, templates, interview plans, openings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .shapes import Accept, info, paged_list, plain, table_rows
 
 PERMISSION = "jobsRead"
 JOB_STATUSES = ("Draft", "Open", "Closed", "Archived")
-DEFAULT_JOB_STATUSES = ("Open", "Closed", "Archived")  # Draft only when asked for (§4.5)
+DEFAULT_JOB_STATUSES = ("Open", "Closed", "Archived")  # Draft only when asked for
 SUMMARY_FIELDS = (
     "id", "title", "jobId", "departmentName", "teamName", "locationName", "locationExternalName",
     "locationIds", "workplaceType", "employmentType", "isListed", "publishedDate", "applicationDeadline",
@@ -121,7 +121,7 @@ def _postings(ctx: Ctx, p: Params) -> list[bytes]:
 
     table = ctx.store.table("jobPosting")
     rows = [k[2] for k in table.keys if accept(table.rows[k[2]])]
-    if _is_internal(ctx, board):  # internal boards have no public page: externalLink is null (§5.5)
+    if _is_internal(ctx, board):  # internal boards have no public page: externalLink is null
         return [table.json(row_id, _internal_summary, "internal") for row_id in rows]
     return [table.json(row_id, _summary, "summary") for row_id in rows]
 
@@ -190,10 +190,10 @@ ENDPOINTS: list[Endpoint] = [
         (
             *SYNCED_CREATED,
             Param("status", "enum_list", choices=JOB_STATUSES),
-            Param("openedAfter", "int"),
-            Param("openedBefore", "int"),
-            Param("closedAfter", "int"),
-            Param("closedBefore", "int"),
+            Param("openedAfter", "timestamp"),
+            Param("openedBefore", "timestamp"),
+            Param("closedAfter", "timestamp"),
+            Param("closedBefore", "timestamp"),
             _UNPUBLISHED,
             Param("expand", "enum_list", choices=("location", "openings")),
         ),

@@ -1,4 +1,4 @@
-"""Hiring-process metadata reads (reference §4.7): sources, reasons, tags, custom fields, forms, pools."""
+"""Hiring-process metadata reads: sources, reasons, tags, custom fields, forms, pools."""
 
 from __future__ import annotations
 

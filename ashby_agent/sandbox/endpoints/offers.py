@@ -1,4 +1,4 @@
-"""Offers module reads (reference §4.9): offer summaries (latest version) and full offers."""
+"""Offers module reads: offer summaries (latest version) and full offers."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ APPROVAL_STATUSES = ("Approved", "WaitingOnApprovals", "Declined")
 
 
 def _summary(record: Record) -> Record:
-    """OfferSummary: the offer without its version history and form (§5.9)."""
+    """OfferSummary: the offer without its version history and form."""
     return {k: v for k, v in record.items() if k not in ("versions", "formDefinition")}
 
 
@@ -81,7 +81,7 @@ def _with_form(record: Record) -> Record:
 
 
 def _info(_ctx: Ctx, table: Table, row_id: str, p: Params) -> bytes:
-    """Offer + ``formDefinition`` unless ``excludeFormDefinition`` (§4.9, §5.9)."""
+    """Offer + ``formDefinition`` unless ``excludeFormDefinition``."""
     if p.get("excludeFormDefinition"):
         return dumps({k: v for k, v in public(table.rows[row_id]).items() if k != "formDefinition"})
     return table.json(row_id, _with_form, "info")

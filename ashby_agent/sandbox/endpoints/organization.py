@@ -1,4 +1,4 @@
-"""Organization module reads (reference §4.6): departments, locations, users, hiring-team roles, brands."""
+"""Organization module reads: departments, locations, users, hiring-team roles, brands."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ _USER_ID = Param("userId", "uuid", required=True)
 
 
 def _locations(ctx: Ctx, p: Params) -> Accept | None:
-    """Archived rows and hierarchy nodes (regions) are hidden unless asked for (§4.6)."""
+    """Archived rows and hierarchy nodes (regions) are hidden unless asked for."""
     archived = bool(p.get("includeArchived")) or ctx.delta
     hierarchy = bool(p.get("includeLocationHierarchy"))
     if archived and hierarchy:
@@ -60,7 +60,7 @@ def _pauses(ctx: Ctx, p: Params) -> list[bytes]:
 
 
 def _hiring_team_roles(ctx: Ctx, p: Params) -> list[bytes]:
-    """``namesOnly`` defaults to true: bare title strings (§4.6, §7 note 6)."""
+    """``namesOnly`` defaults to true: bare title strings."""
     table = ctx.store.table("hiringTeamRole")
     rows = [table.rows[k[2]] for k in table.keys]
     if p.get("namesOnly", True):

@@ -1,4 +1,4 @@
-"""Project reads (reference §4.10): ``project.*``, note the mixed permissions."""
+"""Project reads: ``project.*``, note the mixed permissions."""
 
 from __future__ import annotations
 

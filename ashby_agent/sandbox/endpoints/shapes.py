@@ -1,9 +1,9 @@
 """The handler shapes every Ashby read endpoint is built from, and the filters they take.
 
-Ashby's read endpoints come in four shapes (reference §2.1): cursor-paginated lists (with or without
-``syncToken``), ``*.info`` lookups by id, and plain lists/searches. Declaring each endpoint as one of
-these keeps the envelope keys, the pagination and the error codes identical across the families;
-the endpoint modules only say which table, which filters and which permission.
+Ashby's read endpoints come in four shapes: cursor-paginated lists (with or without ``syncToken``),
+``*.info`` lookups by id, and plain lists/searches. Declaring each endpoint as one of these keeps the
+envelope keys, the pagination and the error codes identical across the families; the endpoint modules
+only say which table, which filters and which permission.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def paged_list(
     parent: tuple[str, str, str] | None = None,
     strict_schema: bool = False,
 ) -> Endpoint:
-    """A cursor-paginated list; with ``sync`` it also accepts and returns ``syncToken`` (§3.1-3.2).
+    """A cursor-paginated list; with ``sync`` it also accepts and returns ``syncToken``.
 
     ``parent`` = (table, param, not-found code) for child lists such as ``candidate.listNotes``.
     """
@@ -125,7 +125,7 @@ def info(
     extra: tuple[Param, ...] = (),
     render: Callable[[Ctx, Table, str, Params], bytes] | None = None,
 ) -> Endpoint:
-    """A ``*.info`` lookup: non-UUID → ``invalid_input``, unknown → ``<entity>_not_found`` (§7 note 9)."""
+    """A ``*.info`` lookup: non-UUID → ``invalid_input``, unknown → ``<entity>_not_found``."""
     what = not_found_code.removesuffix("_not_found").replace("_", " ").capitalize()
 
     def handler(ctx: Ctx, p: Params) -> bytes:
@@ -148,7 +148,7 @@ def plain(
     more_false: bool = False,
     strict_schema: bool = False,
 ) -> Endpoint:
-    """An unpaginated list or search: ``{success, results}`` only (§2.1, §7 note 6)."""
+    """An unpaginated list or search: ``{success, results}`` only."""
 
     def handler(ctx: Ctx, p: Params) -> bytes:
         with ctx.store.lock:
@@ -174,7 +174,7 @@ def table_rows(
 def hide_archived(
     flag: str = "includeArchived", field_name: str = "isArchived"
 ) -> Callable[[Ctx, Params], Accept | None]:
-    """The default-hiding rule of most metadata lists (§7 note 7); a delta still reports archiving."""
+    """The default-hiding rule of most metadata lists; a delta still reports archiving."""
 
     def build(ctx: Ctx, p: Params) -> Accept | None:
         if p.get(flag) or ctx.delta:

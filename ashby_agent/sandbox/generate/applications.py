@@ -2,8 +2,8 @@
 
 An application starts at the plan's first Lead stage (sourced candidates, leads) or at Application
 Review, moves forward one stage at a time and stops in its current stage; archived applications end in
-the plan's Archived stage, hired ones in Hired. ``status`` is derived from that last stage's type
-(reference §7 note 15) and ``archiveReason``/``archivedAt`` exist exactly for archived ones.
+the plan's Archived stage, hired ones in Hired. ``status`` is derived from that last stage's type and
+``archiveReason``/``archivedAt`` exist exactly for archived ones.
 
 This is the hottest code of the large scale (150k+ applications, ~500k history rows), so ``make()``
 formats each instant once and shares immutable embedded objects (stages, job summaries, sources, users,

@@ -64,7 +64,7 @@ def shared_interviews(ctx: Context) -> dict[str, tuple[Record, int]]:
 def _interview(
     ctx: Context, title: str, job_id: str | None, form: int, debrief: bool, archived: bool
 ) -> Record:
-    """An Interview; ``jobId`` is omitted for shared interviews (reference §5.8)."""
+    """An Interview; ``jobId`` is omitted for shared interviews."""
     row: Record = {
         "id": ctx.uid(),
         "title": title,

@@ -1,6 +1,7 @@
-"""The ASGI app, assembled explicitly: the endpoint declarations of each ``routes`` module, one
-middleware (body size limit), one error mapper, and a lifespan that opens the database (running
-migrations) and closes the connector pool.
+"""The ASGI app, assembled explicitly: the endpoint declarations of each ``routes`` module (and the
+unauthenticated ``/health`` probe beside ``/openapi.json``), one middleware (body size limit), one error
+mapper, and a lifespan that opens the database (running migrations), starts the sync scheduler (syncs
+in-process on SQLite, the job queue on PostgreSQL) and closes both with the connector pool.
 """
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ from starlette.routing import Route
 from ashby_agent._version import __version__
 from ashby_agent.service.api.errors import exception_handlers, json_response
 from ashby_agent.service.api.openapi import openapi_document
-from ashby_agent.service.api.routes import connectors, execute, tokens, workspaces
+from ashby_agent.service.api.routes import (
+    connectors,
+    execute,
+    health,
+    replication,
+    tokens,
+    webhooks,
+    workspaces,
+)
 from ashby_agent.service.api.routing import BodyLimitMiddleware, Endpoint, to_route
 from ashby_agent.service.config import ServiceSettings
+from ashby_agent.service.jobs.engine import start_scheduler
 from ashby_agent.service.state import ServiceState
 
 __all__ = ["ENDPOINTS", "create_app"]
@@ -30,6 +40,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *workspaces.ENDPOINTS,
     *connectors.ENDPOINTS,
     *execute.ENDPOINTS,
+    *replication.ENDPOINTS,
+    *webhooks.ENDPOINTS,
 )
 
 
@@ -37,6 +49,7 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
     """The hosted API for ``settings`` (default: from the environment); the database opens on startup."""
     settings = settings or ServiceSettings.from_env()
     document = openapi_document(ENDPOINTS, __version__)
+    document["paths"] = {**health.OPENAPI_PATHS, **document["paths"]}
 
     async def openapi(_request: Request) -> Response:
         return json_response(document)
@@ -46,6 +59,7 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
         state = await anyio.to_thread.run_sync(ServiceState.open, settings)
         app.state.service = state
         try:
+            await start_scheduler(state)
             yield
         finally:
             await state.aclose()
@@ -53,6 +67,7 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/openapi.json", openapi, methods=["GET"]),
+            *health.ROUTES,
             *(to_route(endpoint) for endpoint in ENDPOINTS),
         ],
         middleware=[Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)],

@@ -11,6 +11,10 @@ as 500, logged without request data) into the envelope. Connector errors map as 
     RateLimitError                                                429  Retry-After from Ashby
     AuthenticationError, PermissionDeniedError, ServerError,      502  Ashby's code (or the kind)
     TransportError, other AshbyAPIError
+
+A rejected key is the connector's *stored* key, so its message says how to replace that key through the
+service (not local mode's ``ASHBY_API_KEY``). A 405 lists in ``Allow`` every method of the path, and a
+client that disconnected is answered 499 and logged at INFO (nobody is there to read the answer).
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import orjson
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.routing import Match
 
 from ashby_agent.errors import (
     AshbyAgentError,
@@ -37,10 +42,28 @@ from ashby_agent.errors import (
     UnknownEntityError,
 )
 from ashby_agent.service.exceptions import ErrorItem, ServiceError
+from ashby_agent.wire import control_character_free
 
-__all__ = ["error_response", "exception_handlers", "from_connector_error", "json_response"]
+__all__ = [
+    "CLIENT_CLOSED_REQUEST",
+    "client_gone",
+    "error_response",
+    "exception_handlers",
+    "from_connector_error",
+    "json_response",
+    "rejected_key_message",
+    "shown",
+]
 
 _LOG = logging.getLogger("ashby_agent.service")
+#: The status logged for a request whose client went away first (nobody reads the answer).
+CLIENT_CLOSED_REQUEST: Final = 499
+
+
+def shown(value: str, limit: int = 64) -> str:
+    """Request text (a path, an id) safe to put in a message: short, control characters escaped."""
+    text = value if len(value) <= limit else value[:limit] + "…"
+    return text if control_character_free(text) else repr(text)[1:-1]
 
 
 def json_response(content: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -66,11 +89,24 @@ def _invalid_request(exc: InvalidRequestError) -> ServiceError:
     return ServiceError(422, exc.message, code=exc.kind, errors=items)
 
 
-def from_connector_error(exc: AshbyAgentError) -> ServiceError:
+def rejected_key_message(exc: AuthenticationError, connector_id: str | None = None) -> str:
+    """What to do when Ashby rejects a connector's stored key: replace it through the service."""
+    connector = connector_id or "<connector id>"
+    code = f", {exc.code}" if exc.code else ""
+    where = f" on {exc.endpoint}" if exc.endpoint else ""
+    return (
+        f"Ashby rejected the API key stored for connector {connector} (HTTP {exc.status}{code}){where}: "
+        "it is wrong or was deactivated. Replace it with `ashby-agent connectors rotate-key "
+        f"{connector}` or PUT /api/v1/integrations/connectors/{connector} "
+        '{"credentials": {"api_key": "..."}}; retrying will not help.'
+    )
+
+
+def from_connector_error(exc: AshbyAgentError, *, connector_id: str | None = None) -> ServiceError:
     """Map a connector error to the documented HTTP status (see the module docstring)."""
     if isinstance(exc, InvalidRequestError):
         return _invalid_request(exc)
-    error = _ashby_failure(exc)
+    error = _ashby_failure(exc, connector_id)
     error.ashby = {
         "kind": exc.kind,
         "status": getattr(exc, "status", None),
@@ -86,7 +122,7 @@ def from_connector_error(exc: AshbyAgentError) -> ServiceError:
     return error
 
 
-def _ashby_failure(exc: AshbyAgentError) -> ServiceError:
+def _ashby_failure(exc: AshbyAgentError, connector_id: str | None) -> ServiceError:
     if not isinstance(exc, AshbyAPIError):  # transport: Ashby unreachable, timed out, or answered garbage
         return ServiceError(502, f"Ashby could not be reached: {exc.message}", code=exc.kind, field="ashby")
     code = exc.code or exc.kind
@@ -95,13 +131,10 @@ def _ashby_failure(exc: AshbyAgentError) -> ServiceError:
     if isinstance(exc, RateLimitError):
         wait = max(1, math.ceil(exc.retry_after or 1))
         return ServiceError(429, exc.message, code=code, field="ashby", headers={"Retry-After": str(wait)})
-    if isinstance(exc, AuthenticationError) or exc.status >= 500 or exc.status in (401, 403):
-        message = exc.message
-        if isinstance(exc, AuthenticationError):
-            message += (
-                " The connector's stored API key was rejected: update it (PUT the connector's credentials)."
-            )
-        return ServiceError(502, message, code=code, field="ashby")
+    if isinstance(exc, AuthenticationError):
+        return ServiceError(502, rejected_key_message(exc, connector_id), code=code, field="ashby")
+    if exc.status >= 500 or exc.status in (401, 403):
+        return ServiceError(502, exc.message, code=code, field="ashby")
     if exc.kind in ("validation", "cursor", "sync_token"):
         return ServiceError(422, exc.message, code=code, field="params")
     return ServiceError(502, exc.message, code=code, field="ashby")
@@ -120,16 +153,41 @@ async def _connector_error(_request: Request, exc: Exception) -> Response:
 _HTTP_CODES = {404: "route_not_found", 405: "method_not_allowed"}
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app serves on this path (each route serves one method)."""
+    methods: set[str] = set()
+    for route in getattr(request.app, "routes", ()):
+        match, _ = route.matches({**request.scope, "method": "\x00"})  # no method matches: path only
+        if match is Match.PARTIAL:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
     if exc.status_code == 404:
-        message = f"No endpoint {request.url.path}; see /openapi.json for the API."
+        message = f"No endpoint {shown(request.url.path, 200)}; see /openapi.json for the API."
     elif exc.status_code == 405:
-        message = f"{request.method} is not allowed on {request.url.path}; see /openapi.json."
+        allowed = _allowed_methods(request) or headers.get("Allow", "").split(", ")
+        headers["Allow"] = ", ".join(allowed)
+        message = (
+            f"{request.method} is not allowed on {shown(request.url.path, 200)}; use {headers['Allow']}."
+        )
     else:
         message = str(exc.detail)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return error_response(ServiceError(exc.status_code, message, code=code, headers=exc.headers))
+    return error_response(ServiceError(exc.status_code, message, code=code, headers=headers))
+
+
+def client_gone(request: Request) -> Response:
+    """The client closed the connection before its request was read: nothing failed on our side."""
+    _LOG.info("client disconnected before sending its request: %s %s", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
+async def _client_disconnect(request: Request, _exc: Exception) -> Response:
+    return client_gone(request)  # raised outside a route (e.g. while middleware reads the body)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -146,5 +204,6 @@ def exception_handlers() -> dict[Any, Any]:
         ServiceError: _service_error,
         AshbyAgentError: _connector_error,
         HTTPException: _http_error,
+        ClientDisconnect: _client_disconnect,
         Exception: _unexpected,
     }

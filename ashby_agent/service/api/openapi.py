@@ -1,5 +1,10 @@
 """``/openapi.json``, rendered from the same :class:`~ashby_agent.service.api.routing.Endpoint` declarations
-and wire models the app routes with, so the document describes what the service does."""
+and wire models the app routes with, so the document describes what the service does.
+
+It states the rules the handlers enforce, not only the types: path ids are the service's UUIDs, query
+strings hold no control characters (:meth:`~ashby_agent.service.api.routing.Call.query`), and a body
+narrower than its model (execute's, derived from the catalog) is published as the endpoint declares it.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,15 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from ashby_agent.service.api.routing import API_PREFIX, Endpoint
-from ashby_agent.wire import ErrorBody
+from ashby_agent.wire import ID_PATTERN, ErrorBody
 
 __all__ = ["openapi_document"]
 
 _PATH_PARAM = re.compile(r"{(\w+)}")
 _REF = "#/components/schemas/{model}"
 _DESCRIPTIONS = {
-    400: "Bad request (malformed JSON, credentials that fit no auth scheme, organization required).",
+    400: "Bad request (malformed JSON, credentials that fit no auth scheme, organization required, a "
+    "header with control characters).",
     401: "Missing, invalid or expired token; revoked client.",
     403: "Token valid but not allowed (wrong organization, token kind or workspace).",
     404: "No such workspace/connector visible to this token (or Ashby found no such record).",
@@ -30,18 +36,41 @@ _DESCRIPTIONS = {
 }
 
 
+#: Query strings and header values: no control characters (see ``Call.query``).
+_QUERY_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+
+
+def _without_control_characters(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter's schema with the rule every query string follows: no control characters."""
+    if schema.get("type") == "string" and "pattern" not in schema and "enum" not in schema:
+        return {**schema, "pattern": _QUERY_PATTERN}
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_without_control_characters(branch) for branch in schema["anyOf"]]}
+    return schema
+
+
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     schema = model.model_json_schema()
     required = set(schema.get("required", []))
     return [
-        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": _without_control_characters(prop),
+        }
         for name, prop in schema.get("properties", {}).items()
     ]
 
 
 def _operation(endpoint: Endpoint, refs: Mapping[Any, dict[str, Any]]) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "format": "uuid", "pattern": ID_PATTERN},
+        }
         for name in _PATH_PARAM.findall(endpoint.path)
     ]
     if endpoint.query is not None:
@@ -51,7 +80,7 @@ def _operation(endpoint: Endpoint, refs: Mapping[Any, dict[str, Any]]) -> dict[s
             "name": "X-Organization-Id",
             "in": "header",
             "required": False,
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "pattern": _QUERY_PATTERN},
             "description": "Target organization; must match the token's (required at token time for "
             "multi-organization clients).",
         }
@@ -61,7 +90,8 @@ def _operation(endpoint: Endpoint, refs: Mapping[Any, dict[str, Any]]) -> dict[s
         success["content"] = {"application/json": {"schema": refs[(endpoint.response, "serialization")]}}
     error_schema = {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}
     responses: dict[str, Any] = {str(endpoint.status): success}
-    for status in endpoint.errors:
+    # Every endpoint reads X-Organization-Id, so every one may answer 400 (a header with control characters).
+    for status in sorted({*endpoint.errors, 400}):
         response: dict[str, Any] = {
             "description": _DESCRIPTIONS.get(status, "Error."),
             "content": error_schema,
@@ -87,11 +117,17 @@ def _operation(endpoint: Endpoint, refs: Mapping[Any, dict[str, Any]]) -> dict[s
 def openapi_document(endpoints: Sequence[Endpoint], version: str) -> dict[str, Any]:
     keys: list[tuple[type[BaseModel], JsonSchemaMode]] = [(ErrorBody, "serialization")]
     for endpoint in endpoints:
-        if endpoint.body is not None:
+        if endpoint.body is not None and endpoint.body_schema is None:
             keys.append((endpoint.body, "validation"))
         if endpoint.response is not None:
             keys.append((endpoint.response, "serialization"))
     refs, definitions = models_json_schema(list(dict.fromkeys(keys)), ref_template=_REF)
+    schemas: dict[str, Any] = definitions.get("$defs", {})
+    refs = dict(refs)
+    for endpoint in endpoints:
+        if endpoint.body is not None and endpoint.body_schema is not None:
+            schemas[endpoint.body.__name__] = endpoint.body_schema()
+            refs[(endpoint.body, "validation")] = {"$ref": _REF.format(model=endpoint.body.__name__)}
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
         paths.setdefault(API_PREFIX + endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint, refs)
@@ -105,7 +141,7 @@ def openapi_document(endpoints: Sequence[Endpoint], version: str) -> dict[str, A
         },
         "paths": paths,
         "components": {
-            "schemas": definitions.get("$defs", {}),
+            "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

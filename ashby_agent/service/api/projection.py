@@ -2,11 +2,13 @@
 
 Records are already in Ashby's camelCase wire form; field paths may use camelCase or snake_case and dots
 for nesting (``primaryEmailAddress.value``). The first segment is checked against the record model so
-a typo is a 422 listing the valid fields instead of a silently empty record.
+a typo is a 422 listing the valid fields instead of a silently empty record; :func:`field_path_pattern`
+states the same rule as a regular expression for the OpenAPI document.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,12 +19,15 @@ from pydantic.alias_generators import to_camel
 from ashby_agent.connectors.ashby.params import snake_case
 from ashby_agent.service.exceptions import ErrorItem, ServiceError
 
-__all__ = ["FieldPlan", "plan_fields", "truncate_strings"]
+__all__ = ["FieldPlan", "field_path_pattern", "field_spellings", "plan_fields", "truncate_strings"]
 
 Path = tuple[str, ...]
 
+#: What ``str.strip`` removes around a segment (every character for which ``str.isspace`` holds).
+_WHITESPACE = r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
-def _model_fields(model: type[BaseModel]) -> dict[str, str]:
+
+def field_spellings(model: type[BaseModel]) -> dict[str, str]:
     """Accepted spelling → wire name, for every declared field of the record model."""
     names: dict[str, str] = {}
     for name, info in model.model_fields.items():
@@ -33,7 +38,7 @@ def _model_fields(model: type[BaseModel]) -> dict[str, str]:
 
 
 def _parse(paths: Sequence[str], model: type[BaseModel], option: str) -> list[Path]:
-    known = _model_fields(model)
+    known = field_spellings(model)
     parsed: list[Path] = []
     problems: list[ErrorItem] = []
     for path in paths:
@@ -58,6 +63,13 @@ def _parse(paths: Sequence[str], model: type[BaseModel], option: str) -> list[Pa
             errors=problems,
         )
     return parsed
+
+
+def field_path_pattern(model: type[BaseModel]) -> str:
+    """The field paths :func:`plan_fields` accepts for ``model``, as a regular expression."""
+    heads = "|".join(re.escape(name) for name in sorted(field_spellings(model), key=lambda n: (-len(n), n)))
+    segment = rf"[^.]*[^.{_WHITESPACE}][^.]*"
+    return rf"^[{_WHITESPACE}]*(?:{heads})[{_WHITESPACE}]*(?:\.{segment})*$"
 
 
 def _select(record: dict[str, Any], paths: list[Path]) -> dict[str, Any]:

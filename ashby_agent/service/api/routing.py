@@ -4,34 +4,59 @@ A declaration names the method, path, accepted tokens, body/query/response model
 statuses; :func:`to_route` turns it into a Starlette route that authenticates first, and
 :mod:`ashby_agent.service.api.openapi` renders the same declarations, so routing and documentation agree.
 Handlers receive a :class:`Call`, which parses bodies and queries into the wire models (400 for bytes
-that are not JSON, 422 for JSON that does not fit, naming every field at fault).
+that are not JSON, 422 for JSON that does not fit, naming every field at fault). Path ids are checked
+for the shape of the ids this service issues (anything else is the 404 of a missing id) and query values
+for control characters, so no such input reaches a database query.
+
+A client that goes away before its request is read is logged as a disconnect (INFO), not as an error.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ashby_agent.errors import AshbyAgentError
-from ashby_agent.service.api.errors import error_response, json_response
+from ashby_agent.service.api.errors import client_gone, error_response, json_response, shown
 from ashby_agent.service.exceptions import ErrorItem, ServiceError
 from ashby_agent.service.security.authentication import Access, Principal, authenticate
 from ashby_agent.service.state import ServiceState
+from ashby_agent.wire import ID_PATTERN, control_character_free
 
 __all__ = ["API_PREFIX", "BodyLimitMiddleware", "Call", "Endpoint", "reply", "to_route"]
 
 API_PREFIX: Final = "/api/v1"
 M = TypeVar("M", bound=BaseModel)
 _LOG = logging.getLogger("ashby_agent.service")
+_ID = re.compile(ID_PATTERN)
+
+
+class _IdConvertor(Convertor[str]):
+    """Path ids match only the shape of the ids this service issues (as ``/openapi.json`` states), so
+    ``PUT /integrations/connectors/check`` is the 405 of the ``check`` route, not a lookup of id 'check'."""
+
+    regex = ID_PATTERN.removeprefix("^").removesuffix("$")
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("service_id", _IdConvertor())
+_PATH_PARAM = re.compile(r"{(\w+)}")
 
 
 def validation_error(exc: ValidationError, where: str = "") -> ServiceError:
@@ -57,7 +82,11 @@ class Call:
     principal: Principal
 
     def path(self, name: str) -> str:
-        return str(self.request.path_params[name])
+        """A path id (``connector_id`` → "Connector"); one this service cannot have issued is a 404."""
+        value = str(self.request.path_params[name])
+        if not _ID.fullmatch(value):
+            raise ServiceError.not_found(name.removesuffix("_id").capitalize(), shown(value))
+        return value
 
     async def body(self, model: type[M]) -> M:
         raw = await self.request.body()
@@ -90,6 +119,14 @@ class Call:
                 code="repeated",
                 field=repeated[0],
             )
+        for key, value in params.multi_items():
+            if not (control_character_free(key) and control_character_free(value)):
+                raise ServiceError(
+                    422,
+                    f"Query parameter '{shown(key)}' contains control characters; remove them.",
+                    code="control_characters",
+                    field=shown(key),
+                )
         try:
             return model.model_validate(dict(params))
         except ValidationError as exc:
@@ -113,6 +150,8 @@ class Endpoint:
     response: type[BaseModel] | None = None
     status: int = 200
     errors: tuple[int, ...] = ()
+    #: The request body's JSON Schema when it is narrower than ``body``'s own (derived from the catalog).
+    body_schema: Callable[[], dict[str, Any]] | None = None
 
     @property
     def operation_id(self) -> str:
@@ -136,6 +175,8 @@ def to_route(endpoint: Endpoint) -> Route:
             return await endpoint.handler(Call(request, state, principal))
         except (ServiceError, AshbyAgentError):
             raise
+        except ClientDisconnect:
+            return client_gone(request)
         except Exception as exc:
             # Only the route and type: messages and locals may hold request data.
             _LOG.error("unexpected %s in %s", type(exc).__name__, endpoint.operation_id)
@@ -144,7 +185,8 @@ def to_route(endpoint: Endpoint) -> Route:
             ) from None
 
     route.__name__ = endpoint.operation_id
-    return Route(API_PREFIX + endpoint.path, route, methods=[endpoint.method], name=endpoint.operation_id)
+    path = _PATH_PARAM.sub(r"{\1:service_id}", API_PREFIX + endpoint.path)
+    return Route(path, route, methods=[endpoint.method], name=endpoint.operation_id)
 
 
 # --------------------------------------------------------------------------- body size limit

@@ -17,6 +17,7 @@ from ashby_agent.service.exceptions import ServiceError
 from ashby_agent.service.security.tokens import TokenError
 from ashby_agent.service.store import clients, ratelimit
 from ashby_agent.service.store.scope import Scope
+from ashby_agent.wire import control_character_free
 
 if TYPE_CHECKING:
     from ashby_agent.service.state import ServiceState
@@ -63,6 +64,12 @@ def _bearer(request: Request) -> str:
 def organization_header(request: Request) -> str | None:
     """``X-Organization-Id``, stripped; absent when missing or blank (as some clients send it)."""
     value = request.headers.get(ORG_HEADER, "").strip()
+    if not control_character_free(value):
+        raise ServiceError.bad_request(
+            "The X-Organization-Id header contains control characters; send the organization's id.",
+            code="control_characters",
+            field="X-Organization-Id",
+        )
     return value or None
 
 

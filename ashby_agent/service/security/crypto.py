@@ -22,9 +22,11 @@ from pydantic import SecretStr
 __all__ = [
     "CredentialDecryptError",
     "Keyring",
+    "create_key_file",
     "generate_key",
     "hash_secret",
     "load_or_create_key_file",
+    "read_key_file",
     "verify_secret",
 ]
 
@@ -40,16 +42,29 @@ def generate_key() -> SecretStr:
     return SecretStr(Fernet.generate_key().decode("ascii"))
 
 
-def load_or_create_key_file(path: Path) -> SecretStr:
-    """Read the key file, or create it with mode 0600 (atomically: concurrent first starts agree)."""
+def create_key_file(path: Path) -> SecretStr | None:
+    """Write a fresh key to ``path`` with mode 0600, atomically (``O_EXCL``); ``None`` if it exists.
+
+    Concurrent first starts agree: exactly one creates the file, the others read it.
+    """
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return SecretStr(path.read_text(encoding="ascii").strip())
+        return None
     key = generate_key()
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key.get_secret_value() + "\n")
     return key
+
+
+def read_key_file(path: Path) -> SecretStr:
+    """The key stored in ``path`` (surrounding whitespace removed)."""
+    return SecretStr(path.read_text(encoding="ascii").strip())
+
+
+def load_or_create_key_file(path: Path) -> SecretStr:
+    """Read the key file, or create it with mode 0600 (atomically: concurrent first starts agree)."""
+    return create_key_file(path) or read_key_file(path)
 
 
 class Keyring:

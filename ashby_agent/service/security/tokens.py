@@ -16,7 +16,7 @@ import hmac
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeGuard
 
 import orjson
 
@@ -40,6 +40,39 @@ class Claims:
     workspace_id: str | None
     issued_at: int
     expires_at: int
+
+
+def _text(value: object) -> TypeGuard[str]:
+    """A claim naming a client, an organization or a workspace: ids are short, printable strings."""
+    return isinstance(value, str) and 0 < len(value) <= 100 and value.isprintable()
+
+
+def _seconds(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**53
+
+
+def _claims(data: object) -> Claims | None:
+    """The claims of a payload, or ``None`` unless every claim has its type (even a signed token's:
+    a payload is only as good as the code that wrote it, and a surprise here must be a 401, not a 500)."""
+    if not isinstance(data, dict):
+        return None
+    kind, workspace_id = data.get("typ"), data.get("ws")
+    if kind not in ("app", "scoped") or not all(_text(data.get(key)) for key in ("sub", "org")):
+        return None
+    if not (_seconds(data.get("iat")) and _seconds(data.get("exp"))):
+        return None
+    if (workspace_id is not None and not _text(workspace_id)) or (kind == "scoped") != (
+        workspace_id is not None
+    ):
+        return None
+    return Claims(
+        kind=kind,
+        client_id=data["sub"],
+        organization_id=data["org"],
+        workspace_id=workspace_id,
+        issued_at=data["iat"],
+        expires_at=data["exp"],
+    )
 
 
 def _b64(data: bytes) -> bytes:
@@ -99,19 +132,10 @@ class TokenSigner:
             raise TokenError("the bearer token's signature is invalid; request a new one") from None
         try:
             data = orjson.loads(_unb64(payload))
-            claims = Claims(
-                kind=data["typ"],
-                client_id=str(data["sub"]),
-                organization_id=str(data["org"]),
-                workspace_id=data.get("ws"),
-                issued_at=int(data["iat"]),
-                expires_at=int(data["exp"]),
-            )
-        except (orjson.JSONDecodeError, binascii.Error, KeyError, TypeError, ValueError):
+        except (orjson.JSONDecodeError, binascii.Error, ValueError):
             raise TokenError("the bearer token is malformed; request a new one") from None
-        if claims.kind not in ("app", "scoped") or (claims.kind == "scoped") != (
-            claims.workspace_id is not None
-        ):
+        claims = _claims(data)
+        if claims is None:
             raise TokenError("the bearer token is malformed; request a new one")
         if (time.time() if now is None else now) >= claims.expires_at:
             raise TokenError("the bearer token has expired; request a new one")

@@ -116,6 +116,16 @@ connectors = Table(
     #: ``YYYY-MM-DDTHH:MM:SSZ`` or NULL.
     Column("start_date", String(20), nullable=True),
     *_timestamps(),
+    #: Minutes between scheduled syncs; NULL: the service's default.
+    Column("refresh_minutes", Integer, nullable=True),
+    #: When the next scheduled sync is due; NULL: never (no replication_config).
+    Column("next_sync_at", DateTime(timezone=True), nullable=True),
+    #: Fernet token of the webhook signing secret (see crypto.py); never selected by list/get queries.
+    Column("webhook_secret", Text, nullable=True),
+    #: ``registered`` / ``failed`` when the service registered its webhooks with Ashby, else NULL.
+    Column("webhook_status", String(20), nullable=True),
+    #: JSON list of the Ashby webhook ids the service created (deleted with the connector).
+    Column("webhook_ids", Text, nullable=True),
 )
 
 audit_log = Table(

@@ -1,4 +1,4 @@
-"""Every endpoint answers, the table holds reads only, and each family has its envelope (§4, §7 note 6)."""
+"""Every endpoint answers, the table holds reads only, and each family has its envelope."""
 
 from __future__ import annotations
 
@@ -28,10 +28,13 @@ def test_every_endpoint_answers_an_empty_body_without_crashing(api: Any, endpoin
         assert code == "invalid_input" or code.endswith("_not_found"), payload
 
 
-def test_the_catalogue_is_reads_only_and_excludes_deferred_families() -> None:
+def test_the_catalogue_is_reads_and_webhook_writes_and_excludes_deferred_families() -> None:
     assert len(ENDPOINTS) >= 60
     assert not [name for name in ENDPOINTS if name.startswith(DEFERRED_PREFIXES)]
-    verbs = {name.split(".")[1] for name in ENDPOINTS}
+    writes = {"webhook.create", "webhook.update", "webhook.delete"}
+    assert writes <= set(ENDPOINTS)
+    assert {e.permission for name, e in ENDPOINTS.items() if name in writes} == {"apiKeysWrite"}
+    verbs = {name.split(".")[1] for name in ENDPOINTS if name not in writes}
     assert verbs <= {
         "list",
         "info",

@@ -1,4 +1,4 @@
-"""Metadata lists hide archived rows unless asked (reference §7 note 7)."""
+"""Metadata lists hide archived rows unless asked."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -488,11 +487,9 @@ def test_candidate_contact_details_look_real(small: Data) -> None:
 
 
 @pytest.mark.slow
-def test_large_scale_is_big_and_fast() -> None:
-    started = time.perf_counter()
+def test_large_scale_is_big() -> None:
+    """Size and integrity only: start-up time is measured by bench/sandbox_walk.py, never asserted."""
     data = generate(seed=7, scale="large")
-    elapsed = time.perf_counter() - started
     assert len(data["candidate"]) >= 100_000
     assert len(data["application"]) >= 150_000
-    assert elapsed < 15, f"generate(scale='large') took {elapsed:.1f}s"
     check_integrity(data)

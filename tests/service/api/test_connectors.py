@@ -1,9 +1,9 @@
-"""Connectors: the seed's curl commands, create/check/list/get/update/delete/inspect."""
+"""Connectors: the Airbyte agent connector API's curl commands, then create, check, list, get, update,
+delete and inspect."""
 
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from typing import Any
 
@@ -11,24 +11,51 @@ import httpx
 import pytest
 
 from ashby_agent.service.config import ServiceSettings
-from ashby_agent.service.context_store import CACHE_ENTITIES
 from ashby_agent.service.server import run_service
+from ashby_agent.store.plan import STREAMS
 from ashby_agent.wire import ASHBY_DEFINITION_ID
-from tests.service.seed_document import seed_path
+from tests.service.airbyte_page import OUR_HOST, PAGE_HOST, curl_commands, needs_page, page_text
 from tests.service.tenants import START_DATE, Tenant, assert_error
 
 START_DATE_PLACEHOLDER = (
     "<The date from which to start replicating data, in the format YYYY-MM-DDT00:00:00Z.>"
 )
-SEED = seed_path()
+#: Our copies of the page's two curl commands (create a connector, execute), on our host.
+CURLS = [
+    """curl -X POST "http://127.0.0.1:8000/api/v1/integrations/connectors" \\
+-H "Authorization: Bearer <YOUR_BEARER_TOKEN>" \\
+-H "Content-Type: application/json" \\
+-d '{
+"workspace_name": "<WORKSPACE_NAME>",
+"connector_type": "Ashby",
+"name": "My Ashby Connector",
+"credentials": {
+"api_key": "<Your Ashby API key>"
+},
+"replication_config": {
+"start_date": "<The date from which to start replicating data, in the format YYYY-MM-DDT00:00:00Z.>"
+}
+}'""",
+    """curl -X POST 'http://127.0.0.1:8000/api/v1/integrations/connectors/<connector_id>/execute' \\
+-H 'Authorization: Bearer <YOUR_BEARER_TOKEN>' \\
+-H 'X-Organization-Id: <YOUR_ORGANIZATION_ID>' \\
+-H 'Content-Type: application/json' \\
+-d '{"entity": "<entity>", "action": "<action>", "params": {}}'""",
+]
 
 
-def _seed_curls() -> list[str]:
-    """The seed's two curl commands, verbatim (continuation lines joined)."""
-    text = SEED.read_text(encoding="utf-8")
-    commands = re.findall(r"^curl .*?(?=\n[A-Z][a-z]|\Z)", text, flags=re.M | re.S)
+def _curls(source: str) -> list[str]:
+    """Our two curl commands, or the page's own (as written, with the host they name)."""
+    if source == "ours":
+        return CURLS
+    commands = curl_commands(page_text())
     assert len(commands) == 2, commands
-    return [command.strip() for command in commands]
+    return commands
+
+
+@needs_page
+def test_our_curl_commands_are_the_pages_with_our_host() -> None:
+    assert [command.replace(PAGE_HOST, OUR_HOST) for command in _curls("page")] == CURLS
 
 
 def _run_curl(command: str, replacements: dict[str, str]) -> tuple[int, Any]:
@@ -41,15 +68,18 @@ def _run_curl(command: str, replacements: dict[str, str]) -> tuple[int, Any]:
     return int(status), json.loads(body)
 
 
-def test_seed_curl_commands_work_with_only_the_host_changed(tenant: Tenant, shared_sandbox: Any) -> None:
-    create, execute = _seed_curls()
-    host = tenant.service.url
+@pytest.mark.parametrize("source", ["ours", pytest.param("page", marks=needs_page)])
+def test_curl_commands_work_with_only_the_host_changed(
+    source: str, tenant: Tenant, shared_sandbox: Any
+) -> None:
+    create, execute = _curls(source)
+    written_host, host = (PAGE_HOST if source == "page" else OUR_HOST), tenant.service.url
     status, connector = _run_curl(
         create,
         {
-            "https://api.airbyte.ai": host,
+            written_host: host,
             "<YOUR_BEARER_TOKEN>": tenant.token(),
-            "<WORKSPACE_NAME>": "seed-customer",
+            "<WORKSPACE_NAME>": "docs-customer",
             "<Your Ashby API key>": shared_sandbox.api_key,
             START_DATE_PLACEHOLDER: START_DATE,
         },
@@ -61,7 +91,7 @@ def test_seed_curl_commands_work_with_only_the_host_changed(tenant: Tenant, shar
     status, answer = _run_curl(
         execute,
         {
-            "https://api.airbyte.ai": host,
+            written_host: host,
             "<connector_id>": connector["id"],
             "<YOUR_BEARER_TOKEN>": tenant.token(),
             "<YOUR_ORGANIZATION_ID>": tenant.organization_id,
@@ -204,12 +234,11 @@ def test_check_both_forms(tenant: Tenant, shared_sandbox: Any) -> None:
 
 
 def test_inspect_reports_context_store_readiness(tenant: Tenant) -> None:
-    connector = tenant.create_connector("inspect", "k")
+    connector = tenant.create_connector("inspect", "k")  # no replication_config: nothing syncs
     answer = tenant.get(f"/integrations/connectors/{connector['id']}/inspect")
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["connector_id"] == connector["id"]
     entities = body["context_store_readiness"]["configured_cache_entities"]
-    assert [item["entity"] for item in entities] == list(CACHE_ENTITIES)
-    assert "candidates" in CACHE_ENTITIES
+    assert [item["entity"] for item in entities] == [n for n, s in STREAMS.items() if s.parent is None]
     assert all(item["status"] == "not_synced" and not item["ready_for_search"] for item in entities)

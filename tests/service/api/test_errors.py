@@ -111,3 +111,17 @@ def test_connector_errors_map_to_documented_statuses(error: AshbyAgentError, sta
     assert mapped.errors[0].error_code == code
     if status == 429:
         assert mapped.headers["Retry-After"] == "3"
+
+
+def test_a_rejected_stored_key_names_the_connector_and_the_way_to_replace_it() -> None:
+    local_message = (
+        "Ashby rejected the request: the API key is wrong. Check ASHBY_API_KEY; retrying will not help."
+    )
+    error = AuthenticationError(local_message, status=401, code="invalid_api_key", endpoint="candidate.list")
+    mapped = from_connector_error(error, connector_id="c-1")
+    assert "ASHBY_API_KEY" not in mapped.message
+    assert "ashby-agent connectors rotate-key c-1" in mapped.message
+    assert "PUT /api/v1/integrations/connectors/c-1" in mapped.message
+    assert "candidate.list" in mapped.message
+    assert mapped.ashby is not None and mapped.ashby["kind"] == "authentication"
+    assert "<connector id>" in from_connector_error(error).message

@@ -28,6 +28,8 @@ BY_ID: list[tuple[str, str, dict[str, Any] | None]] = [
     ("PUT", "/integrations/connectors/{connector_id}", {"name": "stolen"}),
     ("DELETE", "/integrations/connectors/{connector_id}", None),
     ("POST", "/integrations/connectors/{connector_id}/check", None),
+    ("POST", "/integrations/connectors/{connector_id}/sync", None),
+    ("POST", "/integrations/connectors/{connector_id}/webhook-secret", None),
     ("GET", "/integrations/connectors/{connector_id}/inspect", None),
     ("POST", "/integrations/connectors/{connector_id}/execute", EXECUTE),
 ]

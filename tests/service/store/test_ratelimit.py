@@ -9,11 +9,13 @@ from dataclasses import replace
 
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.server import ServiceHandle, run_service
 from ashby_agent.service.store import ratelimit
+from ashby_agent.service.store.db import create_service_engine, migrate
 from tests.service.tenants import Tenant, assert_error, new_tenant
 
 
@@ -72,3 +74,24 @@ def test_rate_limit_upsert_compiles_for_both_dialects() -> None:
         assert sql.rstrip().endswith(("RETURNING count", "RETURNING rate_limits.count"))
     prune = str(ratelimit.build_prune("c", 60).compile(dialect=sqlite.dialect()))
     assert prune == "DELETE FROM rate_limits WHERE rate_limits.client_id = ? AND rate_limits.window_start < ?"
+
+
+def test_counters_on_both_backends(db_url: str) -> None:
+    """What the failed-attempt limit is built on: count, read without counting, prune ended windows."""
+    engine = create_service_engine(db_url)
+    try:
+        migrate(engine)
+        with engine.begin() as connection:
+            assert [ratelimit.increment(connection, "!t:key", 1000, 60) for _ in range(3)] == [1, 2, 3]
+            assert ratelimit.current(connection, "!t:key", 1019, 60) == 3
+            assert ratelimit.current(connection, "!t:key", 1020, 60) == 0  # the next window
+            assert ratelimit.current(connection, "!t:other", 1000, 60) == 0
+            ratelimit.increment(connection, "!t:other", 1000, 60)
+            ratelimit.prune_expired(connection, "!t:", 1080, 60)
+            remaining = connection.execute(
+                text("SELECT count(*) FROM rate_limits WHERE client_id LIKE '!t:%'")
+            )
+            assert remaining.scalar_one() == 0
+            assert ratelimit.window_of(1000.5, 60) == (960, 20)
+    finally:
+        engine.dispose()

@@ -1,4 +1,4 @@
-"""Applications and their history, AI criteria evaluations and feedback (§5.3, §5.4, §5.10)."""
+"""Applications and their history, AI criteria evaluations and feedback."""
 
 from typing import Any
 

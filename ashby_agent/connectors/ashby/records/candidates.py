@@ -1,4 +1,4 @@
-"""Candidates and what hangs off them: notes, client info, fraud checks (§5.2, §5.10, §4.2)."""
+"""Candidates and what hangs off them: notes, client info, fraud checks."""
 
 from pydantic import Field
 

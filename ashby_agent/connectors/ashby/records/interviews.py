@@ -1,4 +1,4 @@
-"""Interview objects: plans, stages, stage groups, interviews, schedules and events (§5.8)."""
+"""Interview objects: plans, stages, stage groups, interviews, schedules and events."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""Jobs, job postings, boards, templates, openings and job interview plans (§5.5)."""
+"""Jobs, job postings, boards, templates, openings and job interview plans."""
 
 from datetime import date
 from typing import Any

@@ -1,4 +1,4 @@
-"""Hiring-process metadata: sources, reasons, tags, custom fields, forms, pools, templates (§5.7)."""
+"""Hiring-process metadata: sources, reasons, tags, custom fields, forms, pools, templates."""
 
 from pydantic import Field
 

@@ -1,4 +1,4 @@
-"""Offers, offer versions and offer processes (§5.9)."""
+"""Offers, offer versions and offer processes."""
 
 from datetime import date
 

@@ -5,25 +5,37 @@ The params are validated once, here, by the catalog's ``Operation``; the validat
 the connector's send path, and Ashby's envelope comes back. Records are forwarded in Ashby's camelCase
 wire form, as Ashby sent them (projected and truncated on request): the hosted-mode client validates
 them into the same record models as local mode.
+
+``entity`` and ``action`` are the catalog's names exactly (a near miss is a 422 with the name meant), as
+the OpenAPI document states. Every audited field was validated where the request entered, and a failing
+audit write is logged without replacing the answer: Ashby was called, so its result reaches the caller.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from sqlalchemy import Connection
 from starlette.responses import Response
 
-from ashby_agent.connectors.ashby.catalog import Operation, find_entity, find_operation
+from ashby_agent.connectors.ashby.catalog import CATALOG, Entity, Operation, find_entity
 from ashby_agent.envelope import execute_answer
-from ashby_agent.errors import AshbyAgentError, MalformedResponseError
+from ashby_agent.errors import (
+    AshbyAgentError,
+    MalformedResponseError,
+    UnknownActionError,
+    UnknownEntityError,
+)
 from ashby_agent.service.api.errors import from_connector_error, json_response
+from ashby_agent.service.api.execute_schema import execute_request_schema
 from ashby_agent.service.api.projection import FieldPlan, plan_fields, truncate_strings
 from ashby_agent.service.api.routing import Call, Endpoint
 from ashby_agent.service.context_store import CACHE_ENTITIES
 from ashby_agent.service.exceptions import ServiceError
 from ashby_agent.service.security.tenancy import find_connector
+from ashby_agent.service.state import ServiceState
 from ashby_agent.service.store import audit
 from ashby_agent.service.store.timestamps import utcnow
 from ashby_agent.wire import ExecuteOut, ExecuteRequest
@@ -31,6 +43,26 @@ from ashby_agent.wire import ExecuteOut, ExecuteRequest
 __all__ = ["ENDPOINTS"]
 
 CONTEXT_STORE_SEARCH = "context_store_search"
+_LOG = logging.getLogger("ashby_agent.service")
+
+
+def _entity(name: str) -> Entity[Any, Any]:
+    """The entity called exactly ``name``; else the catalog's error, naming the entity meant."""
+    entity = CATALOG.get(name)
+    if entity is None:
+        try:
+            meant: str | None = find_entity(name).name  # a spelling local mode would accept
+        except UnknownEntityError as exc:
+            meant = exc.suggestion
+        raise UnknownEntityError(name, list(CATALOG), suggestion=meant)
+    return entity
+
+
+def _operation(entity: Entity[Any, Any], action: str) -> Operation:
+    op = entity.operations.get(action)
+    if op is None:
+        raise UnknownActionError(entity.name, action, entity.actions)
+    return op
 
 
 def _context_store_search(entity: str) -> ServiceError:
@@ -63,9 +95,10 @@ def _inactive(row: Any) -> ServiceError:
 
 def _prepare(body: ExecuteRequest) -> tuple[Operation, dict[str, Any], FieldPlan]:
     """Everything that can fail before Ashby is called: the operation, its validated body, the fields."""
+    entity = _entity(body.entity)
     if body.action == CONTEXT_STORE_SEARCH:
-        raise _context_store_search(body.entity)
-    op = find_operation(body.entity, body.action)
+        raise _context_store_search(entity.name)
+    op = _operation(entity, body.action)
     ashby_body = op.build_body(body.params)
     return op, ashby_body, plan_fields(op.result, body.select_fields, body.exclude_fields)
 
@@ -89,6 +122,24 @@ def _shape(
     return execute_answer(op.action, envelope, one(results))
 
 
+async def _write_audit(state: ServiceState, entry: audit.AuditRecord) -> None:
+    """Record the execution; a failure is logged (ids and type only) and never replaces the answer."""
+
+    def write(connection: Connection) -> None:
+        audit.record(connection, entry)
+
+    try:
+        await state.run(write)
+    except Exception as exc:
+        _LOG.error(
+            "audit write failed (%s) for %s.%s on connector %s; the answer was still sent",
+            type(exc).__name__,
+            entry.entity,
+            entry.action,
+            entry.connector_id,
+        )
+
+
 async def execute(call: Call) -> Response:
     connector_id = call.path("connector_id")
     body = await call.body(ExecuteRequest)
@@ -105,7 +156,7 @@ async def execute(call: Call) -> Response:
         shaped, metadata = _shape(envelope, op, plan, body, state.settings.truncate_strings_at)
         outcome, http_status = "success", 200
     except (ServiceError, AshbyAgentError) as exc:
-        error = exc if isinstance(exc, ServiceError) else from_connector_error(exc)
+        error = exc if isinstance(exc, ServiceError) else from_connector_error(exc, connector_id=row.id)
         outcome, http_status = error.errors[0].error_code if error.errors else "error", error.status
         raise error from None
     finally:
@@ -123,11 +174,7 @@ async def execute(call: Call) -> Response:
             http_status=http_status,
             duration_ms=elapsed_ms,
         )
-
-        def write(connection: Connection) -> None:
-            audit.record(connection, entry)
-
-        await state.run(write)
+        await _write_audit(state, entry)
     # ExecuteOut documents this shape (OpenAPI); the records are already JSON, so they go straight to
     # orjson instead of through a model that would walk every one of them again.
     return json_response(
@@ -148,6 +195,7 @@ ENDPOINTS = (
         "any",
         "Run an operation (entity, action, params) of the connector's catalog against Ashby.",
         body=ExecuteRequest,
+        body_schema=execute_request_schema,
         response=ExecuteOut,
         errors=(400, 401, 403, 404, 413, 422, 429, 502),
     ),

@@ -1,14 +1,20 @@
-"""``/account/applications/*``: application tokens, scoped tokens and the scoped token's info."""
+"""``/account/applications/*``: application tokens, scoped tokens and the scoped token's info.
+
+Failed client-secret attempts are limited per client id and per source address before the secret is
+checked (:mod:`ashby_agent.service.security.secret_attempts`).
+"""
 
 from __future__ import annotations
 
 import anyio.to_thread
+from sqlalchemy import Connection
 from starlette.responses import Response
 
 from ashby_agent.service.api.routing import Call, Endpoint, reply
 from ashby_agent.service.exceptions import ServiceError
 from ashby_agent.service.security.authentication import organization_header
 from ashby_agent.service.security.crypto import verify_secret
+from ashby_agent.service.security.secret_attempts import SECRET_ATTEMPTS
 from ashby_agent.service.security.tenancy import find_workspace
 from ashby_agent.service.store import clients, ratelimit, workspaces
 from ashby_agent.wire import (
@@ -36,7 +42,7 @@ def _choose_organization(header: str | None, organizations: list[str]) -> str:
         return organizations[0]
     if not organizations:
         raise ServiceError.forbidden(
-            "This client belongs to no organization; add it to one (ashby-agent create-client --org).",
+            "This client belongs to no organization; add it to one (ashby-agent admin create-client --org).",
             code="no_organization",
         )
     raise ServiceError.bad_request(
@@ -50,14 +56,22 @@ def _choose_organization(header: str | None, organizations: list[str]) -> str:
 async def create_token(call: Call) -> Response:
     body = await call.body(TokenRequest)
     state = call.state
-    secret_hash, organizations = await state.run(
-        lambda connection: clients.credentials_of(connection, body.client_id)
-    )
+    address = call.request.client.host if call.request.client else ""
+    attempted = state.clock()
+
+    def lookup(connection: Connection) -> tuple[str | None, list[str]]:
+        SECRET_ATTEMPTS.refuse_if_exhausted(connection, body.client_id, address, attempted)
+        return clients.credentials_of(connection, body.client_id)
+
+    secret_hash, organizations = await state.run(lookup)
     # scrypt outside the transaction: ~50 ms of CPU must not hold a database lock.
     if not await anyio.to_thread.run_sync(verify_secret, body.client_secret, secret_hash):
+        await state.run(
+            lambda connection: SECRET_ATTEMPTS.record_failure(connection, body.client_id, address, attempted)
+        )
         raise ServiceError.unauthorized(
             "Invalid client credentials: check client_id and client_secret (or create a client with "
-            "ashby-agent create-client).",
+            "ashby-agent admin create-client).",
             code="invalid_client",
         )
     organization_id = _choose_organization(organization_header(call.request), organizations)

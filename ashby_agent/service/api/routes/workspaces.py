@@ -20,7 +20,8 @@ from ashby_agent.service.exceptions import ServiceError
 from ashby_agent.service.security.tenancy import find_workspace
 from ashby_agent.service.store import workspaces
 from ashby_agent.service.store.timestamps import aware
-from ashby_agent.wire import WorkspaceList, WorkspaceOut, WorkspaceUpdate
+from ashby_agent.store import rows as store_rows
+from ashby_agent.wire import WorkspaceList, WorkspaceOut, WorkspaceUpdate, control_character_free
 
 __all__ = ["ENDPOINTS"]
 
@@ -56,7 +57,7 @@ def _encode_cursor(name: str) -> str:
 def _decode_cursor(cursor: str) -> str:
     try:
         text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
-        if not text.startswith(_CURSOR_PREFIX):
+        if not text.startswith(_CURSOR_PREFIX) or not control_character_free(text):
             raise ValueError(cursor)
         return text.removeprefix(_CURSOR_PREFIX)
     except (UnicodeError, ValueError, binascii.Error):
@@ -122,7 +123,10 @@ async def delete_workspace(call: Call) -> Response:
 
     def work(connection: Connection) -> list[str]:
         find_workspace(connection, call.principal, workspace_id)
-        return workspaces.delete_with_connectors(connection, workspace_id)
+        deleted = workspaces.delete_with_connectors(connection, workspace_id)
+        for connector_id in deleted:
+            store_rows.drop_connector(connection, connector_id)  # their context-store data, atomically
+        return deleted
 
     connector_ids = await call.state.run(work)
     await call.state.pool.evict(*connector_ids)

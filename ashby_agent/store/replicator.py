@@ -1,0 +1,356 @@
+"""The sync engine: replicate each stream from Ashby into the store, page by page, resumably.
+
+For each stream a run continues the pass a previous run left unfinished, or starts one: incremental
+from the committed ``syncToken`` when the list takes one, full otherwise (``createdAfter`` the
+replication start where Ashby takes it). Every page is upserted by id and checkpointed in one
+transaction; the pass's token is committed with its last page, and a full pass then removes what it
+did not see. Recovery, per stream:
+
+* ``sync_token_expired`` / ``sync_token_invalid`` / ``incremental_sync_too_large`` -> drop the token,
+  full re-read of that entity;
+* ``next_cursor_expired`` / ``invalid_next_cursor`` -> restart the pass (same mode and token);
+* any other failure -> the stream's status says why, its checkpoint stays, the next run resumes it.
+
+Memory stays flat: one page is held at a time. Requests go through the connector's transport, so
+Ashby's rate limit and ``Retry-After`` are honoured by the one retrying send loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ashby_agent.errors import AshbyAgentError, CursorError, SyncTokenError
+from ashby_agent.store import checkpoints, rows
+from ashby_agent.store.plan import Stream, select_streams
+from ashby_agent.store.schema import records
+
+if TYPE_CHECKING:
+    from ashby_agent.store.context_store import ContextStore
+    from ashby_agent.transports.base import Transport
+
+__all__ = ["Progress", "Replicator", "StreamReport", "SyncReport"]
+
+#: Called after every stored page: (entity, records stored so far in this run, stream finished).
+Progress = Callable[[str, int, bool], None]
+_PAGE_SIZE = 100
+
+
+@dataclass(slots=True)
+class StreamReport:
+    """What one run did to one entity."""
+
+    entity: str
+    mode: str = ""
+    status: str = "ready"
+    pages: int = 0
+    records: int = 0
+    removed: int = 0
+    error: str | None = None
+    duration_ms: int = 0
+
+
+@dataclass(slots=True)
+class SyncReport:
+    streams: list[StreamReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(stream.status == "ready" for stream in self.streams)
+
+    @property
+    def records(self) -> int:
+        return sum(stream.records for stream in self.streams)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+class _RestartPass(Exception):
+    """The pass's cursor is no longer valid: walk again from the first page."""
+
+
+class Replicator:
+    """Replicates one connector's streams through ``transport`` into ``store``."""
+
+    def __init__(
+        self,
+        store: ContextStore,
+        transport: Transport,
+        connector_id: str,
+        *,
+        start_date: datetime | None = None,
+        progress: Progress | None = None,
+        concurrency: int = 4,
+        child_refresh: float = 3600.0,
+    ) -> None:
+        #: Top-level streams synced at once (they share the transport and its rate-limit handling).
+        self.concurrency = max(1, concurrency)
+        #: Seconds after which an unchanged per-parent list is re-read anyway.
+        self.child_refresh = child_refresh
+        self.store = store
+        self.transport = transport
+        self.connector_id = connector_id
+        self.start_date = start_date
+        self._progress = progress
+
+    async def run(self, entities: Iterable[str] | None = None, *, full: bool = False) -> SyncReport:
+        """Sync the streams of ``entities`` (default: the default streams): top-level lists
+        ``concurrency`` at a time, then the per-parent lists, whose parents come from the store."""
+        selected = select_streams(entities)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(stream: Stream) -> StreamReport:
+            async with gate:
+                return await self.sync_stream(stream, full=full)
+
+        done = {
+            report.entity: report
+            for report in await asyncio.gather(*(one(s) for s in selected if s.parent is None))
+        }
+        for stream in selected:
+            if stream.parent is not None:
+                done[stream.entity] = (
+                    await self.sync_stream(stream, full=full)
+                    if await self._child_due(stream, done.get(stream.parent.entity), full)
+                    else StreamReport(stream.entity, mode="unchanged")
+                )
+        return SyncReport([done[stream.entity] for stream in selected])
+
+    async def _child_due(self, stream: Stream, parent: StreamReport | None, full: bool) -> bool:
+        """A per-parent list is re-read when asked to, when it never finished (or stopped midway),
+        when its parents changed in this run, or when its last read is older than ``child_refresh``."""
+        if full or parent is None or parent.records or parent.removed:
+            return True
+        state = await self.store.run(lambda c: checkpoints.load(c, self.connector_id, stream.entity))
+        if state is None or state.in_pass or state.last_synced_at is None:
+            return True
+        last = (
+            state.last_synced_at if state.last_synced_at.tzinfo else state.last_synced_at.replace(tzinfo=UTC)
+        )
+        return (_now() - last).total_seconds() > self.child_refresh
+
+    async def sync_stream(self, stream: Stream, *, full: bool = False) -> StreamReport:
+        report = StreamReport(stream.entity)
+        started = time.perf_counter()
+        try:
+            state = await self._start(stream, full)
+            for _ in range(3):  # a pass whose cursor expired is walked again, a bounded number of times
+                report.mode = state.pass_mode or ""
+                try:
+                    await self._walk(stream, state, report, started)
+                    break
+                except SyncTokenError:
+                    state = await self._begin(stream, "full", None)
+                except _RestartPass:
+                    state = await self._begin(stream, state.pass_mode or "full", state.pass_token)
+            else:
+                raise CursorError(
+                    f"Ashby kept refusing the cursors of {stream.op.endpoint}; the next run starts it again.",
+                    status=200,
+                    code="invalid_next_cursor",
+                )
+        except AshbyAgentError as exc:
+            report.status, report.error = "failed", exc.message
+            reason = exc.message
+            await self.store.run(
+                lambda c: checkpoints.fail(c, self.connector_id, stream.entity, reason, _now())
+            )
+        report.duration_ms = round((time.perf_counter() - started) * 1000)
+        if self._progress is not None:
+            self._progress(stream.entity, report.records, True)
+        return report
+
+    # ------------------------------------------------------------------ passes
+
+    async def _start(self, stream: Stream, full: bool) -> checkpoints.Checkpoint:
+        state = await self.store.run(lambda c: checkpoints.load(c, self.connector_id, stream.entity))
+        if state is not None and state.in_pass and not full:
+            return state  # resume where a previous run stopped
+        if stream.incremental and not full and state is not None and state.sync_token:
+            return await self._begin(stream, "incremental", state.sync_token)
+        return await self._begin(stream, "full", None)
+
+    async def _begin(self, stream: Stream, mode: str, token: str | None) -> checkpoints.Checkpoint:
+        kind: checkpoints.Mode = "incremental" if mode == "incremental" and token else "full"
+        return await self.store.run(
+            lambda c: checkpoints.begin_pass(c, self.connector_id, stream.entity, kind, token, _now())
+        )
+
+    def _body(self, stream: Stream, state: checkpoints.Checkpoint) -> dict[str, Any]:
+        body: dict[str, Any] = dict(stream.fixed)
+        if stream.op.paginated:
+            body["limit"] = _PAGE_SIZE
+        if stream.created_after and self.start_date is not None:
+            body["createdAfter"] = _ms(self.start_date)
+        if state.pass_mode == "incremental" and state.pass_token:
+            body["syncToken"] = state.pass_token
+        return body
+
+    async def _parents(self, stream: Stream, after: str | None) -> AsyncIterator[str]:
+        """The parent ids of a child stream, from the store, in id order, after ``after``."""
+        assert stream.parent is not None
+        parent = stream.parent.entity
+
+        def batch(connection: sa.Connection, start: str | None) -> list[str]:
+            query = sa.select(records.c.record_id).where(
+                records.c.connector_id == self.connector_id, records.c.entity == parent
+            )
+            if start is not None:
+                query = query.where(records.c.record_id > start)
+            return list(connection.execute(query.order_by(records.c.record_id).limit(500)).scalars())
+
+        while True:
+            ids = await self.store.run(functools.partial(batch, start=after))
+            for parent_id in ids:
+                yield parent_id
+            if len(ids) < 500:
+                return
+            after = ids[-1]
+
+    async def _walk(
+        self, stream: Stream, state: checkpoints.Checkpoint, report: StreamReport, started: float
+    ) -> None:
+        base = self._body(stream, state)
+        if stream.parent is None:
+            token = await self._pages(stream, state, base, None, None, state.pass_cursor, report)
+        else:
+            token = None
+            cursor, finished = state.pass_cursor, state.pass_parent
+            async for parent_id in self._parents(stream, finished):
+                body = {**base, stream.parent.param: parent_id}
+                await self._pages(stream, state, body, parent_id, finished, cursor, report)
+                cursor, finished = None, parent_id
+        await self._finish(stream, state, token, report, started)
+
+    async def _pages(
+        self,
+        stream: Stream,
+        state: checkpoints.Checkpoint,
+        body: dict[str, Any],
+        parent_id: str | None,
+        finished_parent: str | None,
+        cursor: str | None,
+        report: StreamReport,
+    ) -> str | None:
+        """Walk one listing (one parent's, for a child stream); returns the last page's syncToken.
+
+        ``finished_parent`` is the last parent whose listing is complete: the checkpoint after each
+        page names it, or this parent once its last page is stored."""
+
+        async def fetch(at: str | None) -> dict[str, Any]:
+            params = {**body, "cursor": at} if at else body
+            try:
+                return await self.transport.send(stream.op, stream.op.build_body(params))
+            except CursorError:
+                raise _RestartPass from None
+
+        # The next page is fetched while this one is stored: the walk costs about the slower of the
+        # two, not their sum. Only stored pages are checkpointed, so a crash loses no more than that.
+        pending = asyncio.ensure_future(fetch(cursor))
+        try:
+            while True:
+                envelope = await pending
+                page = envelope.get("results")
+                page = page if isinstance(page, list) else []
+                more = envelope.get("moreDataAvailable") is True and isinstance(
+                    envelope.get("nextCursor"), str
+                )
+                cursor = envelope["nextCursor"] if more else None
+                if more:
+                    pending = asyncio.ensure_future(fetch(cursor))
+                parent_done = parent_id if not more and parent_id is not None else finished_parent
+                stored = await self._store(
+                    stream, state, self._in_scope(page), parent_id, cursor, parent_done
+                )
+                report.pages += 1
+                report.records += stored
+                if self._progress is not None:
+                    self._progress(stream.entity, report.records, False)
+                if not more:
+                    token = envelope.get("syncToken")
+                    return token if isinstance(token, str) else None
+        finally:
+            if not pending.done():
+                pending.cancel()
+            elif not pending.cancelled():
+                pending.exception()  # retrieved: a failure here was superseded by the one raised
+
+    def _in_scope(self, page: list[Any]) -> list[Any]:
+        """Records created before the replication start are not kept (a list may ignore createdAfter)."""
+        if self.start_date is None:
+            return page
+        start = self.start_date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return [
+            record
+            for record in page
+            if not (isinstance(record, dict) and isinstance(record.get("createdAt"), str))
+            or record["createdAt"][:19] >= start
+        ]
+
+    async def _store(
+        self,
+        stream: Stream,
+        state: checkpoints.Checkpoint,
+        page: list[Any],
+        parent_id: str | None,
+        cursor: str | None,
+        parent_done: str | None,
+    ) -> int:
+        """The page's rows and the checkpoint after it, in one transaction."""
+
+        def work(connection: sa.Connection) -> int:
+            now = _now()
+            stored = rows.upsert_page(
+                connection,
+                self.connector_id,
+                stream.entity,
+                page,
+                pass_number=state.pass_number,
+                now=now,
+                parent_id=parent_id,
+            )
+            checkpoints.save_position(
+                connection, self.connector_id, stream.entity, cursor=cursor, parent=parent_done, now=now
+            )
+            return stored
+
+        return await self.store.run(work)
+
+    async def _finish(
+        self,
+        stream: Stream,
+        state: checkpoints.Checkpoint,
+        token: str | None,
+        report: StreamReport,
+        started: float,
+    ) -> None:
+        def finish(connection: sa.Connection) -> int:
+            removed = 0
+            if state.pass_mode == "full":
+                removed = rows.remove_unseen(connection, self.connector_id, stream.entity, state.pass_number)
+            checkpoints.finish_pass(
+                connection,
+                self.connector_id,
+                stream.entity,
+                token=token if stream.incremental else None,
+                record_count=rows.count(connection, self.connector_id, stream.entity),
+                duration_ms=round((time.perf_counter() - started) * 1000),
+                now=_now(),
+            )
+            return removed
+
+        report.removed = await self.store.run(finish)
+        report.status = "ready"

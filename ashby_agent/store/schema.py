@@ -1,0 +1,96 @@
+"""The context store's tables. Every row belongs to one connector (the tenant): all keys start with it.
+
+* ``store_records`` — one row per replicated record, in Ashby's wire form (``data``), with the columns a
+  query filters and sorts on most (``created_at``, ``updated_at``, ``archived``, ``parent_id``) and the
+  number of the pass that last saw it (``pass_number``), which is how a full re-read finds what is gone.
+* ``store_streams`` — per (connector, entity): status, the committed ``syncToken``, and the checkpoint of
+  the pass in progress (mode, cursor, last finished parent), written in the same transaction as each
+  page's rows.
+* ``store_aliases`` — merged candidates: the old id and the surviving one.
+* ``store_webhook_events`` — ``webhookActionId``s already applied (deliveries are retried; apply once).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+__all__ = ["aliases", "metadata", "records", "streams", "webhook_events"]
+
+metadata = sa.MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    }
+)
+
+#: JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
+Document = sa.JSON().with_variant(JSONB(), "postgresql")
+_ID = 200
+
+
+def _tz() -> sa.DateTime:
+    return sa.DateTime(timezone=True)
+
+
+records = sa.Table(
+    "store_records",
+    metadata,
+    sa.Column("connector_id", sa.String(_ID), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("record_id", sa.String(_ID), nullable=False),
+    sa.Column("parent_id", sa.String(_ID), nullable=True),
+    sa.Column("data", Document, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=True),
+    sa.Column("updated_at", sa.String(40), nullable=True),
+    sa.Column("archived", sa.Boolean(), nullable=False),
+    sa.Column("pass_number", sa.Integer(), nullable=False),
+    sa.Column("synced_at", _tz(), nullable=False),
+    sa.PrimaryKeyConstraint("connector_id", "entity", "record_id"),
+    sa.Index(None, "connector_id", "entity", "created_at"),
+    sa.Index(None, "connector_id", "entity", "updated_at"),
+    sa.Index(None, "connector_id", "entity", "parent_id"),
+)
+
+streams = sa.Table(
+    "store_streams",
+    metadata,
+    sa.Column("connector_id", sa.String(_ID), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("sync_token", sa.Text(), nullable=True),
+    sa.Column("pass_number", sa.Integer(), nullable=False),
+    sa.Column("pass_mode", sa.String(16), nullable=True),
+    sa.Column("pass_token", sa.Text(), nullable=True),
+    sa.Column("pass_cursor", sa.Text(), nullable=True),
+    sa.Column("pass_parent", sa.String(_ID), nullable=True),
+    sa.Column("pass_started_at", _tz(), nullable=True),
+    sa.Column("record_count", sa.Integer(), nullable=False),
+    sa.Column("last_error", sa.Text(), nullable=True),
+    sa.Column("last_synced_at", _tz(), nullable=True),
+    sa.Column("last_duration_ms", sa.Integer(), nullable=True),
+    sa.Column("updated_at", _tz(), nullable=False),
+    sa.PrimaryKeyConstraint("connector_id", "entity"),
+)
+
+aliases = sa.Table(
+    "store_aliases",
+    metadata,
+    sa.Column("connector_id", sa.String(_ID), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("old_id", sa.String(_ID), nullable=False),
+    sa.Column("new_id", sa.String(_ID), nullable=False),
+    sa.Column("created_at", _tz(), nullable=False),
+    sa.PrimaryKeyConstraint("connector_id", "entity", "old_id"),
+)
+
+webhook_events = sa.Table(
+    "store_webhook_events",
+    metadata,
+    sa.Column("connector_id", sa.String(_ID), nullable=False),
+    sa.Column("action_id", sa.String(_ID), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("received_at", _tz(), nullable=False),
+    sa.PrimaryKeyConstraint("connector_id", "action_id"),
+)

@@ -1,0 +1,170 @@
+"""Replication into the context store: full sync speed against a raw httpx walk of the same pages,
+incremental sync after 1% of candidates changed, and the syncing process's peak memory.
+
+Usage: .venv/bin/python bench/sync_replication.py [--scale medium|large]
+
+The sandbox runs in its own process (``serve_sandbox`` on a free port). The baseline walks every page of
+every replicated list with ``httpx.AsyncClient`` + ``response.json()`` (the same bodies the sync sends,
+nothing stored). The sync runs in a fresh process into a fresh SQLite file and prints its peak RSS; then
+1% of the candidates are updated through the sandbox's control surface and the incremental sync runs
+in another fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+import httpx
+
+KEY = "bench-key"
+SYNC = """
+import asyncio, json, os, resource, time
+from ashby_agent.store.context_store import ContextStore
+from ashby_agent.transports.ashby import AshbyTransport
+
+async def main():
+    store = ContextStore.open(os.environ["STORE_URL"])
+    async with AshbyTransport(os.environ["KEY"], base_url=os.environ["URL"]) as transport:
+        started = time.perf_counter()
+        report = await store.replicate(transport, "bench")
+        elapsed = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": elapsed, "records": report.records, "ok": report.ok, "rss_kib": rss}))
+
+asyncio.run(main())
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_sandbox(scale: str, port: int) -> subprocess.Popen[bytes]:
+    code = (
+        "from ashby_agent.sandbox import serve_sandbox;"
+        f"serve_sandbox(seed=7, scale={scale!r}, port={port}, api_keys=[{KEY!r}])"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            httpx.post(f"http://127.0.0.1:{port}/apiKey.info", json={}, auth=(KEY, ""), timeout=1)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("sandbox did not start")
+
+
+async def _raw_walk(url: str) -> tuple[float, int]:
+    """Every page of every replicated list, parsed and dropped."""
+    from ashby_agent.store.plan import select_streams
+
+    records = 0
+    async with httpx.AsyncClient(base_url=url, auth=(KEY, ""), timeout=60) as client:
+        started = time.perf_counter()
+        parents: dict[str, list[str]] = {}
+        for stream in select_streams(None):
+            bodies: list[dict[str, Any]] = []
+            if stream.parent is None:
+                bodies.append(dict(stream.fixed))
+            else:
+                bodies += [
+                    {**stream.fixed, stream.parent.param: p} for p in parents.get(stream.parent.entity, [])
+                ]
+            ids: list[str] = []
+            for base in bodies:
+                body = {**base, "limit": 100} if stream.op.paginated else base
+                while True:
+                    page = (await client.post("/" + stream.op.endpoint, json=body)).json()
+                    results = page.get("results") or []
+                    records += len(results)
+                    ids += [r["id"] for r in results if isinstance(r, dict) and "id" in r]
+                    if not (page.get("moreDataAvailable") and page.get("nextCursor")):
+                        break
+                    body = {**body, "cursor": page["nextCursor"]}
+            parents[stream.entity] = ids
+        return time.perf_counter() - started, records
+
+
+def _sync(url: str, store_url: str) -> dict[str, Any]:
+    env = {**os.environ, "STORE_URL": store_url, "KEY": KEY, "URL": url}
+    out = subprocess.run([sys.executable, "-c", SYNC], env=env, capture_output=True, text=True, check=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _change_one_percent(url: str) -> int:
+    with httpx.Client(base_url=url, timeout=60) as client:
+        ids, body = [], {"limit": 100}
+        while True:
+            page = client.post("/candidate.list", json=body, auth=(KEY, "")).json()
+            ids += [c["id"] for c in page["results"]]
+            if not page.get("moreDataAvailable"):
+                break
+            body = {"limit": 100, "cursor": page["nextCursor"]}
+        chosen = ids[::100]
+        for ident in chosen:
+            client.patch(
+                f"/_sandbox/records/candidate/{ident}", json={"name": "Changed Person"}
+            ).raise_for_status()
+        return len(chosen)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="medium", choices=["small", "medium", "large"])
+    args = parser.parse_args()
+    port = _free_port()
+    proc = _start_sandbox(args.scale, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        raw_seconds, raw_records = asyncio.run(_raw_walk(url))
+        with tempfile.TemporaryDirectory() as tmp:
+            store_url = f"sqlite:///{tmp}/store.db"
+            full = _sync(url, store_url)
+            changed = _change_one_percent(url)
+            incremental = _sync(url, store_url)
+    finally:
+        proc.terminate()
+        proc.wait()
+    print(f"scale {args.scale}: sandbox {url} in its own process")
+    print()
+    rows = [
+        ("raw httpx walk (baseline)", raw_records, raw_seconds, "1.00x", ""),
+        (
+            "full sync",
+            full["records"],
+            full["seconds"],
+            f"{full['seconds'] / raw_seconds:.2f}x",
+            full["rss_kib"],
+        ),
+        (
+            f"incremental after {changed} candidates changed",
+            incremental["records"],
+            incremental["seconds"],
+            f"{incremental['seconds'] / full['seconds']:.1%} of the full sync",
+            incremental["rss_kib"],
+        ),
+    ]
+    print("| run | records | seconds | records/s | ratio | peak RSS |")
+    print("|---|---|---|---|---|---|")
+    for name, count, seconds, ratio, rss in rows:
+        memory = f"{rss / 1024:.0f} MiB" if rss else ""
+        print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:,.0f} | {ratio} | {memory} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""``ashby-agent mcp``: what it needs, said in one line before any server starts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.outcome import assert_fails, cli
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--transport", "sse"], ["--transport must be stdio or http", "'sse'"]),
+        (["--transport", "http", "--port", "70000"], ["--port must be between 1 and 65535"]),
+        ([], ["No Ashby credentials", "ASHBY_API_KEY", "AIRBYTE_CLIENT_ID"]),
+    ],
+)
+def test_mcp_explains_what_it_needs(args: list[str], fragments: list[str]) -> None:
+    assert_fails(cli("mcp", *args), 2, *fragments)
+
+
+def test_hosted_mode_needs_a_workspace() -> None:
+    outcome = cli("mcp", AIRBYTE_CLIENT_ID="id", AIRBYTE_CLIENT_SECRET="secret")
+    assert_fails(outcome, 2, "AIRBYTE_WORKSPACE_NAME", "--workspace")

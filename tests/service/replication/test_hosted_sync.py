@@ -1,0 +1,186 @@
+"""Hosted replication over real HTTP, on SQLite (syncs in the server) and PostgreSQL (worker processes).
+
+Creating a connector with ``replication_config`` fills its store without any trigger; ``inspect``
+reports it; ``POST .../sync`` is idempotent while a sync is queued or runs and brings the store level
+with Ashby again after changes; signed webhooks apply deletions (once); a bad signature changes nothing;
+tenants' rows never mix; deleting a connector or a workspace deletes its store rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import orjson
+import sqlalchemy as sa
+
+from ashby_agent.service.api.routes.webhooks import signature
+from ashby_agent.store.context_store import ContextStore
+from tests.service.replication.conftest import wait_for
+from tests.service.tenants import Tenant
+from tests.store.parity import TABLES, in_sandbox, stored
+
+PARITY = ("candidates", "applications", "jobs")
+
+
+def connector_of(tenant: Tenant, sandbox: Any, **replication: Any) -> dict[str, Any]:
+    # No scheduled sync during the test unless it asks for one: every sync here is the test's doing.
+    config = {"start_date": "2020-01-01T00:00:00Z", "refresh_minutes": 1440, **replication}
+    extra = {"replication_config": config}
+    return tenant.create_connector(f"ws-{uuid.uuid4().hex[:8]}", sandbox.api_key, **extra)
+
+
+def inspect(tenant: Tenant, connector_id: str) -> dict[str, Any]:
+    answer = tenant.get(f"/integrations/connectors/{connector_id}/inspect")
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def readiness(tenant: Tenant, connector_id: str) -> dict[str, dict[str, Any]]:
+    entities = inspect(tenant, connector_id)["context_store_readiness"]["configured_cache_entities"]
+    return {item["entity"]: item for item in entities}
+
+
+def ready(tenant: Tenant, connector_id: str) -> bool:
+    state = readiness(tenant, connector_id)
+    return all(state[name]["status"] == "ready" for name in TABLES)
+
+
+def equal(store: ContextStore, connector_id: str, sandbox: Any) -> bool:
+    return all(stored(store, connector_id, name) == in_sandbox(sandbox, name) for name in PARITY)
+
+
+def synced(tenant: Tenant, store: ContextStore, connector_id: str, sandbox: Any) -> bool:
+    return ready(tenant, connector_id) and equal(store, connector_id, sandbox)
+
+
+def secret_of(tenant: Tenant, connector_id: str) -> str:
+    answer = tenant.post(f"/integrations/connectors/{connector_id}/webhook-secret")
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["secret"])
+
+
+def deliver(http: httpx.Client, connector_id: str, body: dict[str, Any], secret: str) -> httpx.Response:
+    raw = orjson.dumps(body)
+    headers = {"Ashby-Signature": signature(secret, raw), "Content-Type": "application/json"}
+    return http.post(f"/webhooks/ashby/{connector_id}", content=raw, headers=headers)
+
+
+def test_a_new_connector_syncs_by_itself_and_inspect_reports_it(
+    tenant: Tenant, sandbox: Any, store: ContextStore
+) -> None:
+    connector = connector_of(tenant, sandbox, refresh_minutes=30)
+    assert connector["replication_config"] == {"start_date": "2020-01-01T00:00:00Z", "refresh_minutes": 30}
+    wait_for("the first sync", lambda: synced(tenant, store, connector["id"], sandbox))
+    body = inspect(tenant, connector["id"])
+    candidates = readiness(tenant, connector["id"])["candidates"]
+    assert candidates["entity_count"] == len(in_sandbox(sandbox, "candidates"))
+    assert candidates["ready_for_search"] is True
+    assert candidates["last_synced_at"].endswith("Z") and candidates["last_duration_ms"] is not None
+    assert candidates["updated_at"].endswith("Z")
+    assert candidates["error"] is None
+    assert body["webhooks"]["status"] == "manual"
+    assert body["webhooks"]["url_path"] == f"/api/v1/webhooks/ashby/{connector['id']}"
+    assert "ASHBY_AGENT_PUBLIC_URL" in body["webhooks"]["instructions"]
+
+
+def test_sync_is_idempotent_while_one_runs_and_catches_up_with_changes(
+    tenant: Tenant, sandbox: Any, store: ContextStore
+) -> None:
+    connector_id = connector_of(tenant, sandbox)["id"]
+    wait_for("the first sync", lambda: synced(tenant, store, connector_id, sandbox))
+    control = sandbox.control
+    candidate = control.records("candidate")[3]
+    control.update("candidate", candidate["id"], name=candidate["name"] + " Jr.")
+    control.clear_requests()
+
+    first = tenant.post(f"/integrations/connectors/{connector_id}/sync")
+    second = tenant.post(f"/integrations/connectors/{connector_id}/sync", json={})
+    assert (first.status_code, second.status_code) == (202, 202), (first.text, second.text)
+    assert first.json() == {"connector_id": connector_id, "status": "scheduled"}
+
+    wait_for("the changed candidate in the store", lambda: equal(store, connector_id, sandbox))
+    wait_for("the sync to finish", lambda: ready(tenant, connector_id))
+    lists = [entry for entry in control.requests() if entry["path"].endswith("candidate.list")]
+    assert len(lists) == 1, lists  # one run for two requests (no changes need a second page)
+
+
+def test_sync_of_a_connector_without_replication_is_refused(tenant: Tenant, sandbox: Any) -> None:
+    connector = tenant.create_connector("plain", sandbox.api_key, replication_config=None)
+    answer = tenant.post(f"/integrations/connectors/{connector['id']}/sync")
+    assert answer.status_code == 409, answer.text
+    assert inspect(tenant, connector["id"])["webhooks"] is None
+
+
+def test_a_signed_webhook_deletes_once_and_a_bad_signature_changes_nothing(
+    tenant: Tenant, sandbox: Any, store: ContextStore, http: httpx.Client
+) -> None:
+    connector_id = connector_of(tenant, sandbox)["id"]
+    wait_for("the first sync", lambda: synced(tenant, store, connector_id, sandbox))
+    secret = secret_of(tenant, connector_id)
+    victim, other = list(stored(store, connector_id, "candidates"))[:2]
+    event = {
+        "webhookActionId": str(uuid.uuid4()),
+        "action": "candidateDelete",
+        "data": {"candidate": {"id": other}},
+    }
+
+    forged = deliver(http, connector_id, event, "not-the-secret")
+    assert forged.status_code == 401, forged.text
+    unsigned = http.post(f"/webhooks/ashby/{connector_id}", content=orjson.dumps(event))
+    assert unsigned.status_code == 401
+    assert other in stored(store, connector_id, "candidates")
+
+    event["data"] = {"candidate": {"id": victim}}
+    answer = deliver(http, connector_id, event, secret)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"action": "candidateDelete", "applied": True, "refreshing": []}
+    assert victim not in stored(store, connector_id, "candidates")
+    replay = deliver(http, connector_id, event, secret)
+    assert replay.json()["applied"] is False
+
+    unknown = deliver(http, str(uuid.uuid4()), event, secret)
+    assert unknown.status_code == 401
+
+
+def test_a_webhook_refresh_makes_a_change_visible_without_a_scheduled_sync(
+    tenant: Tenant, sandbox: Any, store: ContextStore, http: httpx.Client
+) -> None:
+    connector_id = connector_of(tenant, sandbox, refresh_minutes=1440)["id"]
+    wait_for("the first sync", lambda: synced(tenant, store, connector_id, sandbox))
+    secret = secret_of(tenant, connector_id)
+    job = sandbox.control.records("job")[0]
+    sandbox.control.update("job", job["id"], title=job["title"] + " (updated)")
+    event = {"webhookActionId": str(uuid.uuid4()), "action": "jobUpdate", "data": {"job": {"id": job["id"]}}}
+    answer = deliver(http, connector_id, event, secret)
+    assert answer.json()["refreshing"] == ["jobs"]
+    wait_for("the updated job", lambda: equal(store, connector_id, sandbox))
+
+
+def test_tenants_rows_never_mix_and_deleting_drops_them(
+    tenant: Tenant, other_tenant: Tenant, sandbox: Any, store: ContextStore
+) -> None:
+    mine = connector_of(tenant, sandbox)
+    theirs = connector_of(other_tenant, sandbox)
+    for owner, connector in ((tenant, mine), (other_tenant, theirs)):
+        wait_for("the first syncs", lambda o=owner, c=connector: synced(o, store, c["id"], sandbox))
+    assert other_tenant.get(f"/integrations/connectors/{mine['id']}/inspect").status_code == 404
+    assert other_tenant.post(f"/integrations/connectors/{mine['id']}/sync").status_code == 404
+
+    assert tenant.delete(f"/integrations/connectors/{mine['id']}").status_code == 204
+    assert stored(store, mine["id"], "candidates") == {}
+    assert equal(store, theirs["id"], sandbox)
+
+    workspace = theirs["workspace_id"]
+    assert other_tenant.delete(f"/workspaces/{workspace}").status_code == 204
+    assert all(stored(store, theirs["id"], name) == {} for name in TABLES)
+
+
+def test_the_webhook_secret_is_stored_encrypted(tenant: Tenant, sandbox: Any, store: ContextStore) -> None:
+    connector_id = connector_of(tenant, sandbox)["id"]
+    secret = secret_of(tenant, connector_id)
+    query = sa.text("SELECT * FROM connectors WHERE id = :id")
+    (row,) = store.transaction(lambda c: list(c.execute(query, {"id": connector_id})))
+    assert all(secret not in str(value) for value in row)
+    assert secret_of(tenant, connector_id) != secret  # rotating replaces it

@@ -1,0 +1,147 @@
+"""Schemathesis against ``/openapi.json`` on both backends: every check (``--checks all``), a bounded
+number of examples, a real tenant's token, and execute pinned to a real connector over the sandbox.
+
+No 5xx, no response outside its schema, no invalid request accepted and no valid one rejected: the
+document states the rules the service enforces (see ``ashby_agent.service.api.openapi``).
+
+One kind of rejection is expected: a cursor or sync token the fuzzer made up (or replayed from another
+listing). No schema can say which opaque strings a server issued, so such a value is valid by the
+document and refused by the service (``invalid_cursor``) or by Ashby (``invalid_next_cursor``,
+``sync_token_invalid``...), exactly as a made-up id is a 404. Those findings, and only those, are set
+aside, each checked to be such a refusal of such a value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import Status, events
+
+from ashby_agent.service.server import ServiceHandle
+from tests.service.tenants import Tenant
+
+EXECUTE = "/api/v1/integrations/connectors/{connector_id}/execute"
+#: Examples per operation and phase: enough to reach every branch kind, small enough for ~60 s a backend.
+MAX_EXAMPLES = 20
+
+
+#: The refusals of an opaque token the server (or Ashby) did not issue for this listing.
+OPAQUE_TOKEN_REFUSALS = frozenset(
+    {
+        "invalid_cursor",
+        "invalid_next_cursor",
+        "next_cursor_expired",
+        "sync_token_invalid",
+        "sync_token_expired",
+    }
+)
+_TOKEN_NAMES = frozenset({"cursor", "syncToken", "sync_token"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    operation: str
+    check: str
+    message: str
+
+
+def _refused_made_up_token(case: Any, response: Any, check: str) -> bool:
+    """A valid-by-schema request whose cursor/sync token was refused as not issued (see the docstring)."""
+    if check != "positive_data_acceptance" or response is None or response.status_code not in (400, 422):
+        return False
+    params = case.body.get("params") if isinstance(case.body, dict) else None
+    given = {**(case.query or {}), **(params if isinstance(params, dict) else {})}
+    if not any(given.get(name) is not None for name in _TOKEN_NAMES):
+        return False
+    try:
+        errors = orjson.loads(response.content)["errors"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return False
+    return bool(errors) and all(item.get("error_code") in OPAQUE_TOKEN_REFUSALS for item in errors)
+
+
+def _config(service: ServiceHandle, token: str, connector_id: str) -> SchemathesisConfig:
+    config = SchemathesisConfig.from_dict(
+        {
+            "seed": 7,
+            "headers": {"Authorization": f"Bearer {token}"},
+            "base-url": service.url,
+            "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
+            "operations": [{"include-path": EXECUTE, "parameters": {"connector_id": connector_id}}],
+        }
+    )
+    config.projects.override.checks.update(included_check_names=["all"])
+    return config
+
+
+def _findings(stream: Any, ran: Counter[str]) -> list[Finding]:
+    """The failed checks of a run (``ran`` counts every check run and every execute answered 200)."""
+    found: list[Finding] = []
+    for event in stream:
+        if isinstance(event, events.FatalError):
+            raise event.exception
+        if isinstance(event, events.NonFatalError):
+            found.append(Finding(event.label, "error", str(event.value)))
+        recorder = getattr(event, "recorder", None)
+        if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished) and recorder is not None:
+            for interaction in recorder.interactions.values():
+                response = interaction.response
+                if (
+                    response is not None
+                    and response.status_code == 200
+                    and "/execute" in interaction.request.uri
+                ):
+                    ran["execute answered 200"] += 1
+            for case_id, checks in recorder.checks.items():
+                for check in checks:
+                    ran[check.name] += 1
+                    if check.status == Status.FAILURE and check.failure_info is not None:
+                        case = recorder.cases[case_id].value
+                        failure = check.failure_info.failure
+                        interaction = recorder.interactions.get(case_id)
+                        response = interaction.response if interaction is not None else None
+                        if _refused_made_up_token(case, response, check.name):
+                            continue
+                        answer = (
+                            f"{response.status_code} {response.content[:300]!r}"
+                            if response is not None
+                            else "-"
+                        )
+                        found.append(
+                            Finding(
+                                f"{case.method} {case.path}",
+                                check.name,
+                                f"{failure.title}: {failure.message}"[:600]
+                                + f"\n  path={case.path_parameters} query={case.query}"
+                                + f" body={str(case.body)[:300]!r}"
+                                + f"\n  answer={answer}",
+                            )
+                        )
+    return found
+
+
+def test_the_api_conforms_to_its_own_document(tenant: Tenant, shared_sandbox: Any) -> None:
+    service = tenant.service
+    connector = tenant.create_connector("fuzzed", shared_sandbox.api_key)
+    schema = schemathesis.openapi.from_url(
+        service.url + "/openapi.json", config=_config(service, tenant.token(), connector["id"])
+    )
+    ran: Counter[str] = Counter()
+    findings = _findings(schemathesis.engine.from_schema(schema).execute(), ran)
+    unique = {(f.operation, f.check, f.message.splitlines()[0]): f for f in findings}
+    assert not unique, "\n\n".join(f"{f.operation} [{f.check}] {f.message}" for f in unique.values())
+    # The run did what it says: every kind of check, on many requests, and real executions over Ashby.
+    assert set(ran) >= {
+        "not_a_server_error",
+        "negative_data_rejection",
+        "positive_data_acceptance",
+        "response_schema_conformance",
+        "unsupported_method",
+        "ignored_auth",
+    }, ran
+    assert ran["negative_data_rejection"] > 1000 and ran["execute answered 200"] > 20, ran

@@ -1,0 +1,112 @@
+"""kill -9 of a syncing process, at several points, then a rerun: the store ends equal to the sandbox,
+with nothing duplicated, and each rerun resumes from the last checkpoint instead of starting over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from ashby_agent.sandbox import run_sandbox
+from ashby_agent.store.context_store import ContextStore
+from ashby_agent.store.schema import records, streams
+from ashby_agent.transports.ashby import AshbyTransport
+from tests.store.parity import assert_equal
+
+CONNECTOR = "crash-test"
+SYNC = """
+import asyncio, os
+from ashby_agent.store.context_store import ContextStore
+from ashby_agent.transports.ashby import AshbyTransport
+
+async def main():
+    store = ContextStore.open(os.environ["STORE_URL"])
+    async with AshbyTransport(os.environ["KEY"], base_url=os.environ["URL"]) as transport:
+        await store.replicate(transport, os.environ["CONNECTOR"])
+
+asyncio.run(main())
+"""
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Any]:
+    with run_sandbox(seed=7, scale="small") as handle:
+        handle.control.set_faults(rate_slow=1.0, slow_seconds=0.04)  # every request takes a while
+        yield handle
+
+
+def stored_count(store: ContextStore, entity: str) -> int:
+    query = (
+        sa.select(sa.func.count())
+        .select_from(records)
+        .where(records.c.connector_id == CONNECTOR, records.c.entity == entity)
+    )
+    return int(store.transaction(lambda c: c.execute(query).scalar_one()))
+
+
+def kill_when(
+    store: ContextStore, sandbox: Any, store_url: str, entity: str, at_least: int
+) -> list[dict[str, Any]]:
+    """Start a syncing process, kill -9 it once ``entity`` has ``at_least`` rows stored, and return
+    the requests it sent."""
+    sandbox.control.clear_requests()
+    env = {
+        **os.environ,
+        "STORE_URL": store_url,
+        "KEY": sandbox.api_key,
+        "URL": sandbox.url,
+        "CONNECTOR": CONNECTOR,
+    }
+    process = subprocess.Popen([sys.executable, "-c", SYNC], env=env)
+    try:
+        deadline = time.monotonic() + 120  # a guard against a hung child, not a timing assertion
+        while stored_count(store, entity) < at_least:
+            assert process.poll() is None, "the sync finished before it could be killed"
+            assert time.monotonic() < deadline, "the sync made no progress"
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    return list(sandbox.control.requests())
+
+
+def first_body(requests: list[dict[str, Any]], path: str) -> dict[str, Any]:
+    return next(dict(entry["body"] or {}) for entry in requests if entry["path"] == path)
+
+
+async def test_killed_syncs_resume_and_end_equal(store: ContextStore, store_url: str, sandbox: Any) -> None:
+    runs = []
+    for entity, at_least in (("candidates", 200), ("applications", 300), ("interview_stages", 50)):
+        runs.append(kill_when(store, sandbox, store_url, entity, at_least))
+        checkpoint = store.transaction(
+            lambda c, entity=entity: c.execute(
+                sa.select(streams.c.pass_mode, streams.c.pass_cursor, streams.c.pass_parent).where(
+                    streams.c.connector_id == CONNECTOR, streams.c.entity == entity
+                )
+            ).one()
+        )
+        assert checkpoint.pass_mode == "full"  # killed mid-pass: the checkpoint says where it was
+        assert checkpoint.pass_cursor or checkpoint.pass_parent
+    sandbox.control.clear_requests()
+    sandbox.control.clear_faults()
+    async with AshbyTransport(sandbox.api_key, base_url=sandbox.url) as transport:
+        report = await store.replicate(transport, CONNECTOR)
+    assert report.ok
+    assert_equal(store, CONNECTOR, sandbox)
+    # Each rerun resumed the pass the killed process left, from its checkpoint's cursor.
+    assert "cursor" in first_body(runs[1], "/candidate.list")
+    assert "cursor" in first_body(runs[2], "/application.list")
+    # The last run found candidates and applications complete: only an incremental pass each.
+    final = sandbox.control.requests()
+    assert [e["body"].get("syncToken") is not None for e in final if e["path"] == "/candidate.list"] == [True]
+    assert [e["body"].get("syncToken") is not None for e in final if e["path"] == "/application.list"] == [
+        True
+    ]

@@ -1,0 +1,146 @@
+"""Replication into the context store against the real sandbox, on SQLite and PostgreSQL.
+
+A full sync makes the store equal to the sandbox; after changes, an incremental sync makes it equal
+again while fetching only the changes (the sandbox's request log shows it); an expired token falls back
+to a full re-read; a failing Ashby leaves a reason in the stream's status and the next run finishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from ashby_agent.retry import RetryPolicy
+from ashby_agent.sandbox import run_sandbox
+from ashby_agent.store.context_store import ContextStore
+from ashby_agent.store.plan import DEFAULT_STREAMS
+from ashby_agent.transports.ashby import AshbyTransport
+from tests.store.parity import assert_equal, in_sandbox, row_count, stored
+
+CONNECTOR = "connector-a"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Any]:
+    """A sandbox of each test's own: these tests change its data."""
+    with run_sandbox(seed=7, scale="small") as handle:
+        yield handle
+
+
+@pytest.fixture
+async def transport(sandbox: Any) -> AsyncIterator[AshbyTransport]:
+    async with AshbyTransport(
+        sandbox.api_key, base_url=sandbox.url, retry=RetryPolicy(max_attempts=2, initial_delay=0.01)
+    ) as client:
+        yield client
+
+
+def list_calls(sandbox: Any) -> list[dict[str, Any]]:
+    return [entry for entry in sandbox.control.requests() if entry["path"].endswith(".list")]
+
+
+async def test_a_full_sync_equals_the_sandbox(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    report = await store.replicate(transport, CONNECTOR)
+    assert report.ok, [s for s in report.streams if s.status != "ready"]
+    assert [s.entity for s in report.streams] == list(DEFAULT_STREAMS)
+    assert_equal(store, CONNECTOR, sandbox)
+    readiness = {item["entity"]: item for item in store.readiness(CONNECTOR)}
+    assert readiness["candidates"]["status"] == "ready"
+    assert readiness["candidates"]["entity_count"] == len(in_sandbox(sandbox, "candidates"))
+    assert readiness["candidates"]["ready_for_search"] is True
+
+
+async def test_an_incremental_sync_fetches_only_the_changes(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    await store.replicate(transport, CONNECTOR)
+    control = sandbox.control
+    candidates = control.records("candidate")
+    applications = control.records("application")
+    changed = candidates[:: len(candidates) // 5][:5]  # ~1%
+    for record in changed:
+        control.update("candidate", record["id"], name=record["name"] + " Jr.")
+    archived = next(a for a in applications if a.get("status") != "Archived")
+    control.archive("application", archived["id"])
+    control.clear_requests()
+
+    report = await store.replicate(transport, CONNECTOR)
+
+    assert report.ok
+    assert_equal(store, CONNECTOR, sandbox)
+    by_entity = {s.entity: s for s in report.streams}
+    assert by_entity["candidates"].mode == "incremental"
+    assert by_entity["candidates"].records == len(changed)
+    assert by_entity["applications"].records == 1
+    assert by_entity["jobs"].records == 0
+    candidate_calls = [c for c in list_calls(sandbox) if c["path"] == "/candidate.list"]
+    assert len(candidate_calls) == 1 and "syncToken" in candidate_calls[0]["body"]
+    row = store.transaction(
+        lambda c: c.exec_driver_sql(
+            "SELECT archived FROM store_records WHERE entity = 'applications' AND record_id = '"
+            + archived["id"]
+            + "'"
+        ).scalar_one()
+    )
+    assert row in (True, 1)  # archived records are kept, and marked
+
+
+async def test_an_expired_sync_token_falls_back_to_a_full_re_read(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    await store.replicate(transport, CONNECTOR)
+    sandbox.control.update("candidate", sandbox.control.records("candidate")[0]["id"], name="Renamed Person")
+    sandbox.control.expire_sync_tokens()
+    before = row_count(store)
+
+    report = await store.replicate(transport, CONNECTOR, entities=["candidates"])
+
+    assert report.ok
+    (stream,) = report.streams
+    assert stream.mode == "full"  # the pass after the refused token
+    assert stream.records == len(in_sandbox(sandbox, "candidates"))
+    assert row_count(store) == before  # upserts by id: nothing duplicated
+    assert_equal(store, CONNECTOR, sandbox)
+
+
+async def test_a_failing_ashby_says_why_and_the_next_run_finishes(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    sandbox.control.set_faults(rate_500=1.0)
+    try:
+        report = await store.replicate(transport, CONNECTOR, entities=["jobs"])
+    finally:
+        sandbox.control.clear_faults()
+    assert not report.ok
+    (status,) = store.readiness(CONNECTOR, ["jobs"])
+    assert status["status"] == "failed" and "HTTP 500" in (status["error"] or "")
+    assert (await store.replicate(transport, CONNECTOR, entities=["jobs"])).ok
+    assert stored(store, CONNECTOR, "jobs") == in_sandbox(sandbox, "jobs")
+
+
+async def test_the_start_date_bounds_what_is_kept(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    candidates = sandbox.control.records("candidate")
+    middle = candidates[len(candidates) // 2]["createdAt"]
+    start = datetime.fromisoformat(middle.replace("Z", "+00:00")).astimezone(UTC)
+    await store.replicate(transport, CONNECTOR, entities=["candidates"], start_date=start)
+    expected = {c["id"] for c in candidates if c["createdAt"] > middle}  # createdAfter is exclusive
+    assert set(stored(store, CONNECTOR, "candidates")) == expected
+
+
+async def test_two_connectors_never_see_each_others_rows(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    await store.replicate(transport, "tenant-1", entities=["jobs"])
+    await store.replicate(transport, "tenant-2", entities=["departments"])
+    assert stored(store, "tenant-1", "departments") == {}
+    assert stored(store, "tenant-2", "jobs") == {}
+    store.drop_connector("tenant-1")
+    assert stored(store, "tenant-1", "jobs") == {}
+    assert stored(store, "tenant-2", "departments") == in_sandbox(sandbox, "departments")
