@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,31 +25,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import httpx
-
-KEY = "bench-key"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_sandbox(port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ashby_agent.cli", "sandbox", "--port", str(port), "--api-key", KEY],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.post(f"http://127.0.0.1:{port}/apiKey.info", json={}, auth=(KEY, ""), timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("sandbox did not start")
+from processes import KEY, free_port, start_sandbox
 
 
 async def _timed(call: Callable[[], Awaitable[object]], calls: int) -> float:
@@ -166,8 +141,8 @@ def main() -> None:
     if args.imports_only:
         _print_import_times()
         return
-    port = _free_port()
-    proc = _start_sandbox(port)
+    port = free_port()
+    proc = start_sandbox(port)
     try:
         url = f"http://127.0.0.1:{port}"
         print(f"sandbox: {url} (separate process); {args.calls} calls x {args.rounds} rounds per variant\n")

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,8 +23,8 @@ import time
 from typing import Any
 
 import httpx
+from processes import KEY, free_port, start_sandbox
 
-KEY = "bench-key"
 SYNC = """
 import asyncio, json, os, resource, time
 from ashby_agent.store.context_store import ContextStore
@@ -42,31 +41,6 @@ async def main():
 
 asyncio.run(main())
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_sandbox(scale: str, port: int) -> subprocess.Popen[bytes]:
-    code = (
-        "from ashby_agent.sandbox import serve_sandbox;"
-        f"serve_sandbox(seed=7, scale={scale!r}, port={port}, api_keys=[{KEY!r}])"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            httpx.post(f"http://127.0.0.1:{port}/apiKey.info", json={}, auth=(KEY, ""), timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("sandbox did not start")
 
 
 async def _raw_walk(url: str) -> tuple[float, int]:
@@ -127,8 +101,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="medium", choices=["small", "medium", "large"])
     args = parser.parse_args()
-    port = _free_port()
-    proc = _start_sandbox(args.scale, port)
+    port = free_port()
+    proc = start_sandbox(port, args.scale)
     url = f"http://127.0.0.1:{port}"
     try:
         raw_seconds, raw_records = asyncio.run(_raw_walk(url))

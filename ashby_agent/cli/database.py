@@ -10,7 +10,7 @@ import typer
 
 from ashby_agent.cli.output import fail
 
-__all__ = ["KEY_HELP", "DbOption", "run_on_database"]
+__all__ = ["KEY_HELP", "AshbyUrlOption", "DbOption", "run_on_database"]
 
 T = TypeVar("T")
 
@@ -21,6 +21,16 @@ DbOption = Annotated[
         envvar="ASHBY_AGENT_DB",
         show_default=False,
         help="postgresql://user@host/dbname, or an SQLite file path (.db). (default: ./ashby-agent.db)",
+    ),
+]
+
+#: Where the service (or its workers) reach Ashby.
+AshbyUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="ASHBY_API_URL",
+        show_default=False,
+        help="Where Ashby is, e.g. the URL `ashby-agent sandbox` prints. (default: https://api.ashbyhq.com)",
     ),
 ]
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ashby_agent.cli.database import KEY_HELP, DbOption, run_on_database
+from ashby_agent.cli.database import KEY_HELP, AshbyUrlOption, DbOption, run_on_database
 from ashby_agent.cli.output import USAGE, console, fail
 
 __all__ = ["EPILOG", "serve"]
@@ -25,14 +25,7 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on, 0-65535 (0 = any free port).")] = 8000,
     db: DbOption = None,
-    ashby_url: Annotated[
-        str | None,
-        typer.Option(
-            envvar="ASHBY_API_URL",
-            show_default=False,
-            help="Where Ashby is, e.g. the URL `ashby-agent sandbox` prints. (default: https://api.ashbyhq.com)",
-        ),
-    ] = None,
+    ashby_url: AshbyUrlOption = None,
 ) -> None:
     """Run the hosted API (tokens, workspaces, connectors, execute) until interrupted."""
     if not 0 <= port <= 65535:

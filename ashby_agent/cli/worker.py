@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ashby_agent.cli.database import KEY_HELP, DbOption, run_on_database
+from ashby_agent.cli.database import KEY_HELP, AshbyUrlOption, DbOption, run_on_database
 from ashby_agent.cli.output import USAGE, console, fail
 
 __all__ = ["EPILOG", "worker"]
@@ -30,14 +30,7 @@ def worker(
         float,
         typer.Option(min=0.5, help="A worker silent this long is dead: its running syncs are retried."),
     ] = 30.0,
-    ashby_url: Annotated[
-        str | None,
-        typer.Option(
-            envvar="ASHBY_API_URL",
-            show_default=False,
-            help="Where Ashby is, e.g. the URL `ashby-agent sandbox` prints. (default: https://api.ashbyhq.com)",
-        ),
-    ] = None,
+    ashby_url: AshbyUrlOption = None,
 ) -> None:
     """Run syncs of hosted connectors into the context store until interrupted (PostgreSQL only)."""
     import asyncio

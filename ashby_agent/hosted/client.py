@@ -163,29 +163,21 @@ class HostedClient:
         again once when the service no longer knows it: the workspace's connector was replaced.
         """
         body = {"entity": entity, "action": action, "params": dict(params)}
+
+        async def run(connector_id: str) -> dict[str, Any]:
+            path = f"/integrations/connectors/{connector_id}/execute"
+            return await self._send("POST", path, body, idempotent=idempotent, operation=(entity, action))
+
         connector_id = await self.connector_id()
         try:
-            return await self._send(
-                "POST",
-                f"/integrations/connectors/{connector_id}/execute",
-                body,
-                idempotent=idempotent,
-                operation=(entity, action),
-            )
+            return await run(connector_id)
         except HostedServiceError as exc:
             if exc.code != "connector_not_found" or self.auth.connector_id is not None:
                 raise
         async with self._connector_lock:
             if self._connector_id == connector_id:
                 self._connector_id = None
-        connector_id = await self.connector_id()
-        return await self._send(
-            "POST",
-            f"/integrations/connectors/{connector_id}/execute",
-            body,
-            idempotent=idempotent,
-            operation=(entity, action),
-        )
+        return await run(await self.connector_id())
 
     async def request(
         self, method: str, path: str, body: Mapping[str, Any] | None = None, **params: Any

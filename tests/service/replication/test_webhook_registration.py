@@ -10,16 +10,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.jobs.webhook_registration import EVENT_TYPES
 from ashby_agent.service.security.crypto import generate_key
 from ashby_agent.service.server import ServiceHandle, run_service
 from ashby_agent.store.context_store import ContextStore
+from ashby_agent.store.schema import aliases
 from tests.service.replication.conftest import wait_for
 from tests.service.replication.test_hosted_sync import inspect, synced
 from tests.service.tenants import Tenant
-from tests.store.parity import stored
+from tests.store.parity import in_sandbox, stored
 
 
 def _free_port() -> int:
@@ -69,6 +71,26 @@ def test_webhooks_are_registered_and_deliveries_reach_the_store(
     wait_for(
         "the deletion to arrive by webhook", lambda: victim not in stored(store, connector_id, "candidates")
     )
+
+    # A merge in Ashby: the old id leaves the store with an alias to the survivor, and the refresh the
+    # event asks for brings the moved applications, so candidates and applications equal Ashby again.
+    old, survivor = list(stored(store, connector_id, "candidates"))[:2]
+    sandbox.control.merge_candidates(old, survivor)
+
+    def merged() -> bool:
+        alias = store.transaction(
+            lambda c: c.execute(
+                sa.select(aliases.c.new_id).where(
+                    aliases.c.connector_id == connector_id, aliases.c.old_id == old
+                )
+            ).scalar_one_or_none()
+        )
+        return alias == survivor and all(
+            stored(store, connector_id, entity) == in_sandbox(sandbox, entity)
+            for entity in ("candidates", "applications")
+        )
+
+    wait_for("the merge to arrive by webhook", merged)
 
     assert tenant.delete(f"/integrations/connectors/{connector_id}").status_code == 204
     assert [w for w in sandbox.control.records("webhook") if connector_id in w["requestUrl"]] == []
