@@ -13,9 +13,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ashby_agent.errors import MalformedResponseError
 from ashby_agent.pagination import page_meta
 
-__all__ = ["ashby_envelope", "execute_answer"]
+__all__ = ["ashby_envelope", "execute_answer", "listed_results", "single_result"]
+
+
+def listed_results(envelope: Mapping[str, Any], endpoint: str, source: str = "Ashby") -> list[Any]:
+    """The records of a list answer; an answer without a list is an error, never an empty page."""
+    results = envelope.get("results")
+    if not isinstance(results, list):
+        raise MalformedResponseError(f"{source}'s answer to {endpoint} has no results list")
+    return results
+
+
+def single_result(envelope: Mapping[str, Any], endpoint: str, source: str = "Ashby") -> dict[str, Any]:
+    """The record of a ``get`` answer."""
+    results = envelope.get("results")
+    if not isinstance(results, dict):
+        raise MalformedResponseError(f"{source}'s answer to {endpoint} has no results object")
+    return results
 
 
 def execute_answer(action: str, envelope: Mapping[str, Any], results: Any) -> tuple[Any, dict[str, Any]]:

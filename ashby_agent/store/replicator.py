@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ashby_agent.errors import AshbyAgentError, CursorError, MalformedResponseError, SyncTokenError
+from ashby_agent.envelope import listed_results
+from ashby_agent.errors import AshbyAgentError, CursorError, SyncTokenError
 from ashby_agent.pagination import page_meta
 from ashby_agent.store import checkpoints, rows
 from ashby_agent.store.plan import Stream, select_streams
@@ -77,15 +78,6 @@ def _now() -> datetime:
 
 def _ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
-
-
-def _results(envelope: dict[str, Any], stream: Stream) -> list[Any]:
-    """The page's records; an answer without a list is an error, never an empty page (a full pass
-    that took it for one would then remove every record it had not seen)."""
-    results = envelope.get("results")
-    if not isinstance(results, list):
-        raise MalformedResponseError(f"The answer to {stream.op.endpoint} has no results list.")
-    return results
 
 
 class _RestartPass(Exception):
@@ -280,7 +272,12 @@ class Replicator:
                     pending = asyncio.ensure_future(fetch(cursor))
                 parent_done = parent_id if not more and parent_id is not None else finished_parent
                 stored = await self._store(
-                    stream, state, self._in_scope(_results(envelope, stream)), parent_id, cursor, parent_done
+                    stream,
+                    state,
+                    self._in_scope(listed_results(envelope, stream.op.endpoint)),
+                    parent_id,
+                    cursor,
+                    parent_done,
                 )
                 report.pages += 1
                 report.records += stored

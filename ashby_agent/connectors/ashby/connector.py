@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 import httpx
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entities, Entity, Operation, find_operation
+from ashby_agent.envelope import listed_results, single_result
 from ashby_agent.errors import InvalidRequestError, MalformedResponseError
 from ashby_agent.pagination import ListResult, iterate_pages, page_meta
 from ashby_agent.retry import RetryPolicy
@@ -184,14 +185,11 @@ class AshbyConnector(Entities):
 
     async def _call(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
         envelope = await self.transport.send(op, op.build_body(params))
-        results = envelope.get("results")
         source = "Ashby" if self.transport.mode == "local" else "The hosted service"
         if op.returns_list:
-            if not isinstance(results, list):
-                raise MalformedResponseError(f"{source}'s answer to {op.endpoint} has no results list")
-            return ListResult.lazy(results, _adapter(op), page_meta(envelope))
-        if not isinstance(results, dict):
-            raise MalformedResponseError(f"{source}'s answer to {op.endpoint} has no results object")
+            records = listed_results(envelope, op.endpoint, source)
+            return ListResult.lazy(records, _adapter(op), page_meta(envelope))
+        results = single_result(envelope, op.endpoint, source)
         adapter = _adapter(op)
         from pydantic import ValidationError  # loaded with the adapter already: ~0.3 µs
 

@@ -21,10 +21,9 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entity, Operation, find_entity
-from ashby_agent.envelope import execute_answer
+from ashby_agent.envelope import execute_answer, listed_results, single_result
 from ashby_agent.errors import (
     AshbyAgentError,
-    MalformedResponseError,
     UnknownActionError,
     UnknownEntityError,
 )
@@ -112,14 +111,10 @@ def _shape(
         data = plan.apply(wire)
         return data if body.skip_truncation else truncate_strings(data, limit)
 
-    results = envelope.get("results")
     if op.returns_list:
-        if not isinstance(results, list):
-            raise MalformedResponseError(f"Ashby's answer to {op.endpoint} has no results list")
-        return execute_answer(op.action, envelope, [one(record) for record in results])
-    if not isinstance(results, dict):
-        raise MalformedResponseError(f"Ashby's answer to {op.endpoint} has no results object")
-    return execute_answer(op.action, envelope, one(results))
+        records = [one(record) for record in listed_results(envelope, op.endpoint)]
+        return execute_answer(op.action, envelope, records)
+    return execute_answer(op.action, envelope, one(single_result(envelope, op.endpoint)))
 
 
 async def _write_audit(state: ServiceState, entry: audit.AuditRecord) -> None:
