@@ -8,15 +8,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from ashby_agent.connectors.ashby.catalog import CATALOG
+from ashby_agent.store.plan import STREAMS
 
 __all__ = ["CACHE_ENTITIES"]
 
-#: Entities the context store will replicate: sync-capable listings that need no parent id.
-CACHE_ENTITIES: Final = tuple(
-    name
-    for name, entity in CATALOG.items()
-    if "list" in entity.operations
-    and entity.operations["list"].sync
-    and not any(param.required for param in entity.operations["list"].params)
-)
+#: The store's incremental streams: sync-capable listings that need no parent id.
+CACHE_ENTITIES: Final = tuple(name for name, stream in STREAMS.items() if stream.incremental)
