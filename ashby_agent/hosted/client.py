@@ -14,7 +14,6 @@ itself: its rate limit (429), its 5xx, and connections to it that failed.
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -49,7 +48,6 @@ __all__ = ["HostedClient"]
 
 #: Refresh this many seconds before the token expires (or at 80% of a short lifetime).
 _REFRESH_MARGIN: Final = 60.0
-_LOG = logging.getLogger("ashby_agent.hosted")
 
 
 class HostedClient:
