@@ -160,7 +160,9 @@ def create_database_engine(db_url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock up front (no deadlock on upgrade); a reader asks for a deferred BEGIN.
+        read_only = connection.get_execution_options().get("ashby_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -39,11 +39,14 @@ __all__ = [
     "AuthenticationError",
     "ConnectionFailedError",
     "CursorError",
+    "EntityNotSyncedError",
     "HostedAuthenticationError",
     "HostedServiceError",
     "InvalidParamsError",
+    "InvalidQueryError",
     "InvalidRequestError",
     "MalformedResponseError",
+    "NoContextStoreError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -128,6 +131,32 @@ class InvalidParamsError(InvalidRequestError):
         self.entity = entity
         self.action = action
         self.problems = list(problems)
+
+
+class InvalidQueryError(InvalidRequestError):
+    """A context store query names an unknown operator or field, or a value of the wrong type."""
+
+    kind = "invalid_query"
+
+    def __init__(self, message: str, *, valid: Sequence[str] = (), where: str = "query") -> None:
+        super().__init__(message, valid=valid)
+        self.where = where
+
+
+class EntityNotSyncedError(InvalidRequestError):
+    """The context store has no completed sync of the entity yet: nothing it answers would be true."""
+
+    kind = "entity_not_synced"
+
+    def __init__(self, message: str, *, status: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class NoContextStoreError(InvalidRequestError):
+    """A context store action was called on a connector that has none configured."""
+
+    kind = "no_context_store"
 
 
 # --------------------------------------------------------------------------- Ashby API errors

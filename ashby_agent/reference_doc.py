@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from ashby_agent.connectors.ashby.catalog import ENTITIES, Operation
+from ashby_agent.connectors.ashby.store_actions import DESCRIBE, STORE_ACTIONS, STORE_ALIASES
+from ashby_agent.store.plan import STREAMS
+from ashby_agent.store.query.indexes import INDEXED, WORD_INDEXED
+from ashby_agent.store.query.views import describe_view
 
 __all__ = ["render_reference"]
 
@@ -77,9 +82,46 @@ def _operation(op: Operation) -> list[str]:
     return lines
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _paths(declared: Mapping[str, tuple[str, ...]]) -> list[str]:
+    return [f"- `{entity}`: {', '.join(f'`{path}`' for path in paths)}" for entity, paths in declared.items()]
+
+
+def _store_section() -> list[str]:
+    aliases = ", ".join(f"`{alias}` = `{name}`" for alias, name in STORE_ALIASES.items())
+    lines = [
+        "## Context store actions",
+        "",
+        "Answered from the replicated copy of Ashby (see `docs/context-store.md`), on every entity the "
+        f"store keeps: {', '.join(f'`{name}`' for name in STREAMS)}. Aliases: {aliases}.",
+        "",
+        "| action | use | params |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{a.name}` | {_cell(a.use)} | {_cell(a.params)} |" for a in STORE_ACTIONS.values()]
+    lines += ["", "Fields with an expression index (besides `id`, `createdAt`, `updatedAt`):", ""]
+    lines += _paths(INDEXED)
+    lines += ["", "Word-indexed text fields (fast `fuzzy` and `keyword`):", "", *_paths(WORD_INDEXED)]
+    lines += [
+        "",
+        "Views of `context_store_sql_query` (PostgreSQL syntax; JSON columns hold objects, lists):",
+        "",
+    ]
+    lines += [f"- `{describe_view(name)}`" for name in STREAMS]
+    lines += [
+        "",
+        f"`{DESCRIBE}` (any entity, no params) answers that entity's operations with every param.",
+        "",
+    ]
+    return lines
+
+
 def render_reference() -> str:
     """The whole reference page as Markdown."""
-    lines = [_HEADER, "## Entities", ""]
+    lines = [_HEADER, *_store_section(), "## Entities", ""]
     lines += [f"- [`{e.name}`](#{e.name}) — {', '.join(e.actions)}" for e in ENTITIES]
     lines.append("")
     for entity in ENTITIES:

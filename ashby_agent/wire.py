@@ -23,6 +23,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -290,6 +291,11 @@ class WorkspaceUpdate(_Request):
 # --------------------------------------------------------------------------- connectors
 
 
+def _whole_number(value: Any) -> Any:
+    """JSON has one number type: ``30.0`` is the integer 30 (as JSON Schema says), ``30.5`` is not."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 class ReplicationConfig(_Request):
     start_date: Annotated[
         str,
@@ -297,10 +303,8 @@ class ReplicationConfig(_Request):
             {"type": "string", "format": "date-time", "pattern": START_DATE_PATTERN, "maxLength": 20}
         ),
     ] = Field(description="YYYY-MM-DDTHH:MM:SSZ, the date replication starts from.")
-    refresh_minutes: int | None = Field(
+    refresh_minutes: Annotated[int, Field(ge=1, le=1440), BeforeValidator(_whole_number)] | None = Field(
         default=None,
-        ge=1,
-        le=1440,
         description="Minutes between scheduled syncs (default 5). An extension of this service.",
     )
 

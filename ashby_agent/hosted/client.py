@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -26,9 +27,11 @@ from ashby_agent.errors import (
     AshbyAgentError,
     AshbyAPIError,
     ConnectionFailedError,
+    EntityNotSyncedError,
     HostedAuthenticationError,
     HostedServiceError,
     InvalidParamsError,
+    InvalidQueryError,
     InvalidRequestError,
     MalformedResponseError,
     PermissionDeniedError,
@@ -292,6 +295,12 @@ def _rebuild(ashby: Mapping[str, Any], message: str) -> AshbyAgentError:
     return HostedServiceError(message, status=502, code=ashby.get("code"))
 
 
+def _status_named(message: str) -> str:
+    """The stream status an ``entity_not_synced`` message names (``status: syncing``)."""
+    found = re.search(r"status: ([a-z_]+)", message)
+    return found.group(1) if found else "not_synced"
+
+
 def _service_error(
     status: int,
     data: Mapping[str, Any],
@@ -312,9 +321,13 @@ def _service_error(
         problems = [str(item.get("message")) for item in items] or [message]
         if operation is not None and code == "invalid_params":
             return InvalidParamsError(*operation, problems, valid)
+        if code == InvalidQueryError.kind:  # the context store's refusal, as local mode raises it
+            return InvalidQueryError(message, valid=valid, where=str(first.get("field") or "query"))
         # Any other refusal (an unknown entity, a management call's field) reads as the service put it.
         return InvalidRequestError(message, valid=valid)
     sentence = message.rstrip(".")
+    if status == 400 and code == EntityNotSyncedError.kind:
+        return EntityNotSyncedError(message, status=_status_named(message))
     if status == 400:
         return InvalidRequestError(f"The hosted service refused {path}: {message}")
     if status == 401:

@@ -23,7 +23,7 @@ import orjson
 from .auth import ApiKey, AuthFailure, Keyring, generate_key, parse_key_spec
 from .control import SandboxControl
 from .control_routes import control_app
-from .endpoints import ENDPOINTS
+from .endpoints import ENDPOINTS, WRITE_TABLES
 from .endpoints.endpoint import ApiError, Ctx, Endpoint, error_body
 from .endpoints.interviews import derive_events
 from .faults import FaultInjector, RateLimiter
@@ -283,7 +283,7 @@ def build_app(
         store = Store(
             dataset,
             clock,
-            tables=TABLES,
+            tables=(*TABLES, *WRITE_TABLES),
             cursor_ttl_seconds=config.cursor_ttl_seconds,
             sync_token_ttl_seconds=config.sync_token_ttl_seconds,
             sync_page_budget=config.sync_page_budget,

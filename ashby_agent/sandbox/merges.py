@@ -21,6 +21,11 @@ CANDIDATE_REFERENCES = (
 SUMMARY_KEYS = ("id", "name", "primaryEmailAddress", "primaryPhoneNumber")
 
 
+def candidate_summary(candidate: Record) -> Record:
+    """The ``candidate`` an application embeds: id, name and the primary e-mail and phone if any."""
+    return {key: candidate[key] for key in SUMMARY_KEYS if key in candidate}
+
+
 def merge_candidates(store: Store, deleted_id: str, merged_id: str) -> Record:
     """Move ``deleted_id``'s records to ``merged_id``, delete ``deleted_id``; the survivor after it."""
     for value in (deleted_id, merged_id):
@@ -31,7 +36,7 @@ def merge_candidates(store: Store, deleted_id: str, merged_id: str) -> Record:
         merged = store.require("candidate", merged_id)
         if deleted_id == merged_id:
             raise InvalidValue(f"A candidate cannot be merged into itself ({describe(deleted_id)}).")
-        summary = {key: merged[key] for key in SUMMARY_KEYS if key in merged}
+        summary = candidate_summary(merged)
         moved: list[str] = []
         for row_id, application in list(store.table("application").rows.items()):
             candidate = application.get("candidate")
@@ -51,4 +56,4 @@ def merge_candidates(store: Store, deleted_id: str, merged_id: str) -> Record:
         return survivor
 
 
-__all__ = ["CANDIDATE_REFERENCES", "merge_candidates"]
+__all__ = ["CANDIDATE_REFERENCES", "SUMMARY_KEYS", "candidate_summary", "merge_candidates"]

@@ -4,7 +4,8 @@ Every read endpoint is a walk over one table in a stable order. Each table keeps
 (so a cursor resumes with one bisect), an append-only change log (so a sync delta starts with one
 bisect) and each record's JSON bytes (so a page is a join of cached bytes). A page therefore costs
 O(page) whatever the table size. Every write gives the record the next value of one global change
-sequence and drops its cached bytes, then tells ``on_change`` (the webhook dispatcher) what changed.
+sequence, drops its cached bytes and moves it in the table's indexes, then tells ``on_change`` (the
+webhook dispatcher) what changed.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ Projection = Callable[[Record], Record]
 ChangeListener = Callable[[str, Record | None, Record | None], None]
 
 #: Tables whose records are addressed by something other than ``id``.
-PRIMARY_KEYS = {"fileHandle": "handle", "interviewerSettings": "userId"}
+PRIMARY_KEYS = {"fileHandle": "handle", "fileUpload": "handle", "interviewerSettings": "userId"}
 #: How far a page looks past its last row to answer ``moreDataAvailable`` exactly; beyond it, "true".
 PEEK_ROWS = 2000
 #: The instants the ISO form can carry and that sort as strings: the Unix epoch to the end of 9999.
@@ -114,7 +115,7 @@ class Table:
         self._ordinal: dict[str, str] = {}
         self._bytes: dict[tuple[str, str], bytes] = {}
         self._projections: set[str] = {""}
-        self._indexes: dict[str, dict[Hashable, list[SortKey]]] = {}
+        self._indexes: dict[str, Index] = {}
 
     @property
     def sorted_by_created(self) -> bool:
@@ -138,6 +139,7 @@ class Table:
     def put(self, row_id: str, record: Record, seq: int) -> None:
         new_key = self._sort_key(row_id, record)
         old_key = self.key_of.get(row_id)
+        old = self.rows.get(row_id)
         if old_key != new_key:
             if old_key is not None:
                 del self.keys[bisect_right(self.keys, old_key) - 1]
@@ -153,18 +155,22 @@ class Table:
         self.log.append((seq, row_id))
         for projection in self._projections:
             self._bytes.pop((projection, row_id), None)
-        self._indexes.clear()
+        for index in self._indexes.values():
+            if old is not None and old_key is not None:
+                index.discard(old, old_key)
+            index.add(record, new_key)
 
     def remove(self, row_id: str) -> None:
         """Forget a record: gone from walks and lookups; its old change-log entries no longer match."""
         key = self.key_of.pop(row_id)
         del self.keys[bisect_right(self.keys, key) - 1]
         self.ordinal_rows -= key[0] == ""
-        del self.rows[row_id]
+        old = self.rows.pop(row_id)
         del self.seq_of[row_id]
         for projection in self._projections:
             self._bytes.pop((projection, row_id), None)
-        self._indexes.clear()
+        for index in self._indexes.values():
+            index.discard(old, key)
 
     def bulk_load(self, rows: list[tuple[str, Record]], first_seq: int) -> int:
         """Load an empty table in one sort (start-up at scale large); returns the last sequence used."""
@@ -198,15 +204,44 @@ class Table:
     def index(
         self, name: str, values: Callable[[Record], Iterable[Hashable]]
     ) -> dict[Hashable, list[SortKey]]:
-        """A lazily built value → sorted keys index, dropped on any change to the table."""
-        built = self._indexes.get(name)
-        if built is None:
-            built = {}
+        """A value → sorted keys index, built on first use and kept up to date by every write after
+        (``name`` stands for ``values``: one name, one way of reading a record)."""
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = Index(values)
             for key in self.keys:
-                for value in values(self.rows[key[2]]):
-                    built.setdefault(value, []).append(key)
-            self._indexes[name] = built
-        return built
+                index.add(self.rows[key[2]], key, last=True)
+        return index.keys
+
+
+class Index:
+    """One index of a table: each value ``values`` reads from a record → the keys of the records
+    with that value, in key order. Writes update it in place (a record's old values out, its new ones
+    in), so a write costs O(its values), not a rebuild of the table's index."""
+
+    def __init__(self, values: Callable[[Record], Iterable[Hashable]]) -> None:
+        self.values = values
+        self.keys: dict[Hashable, list[SortKey]] = {}
+
+    def add(self, record: Record, key: SortKey, *, last: bool = False) -> None:
+        """Index ``record`` under ``key``; ``last``: keys come in order (the initial build)."""
+        for value in self.values(record):
+            found = self.keys.setdefault(value, [])
+            if last or not found or key > found[-1]:
+                found.append(key)
+            else:
+                found.insert(bisect_right(found, key), key)
+
+    def discard(self, record: Record, key: SortKey) -> None:
+        """Forget ``record`` (indexed under ``key``), one entry per value it was indexed under."""
+        for value in self.values(record):
+            found = self.keys.get(value)
+            if found:
+                at = bisect_right(found, key) - 1
+                if at >= 0 and found[at] == key:
+                    del found[at]
+                if not found:
+                    del self.keys[value]
 
 
 @dataclass(frozen=True)
@@ -340,9 +375,12 @@ class Store:
         if announce and self.on_change is not None:
             self.on_change(table, before, after)
 
-    def create(self, table_name: str, record: Record, *, announce: bool = True) -> Record:
+    def create(
+        self, table_name: str, record: Record, *, announce: bool = True, stamped: bool = True
+    ) -> Record:
         """Add a record (``id``, ``createdAt``/``updatedAt`` filled when missing); ``announce`` False
-        writes without telling ``on_change`` (a merge announces itself once, as Ashby does)."""
+        writes without telling ``on_change`` (a merge announces itself once, as Ashby does);
+        ``stamped`` False adds no timestamps (records whose shape has none, or only ``createdAt``)."""
         with self.lock:
             table = self.known_table(table_name)
             _require_json(record)
@@ -353,7 +391,7 @@ class Store:
             if table.pk == "id":
                 record.setdefault("id", str(uuid.uuid4()))
             now = iso_ms(self.clock.now_ms())
-            if table.tracks_created:
+            if stamped and table.tracks_created:
                 record.setdefault("createdAt", now)
                 record.setdefault("updatedAt", now)
             row_id = self._row_id(table, record)
@@ -364,7 +402,17 @@ class Store:
             self._changed(table_name, None, record, announce)
             return copy.deepcopy(record)
 
-    def update(self, table_name: str, row_id: str, fields: Record, *, announce: bool = True) -> Record:
+    def update(
+        self,
+        table_name: str,
+        row_id: str,
+        fields: Record,
+        *,
+        announce: bool = True,
+        drop: Iterable[str] = (),
+    ) -> Record:
+        """Merge ``fields`` into a record and remove the ``drop`` keys (Ashby omits some empty fields,
+        such as ``archivedAt`` or ``primaryEmailAddress``, rather than sending null)."""
         with self.lock:
             table = self.known_table(table_name)
             current = self.require(table_name, row_id)
@@ -372,6 +420,9 @@ class Store:
                 raise InvalidValue(f'The "{table.pk}" of a record cannot be changed.')
             _require_json(fields)
             record = {**copy.deepcopy(current), **copy.deepcopy(fields)}
+            for key in drop:
+                if key != table.pk:
+                    record.pop(key, None)
             if "updatedAt" in record and "updatedAt" not in fields:
                 record["updatedAt"] = iso_ms(self.clock.now_ms())
             self.seq += 1

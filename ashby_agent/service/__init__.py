@@ -6,6 +6,6 @@ Start here: :func:`ashby_agent.service.server.serve` (blocking) and
 
 Layers, each importing only from those below it: ``server``; ``api`` (HTTP) beside ``operator`` (the
 CLI's verbs); ``state`` (what one process holds); ``security`` (keys, tokens, authentication, tenant
-rules); ``store`` (the database) beside ``pool`` (pooled connectors); ``config``, ``context_store`` and
+rules); ``store`` (the database) beside ``pool`` (pooled connectors); ``config`` and
 ``exceptions`` at the bottom.
 """

@@ -214,6 +214,10 @@ class ServiceState:
         engine, keyring = open_database(settings)
         try:
             store = ContextStore.on_engine(engine)
+            store.sync_hint = (
+                "wait for the connector's running sync, or start one with POST "
+                "/api/v1/integrations/connectors/{connector_id}/sync (GET .../inspect shows when it is ready)"
+            )
         except BaseException:
             engine.dispose()
             raise

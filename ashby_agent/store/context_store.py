@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import sqlite3
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -19,9 +20,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from ashby_agent.connectors.ashby.store_actions import STORE_ENV
 from ashby_agent.database import create_database_engine, migrate, normalize_url
+from ashby_agent.errors import EntityNotSyncedError
 from ashby_agent.store import checkpoints, rows
-from ashby_agent.store.plan import STREAMS, select_streams
+from ashby_agent.store.plan import STREAMS, check_stored, select_streams
+from ashby_agent.store.query import indexes, text
+from ashby_agent.store.query.search import parse_search, run_search
 from ashby_agent.store.replicator import Progress, Replicator, SyncReport
 
 if TYPE_CHECKING:
@@ -29,7 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_STORE_URL", "STORE_ENV", "ContextStore", "local_connector_id"]
 
-STORE_ENV: Final = "ASHBY_AGENT_STORE"
 DEFAULT_STORE_URL: Final = "sqlite:///ashby-agent-store.db"
 _VERSION_TABLE: Final = "store_alembic_version"
 T = TypeVar("T")
@@ -39,6 +43,30 @@ def local_connector_id(api_key: str) -> str:
     """The tenant id of a local-mode store: derived from the key (never the key), so two keys'
     records never mix in one store file."""
     return "local-" + hashlib.sha256(api_key.encode()).hexdigest()[:24]
+
+
+#: A run that stored this many records refreshes the planner's statistics: without them SQLite walks
+#: the primary key for ``ORDER BY id`` instead of using an expression index that finds one row.
+_ANALYZE_AFTER: Final = 100
+
+
+def _analyze(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")  # sampled: milliseconds, not seconds
+    connection.exec_driver_sql("ANALYZE store_records")
+    connection.exec_driver_sql("ANALYZE store_words")
+
+
+def _wire_time(value: datetime) -> str:
+    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def store_configured(url: str | None = None) -> bool:
+    """Whether a store was named (``url`` or ``ASHBY_AGENT_STORE``) or the default file exists: querying
+    must not create an empty store where none was meant."""
+    if url or os.environ.get(STORE_ENV):
+        return True
+    return os.path.exists(DEFAULT_STORE_URL.removeprefix("sqlite:///"))
 
 
 def store_url(url: str | None = None) -> str:
@@ -52,12 +80,21 @@ def store_url(url: str | None = None) -> str:
 class ContextStore:
     """Replicated records of one or more connectors, with their sync state."""
 
+    #: How to sync an entity, as an ``entity_not_synced`` error says it (``{entity}`` and
+    #: ``{connector_id}`` are filled in); the hosted service sets its own.
+    sync_hint: str = "run `ashby-agent sync --entities {entity}` or `await connector.replicate(['{entity}'])`"
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         # SQLite takes one writer at a time: queueing writes on one thread here is cheaper than letting
         # several threads wait in SQLite's busy handler (which sleeps in steps of milliseconds).
         workers = 1 if engine.dialect.name == "sqlite" else 4
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ashby-store")
+        # Queries read a snapshot (SQLite's WAL lets readers run beside the writer): their own threads,
+        # so a search never waits behind a sync's pages.
+        self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ashby-store-read")
+        self._stream_locks: dict[tuple[int, str, str], asyncio.Lock] = {}
+        self.transaction(indexes.create_indexes)
 
     @classmethod
     def open(cls, url: str | None = None) -> ContextStore:
@@ -80,6 +117,29 @@ class ContextStore:
         """``work(connection)`` in one transaction, on the store's worker thread(s)."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, self.transaction, work)
 
+    def stream_lock(self, connector_id: str, entity: str) -> asyncio.Lock:
+        """Held while a pass of ``entity`` runs for ``connector_id`` in this process (per event loop:
+        a lock belongs to the loop it is first used in)."""
+        key = (id(asyncio.get_running_loop()), connector_id, entity)
+        lock = self._stream_locks.get(key)
+        if lock is None:
+            lock = self._stream_locks[key] = asyncio.Lock()
+        return lock
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """``work(connection)`` in a read-only transaction (deferred on SQLite: it takes no write lock),
+        with the query language's SQL functions available."""
+        with self.engine.connect().execution_options(ashby_read_only=True) as connection:
+            if connection.dialect.name == "sqlite":
+                driver = connection.connection.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                text.register(driver)
+            with connection.begin():
+                return work(connection)
+
+    async def run_read(self, work: Callable[[Connection], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._readers, self.read, work)
+
     # ------------------------------------------------------------------ replication
 
     async def replicate(
@@ -94,7 +154,10 @@ class ContextStore:
     ) -> SyncReport:
         """Bring the store up to date for ``connector_id`` (see :mod:`ashby_agent.store.replicator`)."""
         replicator = Replicator(self, transport, connector_id, start_date=start_date, progress=progress)
-        return await replicator.run(entities, full=full)
+        report = await replicator.run(entities, full=full)
+        if report.records >= _ANALYZE_AFTER:
+            await self.run(_analyze)
+        return report
 
     # ------------------------------------------------------------------ reading the state
 
@@ -129,10 +192,98 @@ class ContextStore:
             )
         return report
 
+    # ------------------------------------------------------------------ queries
+
+    def as_of(self, connection: Connection, connector_id: str, entity: str) -> datetime:
+        """When ``entity`` last finished a sync for ``connector_id``, or the error that says why it
+        cannot be queried yet and what to do."""
+        check_stored(entity)
+        state = checkpoints.load(connection, connector_id, entity)
+        if state is None or state.last_synced_at is None:
+            status = state.status if state is not None else "not_synced"
+            reason = f" ({state.last_error})" if state is not None and state.last_error else ""
+            how = self.sync_hint.format(entity=entity, connector_id=connector_id)
+            raise EntityNotSyncedError(
+                f"The context store has not synced '{entity}' yet (status: {status}{reason}). To sync it, "
+                f"{how}; meanwhile use the live actions 'list', 'get' or 'api_search'.",
+                status=status,
+            )
+        synced = state.last_synced_at
+        return synced.replace(tzinfo=UTC) if synced.tzinfo is None else synced
+
+    async def query(
+        self,
+        connector_id: str,
+        entity: str,
+        run: Callable[[Connection], dict[str, Any]],
+        *,
+        fresh: bool = False,
+        transport: Transport | None = None,
+    ) -> dict[str, Any]:
+        """``run(connection)`` on a read snapshot, once ``entity`` is synced, with ``meta.as_of`` added.
+        ``fresh`` first applies Ashby's live delta of that entity (an incremental pass of it)."""
+        if fresh and transport is not None:
+            await self.run_read(lambda c: self.as_of(c, connector_id, entity))
+            await self.replicate(transport, connector_id, entities=[entity])
+
+        def work(connection: Connection) -> dict[str, Any]:
+            as_of = self.as_of(connection, connector_id, entity)
+            answer = run(connection)
+            answer["meta"]["as_of"] = _wire_time(as_of)
+            return answer
+
+        return await self.run_read(work)
+
+    async def search(
+        self, connector_id: str, entity: str, params: Any, *, transport: Transport | None = None
+    ) -> dict[str, Any]:
+        """``context_store_search`` (see :mod:`ashby_agent.store.query.search`)."""
+        check_stored(entity)
+        search = parse_search(entity, params)
+        return await self.query(
+            connector_id,
+            entity,
+            lambda c: run_search(c, connector_id, search),
+            fresh=search.fresh,
+            transport=transport,
+        )
+
+    async def aggregate(
+        self, connector_id: str, entity: str, params: Any, *, transport: Transport | None = None
+    ) -> dict[str, Any]:
+        """``context_store_aggregate`` (see :mod:`ashby_agent.store.query.aggregate`)."""
+        from ashby_agent.store.query.aggregate import parse_aggregate, run_aggregate
+
+        check_stored(entity)
+        aggregate = parse_aggregate(entity, params)
+        return await self.query(
+            connector_id,
+            entity,
+            lambda c: run_aggregate(c, connector_id, aggregate),
+            fresh=aggregate.fresh,
+            transport=transport,
+        )
+
+    async def sql(self, connector_id: str, params: Any) -> dict[str, Any]:
+        """``context_store_sql_query`` (see :mod:`ashby_agent.store.query.sql`)."""
+        from ashby_agent.store.query.sql import parse_sql, run_sql
+
+        query = parse_sql(params)
+
+        def work(connection: Connection) -> dict[str, Any]:
+            # Every view the query reads must be synced: an empty view would read as "none".
+            as_of = {name: _wire_time(self.as_of(connection, connector_id, name)) for name in query.entities}
+            answer = run_sql(connection, connector_id, query)
+            answer["meta"]["as_of"] = as_of
+            return answer
+
+        return await self.run_read(work)
+
     def drop_connector(self, connector_id: str) -> None:
         """Delete all of one connector's store data."""
         self.transaction(lambda c: rows.drop_connector(c, connector_id))
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
         self.engine.dispose()

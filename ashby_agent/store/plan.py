@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from ashby_agent.connectors.ashby.catalog import ENTITIES
-from ashby_agent.errors import InvalidRequestError
+from ashby_agent.errors import InvalidQueryError, InvalidRequestError
 
 if TYPE_CHECKING:
     from ashby_agent.connectors.ashby.operation import Operation
 
-__all__ = ["DEFAULT_STREAMS", "STREAMS", "Parent", "Stream", "select_streams"]
+__all__ = ["DEFAULT_STREAMS", "STREAMS", "Parent", "Stream", "check_stored", "select_streams"]
 
 #: Params that widen a listing to every record (archived, deactivated, disabled, not shared).
 _WIDENING: Final = frozenset(
@@ -126,3 +126,13 @@ def select_streams(entities: Iterable[str] | None) -> list[Stream]:
         if parent is not None:
             wanted.add(parent.entity)
     return [stream for name, stream in STREAMS.items() if name in wanted]
+
+
+def check_stored(entity: str) -> None:
+    """Refuse an entity the store does not replicate, naming the ones it does."""
+    if entity not in STREAMS:
+        raise InvalidQueryError(
+            f"'{entity}' is not kept in the context store; stored entities: {', '.join(STREAMS)}.",
+            valid=list(STREAMS),
+            where="entity",
+        )

@@ -145,6 +145,12 @@ class Replicator:
         return (_now() - last).total_seconds() > self.child_refresh
 
     async def sync_stream(self, stream: Stream, *, full: bool = False) -> StreamReport:
+        # One pass per stream at a time in this process (a ``fresh`` query beside a scheduled run waits
+        # for the stream's pass to end instead of walking the same pages beside it).
+        async with self.store.stream_lock(self.connector_id, stream.entity):
+            return await self._sync_stream(stream, full=full)
+
+    async def _sync_stream(self, stream: Stream, *, full: bool) -> StreamReport:
         report = StreamReport(stream.entity)
         started = time.perf_counter()
         try:

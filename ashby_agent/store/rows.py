@@ -13,6 +13,8 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ashby_agent.errors import MalformedResponseError
+from ashby_agent.store import words
+from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.schema import aliases, records, streams, webhook_events
 
 __all__ = ["count", "delete", "drop_connector", "merge", "remove_unseen", "upsert_page"]
@@ -63,6 +65,9 @@ def upsert_page(
         )
     if rows:
         connection.exec_driver_sql(_UPSERT_POSTGRES if postgres else _UPSERT_SQLITE, list(rows.values()))
+        if word_fields(entity):
+            latest = {record["id"]: record for record in page}
+            words.index_page(connection, connector_id, entity, list(latest.values()))
     return len(rows)
 
 
@@ -104,6 +109,8 @@ def remove_unseen(connection: Connection, connector_id: str, entity: str, pass_n
     result = connection.execute(
         sa.delete(records).where(_scope(connector_id, entity), records.c.pass_number < pass_number)
     )
+    if result.rowcount:
+        words.forget(connection, connector_id, entity, None)
     return result.rowcount or 0
 
 
@@ -116,6 +123,7 @@ def delete(connection: Connection, connector_id: str, entity: str, record_id: st
     result = connection.execute(
         sa.delete(records).where(_scope(connector_id, entity), records.c.record_id == record_id)
     )
+    words.forget(connection, connector_id, entity, [record_id])
     return bool(result.rowcount)
 
 
@@ -145,3 +153,4 @@ def drop_connector(connection: Connection, connector_id: str) -> None:
     """Delete every row of one connector (its store data goes with it)."""
     for table in (records, streams, aliases, webhook_events):
         connection.execute(sa.delete(table).where(table.c.connector_id == connector_id))
+    words.drop_connector(connection, connector_id)

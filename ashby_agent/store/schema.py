@@ -8,6 +8,9 @@
   page's rows.
 * ``store_aliases`` — merged candidates: the old id and the surviving one.
 * ``store_webhook_events`` — ``webhookActionId``s already applied (deliveries are retried; apply once).
+* ``store_words`` / ``store_vocabulary`` — the words of the text fields declared word-indexed, per record,
+  and every word ever seen per field: ``fuzzy`` tests the (small) vocabulary, then finds the records by
+  word, instead of testing every record's text.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["aliases", "metadata", "records", "streams", "webhook_events"]
+__all__ = ["aliases", "metadata", "records", "streams", "vocabulary", "webhook_events", "words"]
 
 metadata = sa.MetaData(
     naming_convention={
@@ -30,6 +33,12 @@ Document = sa.JSON().with_variant(JSONB(), "postgresql")
 _ID = 200
 
 
+def _binary(size: int) -> sa.types.TypeEngine[str]:
+    """Text compared byte by byte on both backends (the "C" collation on PostgreSQL), so that ids and
+    instants sort the same everywhere."""
+    return sa.String(size).with_variant(sa.String(size, collation="C"), "postgresql")
+
+
 def _tz() -> sa.DateTime:
     return sa.DateTime(timezone=True)
 
@@ -39,11 +48,11 @@ records = sa.Table(
     metadata,
     sa.Column("connector_id", sa.String(_ID), nullable=False),
     sa.Column("entity", sa.String(64), nullable=False),
-    sa.Column("record_id", sa.String(_ID), nullable=False),
-    sa.Column("parent_id", sa.String(_ID), nullable=True),
+    sa.Column("record_id", _binary(_ID), nullable=False),
+    sa.Column("parent_id", _binary(_ID), nullable=True),
     sa.Column("data", Document, nullable=False),
-    sa.Column("created_at", sa.String(40), nullable=True),
-    sa.Column("updated_at", sa.String(40), nullable=True),
+    sa.Column("created_at", _binary(40), nullable=True),
+    sa.Column("updated_at", _binary(40), nullable=True),
     sa.Column("archived", sa.Boolean(), nullable=False),
     sa.Column("pass_number", sa.Integer(), nullable=False),
     sa.Column("synced_at", _tz(), nullable=False),
@@ -93,4 +102,26 @@ webhook_events = sa.Table(
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("received_at", _tz(), nullable=False),
     sa.PrimaryKeyConstraint("connector_id", "action_id"),
+)
+
+words = sa.Table(
+    "store_words",
+    metadata,
+    sa.Column("connector_id", sa.String(_ID), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("field", sa.String(200), nullable=False),
+    sa.Column("word", _binary(255), nullable=False),
+    sa.Column("record_id", _binary(_ID), nullable=False),
+    sa.PrimaryKeyConstraint("connector_id", "entity", "field", "word", "record_id"),
+    sa.Index(None, "connector_id", "entity", "record_id"),
+)
+
+vocabulary = sa.Table(
+    "store_vocabulary",
+    metadata,
+    sa.Column("connector_id", sa.String(_ID), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("field", sa.String(200), nullable=False),
+    sa.Column("word", _binary(255), nullable=False),
+    sa.PrimaryKeyConstraint("connector_id", "entity", "field", "word"),
 )

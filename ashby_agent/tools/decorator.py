@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast, overload
 
 from ashby_agent.connectors.ashby.catalog import Operation, find_operation
+from ashby_agent.connectors.ashby.store_actions import SEARCH, STORE_ENV, store_action
 from ashby_agent.errors import AshbyAgentError, UnknownEntityError
 from ashby_agent.tools.description import (
     DEFAULT_MAX_OUTPUT_CHARS,
@@ -46,7 +48,7 @@ __all__ = ["ToolSettings", "tool_utils"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_OPTIONS = ("max_output_chars", "scopes", "permissions", "mode", "errors", "drop_nulls")
+_OPTIONS = ("max_output_chars", "scopes", "permissions", "mode", "errors", "drop_nulls", "context_store")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class ToolSettings:
     permissions: frozenset[str] | None = None
     max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS
     drop_nulls: bool = True
+    #: Whether the tool offers the context store's actions (hosted mode: the service has a store).
+    context_store: bool = False
 
     @classmethod
     def from_options(cls, framework: str | None, options: Mapping[str, Any]) -> ToolSettings:
@@ -78,6 +82,11 @@ class ToolSettings:
         scopes = options.get("scopes", options.get("permissions"))
         if isinstance(scopes, str):
             scopes = [part for part in scopes.replace(" ", ",").split(",") if part]
+        store = options.get("context_store")
+        if store is None:
+            store = mode == "hosted" or bool(os.environ.get(STORE_ENV))
+        if not isinstance(store, bool):
+            raise ValueError(f"context_store must be true or false, got {store!r}")
         adapter = Adapter(normalize_framework(framework), cast(ErrorMode, errors))
         if adapter.framework is not None:
             require_framework(adapter.framework)  # fail now with the pip line, not at the first error
@@ -87,10 +96,16 @@ class ToolSettings:
             permissions=normalize_permissions(cast("Iterable[str] | None", scopes)),
             max_output_chars=budget,
             drop_nulls=bool(options.get("drop_nulls", True)),
+            context_store=store,
         )
 
     def description(self) -> str:
-        return build_description(self.mode, self.permissions, max_output_chars=self.max_output_chars)
+        return build_description(
+            self.mode,
+            self.permissions,
+            max_output_chars=self.max_output_chars,
+            context_store=self.context_store,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +114,8 @@ class _Call:
     kwargs: dict[str, Any]
     fields: list[str] | None
     operation: Operation | None
+    #: The context store action called, if any.
+    store: str | None = None
 
 
 def _prepare(
@@ -111,7 +128,8 @@ def _prepare(
         return _Call(tuple(args), dict(kwargs), None, None)  # let the function report it
     fields: list[str] | None = None
     params = bound.arguments.get("params")
-    if isinstance(params, Mapping) and "fields" in params:
+    store = store_action(bound.arguments.get("action"))
+    if isinstance(params, Mapping) and "fields" in params and store is None:  # the store projects itself
         params = dict(params)
         try:
             fields = parse_fields(params.pop("fields"))
@@ -131,7 +149,7 @@ def _prepare(
             operation = None  # the function raises the same error, with the valid choices
     if operation is not None and not permitted(operation, settings.permissions):
         return not_permitted(operation.entity, operation.action, operation.permission, _available(settings))
-    return _Call(bound.args, bound.kwargs, fields, operation)
+    return _Call(bound.args, bound.kwargs, fields, operation, store)
 
 
 def _available(settings: ToolSettings) -> list[str]:
@@ -146,12 +164,18 @@ def _closest(name: str, choices: list[str]) -> str | None:
 
 
 def _shape(result: Any, call: _Call, settings: ToolSettings) -> Any:
+    paginated = call.operation.paginated if call.operation is not None else None
+    drop_nulls = settings.drop_nulls
+    if call.store is not None:
+        paginated = call.store == SEARCH  # aggregates and SQL rows have no cursor
+        # A null group key or column is an answer ("no source"), not noise.
+        drop_nulls = drop_nulls and call.store == SEARCH
     return shape_output(
         result,
         fields=call.fields,
         max_chars=settings.max_output_chars,
-        paginated=call.operation.paginated if call.operation is not None else None,
-        drop_nulls=settings.drop_nulls,
+        paginated=paginated,
+        drop_nulls=drop_nulls,
     )
 
 
@@ -240,7 +264,8 @@ def tool_utils(
 
     Options: ``max_output_chars`` (default 24000), ``scopes``/``permissions`` (the key's scopes, e.g.
     ``["candidates:read"]``, to list and allow only those), ``mode`` (``"local"``/``"hosted"``),
-    ``errors`` (``"auto"``/``"raise"``/``"return"``), ``drop_nulls`` (default True).
+    ``errors`` (``"auto"``/``"raise"``/``"return"``), ``drop_nulls`` (default True), ``context_store``
+    (offer the context store's actions; default: in hosted mode, or when ``ASHBY_AGENT_STORE`` is set).
     """
     settings = ToolSettings.from_options(framework, options)
     if func is None:

@@ -17,11 +17,13 @@ from typing import Any, Literal
 
 from ashby_agent.connectors.ashby.catalog import ENTITIES, Entity, Operation
 from ashby_agent.connectors.ashby.params import Param, ParamType
+from ashby_agent.connectors.ashby.store_actions import DESCRIBE, STORE_ACTIONS
 
 __all__ = [
     "Mode",
     "available_entities",
     "build_description",
+    "describe_entity",
     "normalize_permissions",
     "permitted",
 ]
@@ -86,18 +88,29 @@ def _param(param: Param) -> str:
     return text
 
 
-def _operation(op: Operation) -> str:
+#: How much of each operation the entity lines show, most first: every param; the required ones (the
+#: rest as ``..``); the action names alone. The first level that fits the budget is used.
+_LEVELS: tuple[str, ...] = ("full", "required", "names")
+
+
+def _operation(op: Operation, level: str = "full") -> str:
+    """``action(params)+flags`` at ``level`` (see :data:`_LEVELS`)."""
+    if level == "names":
+        return op.action
+    compact = level == "required"
     params = [p for p in op.params if p.name not in _PAGING]
     one_of = [p for p in params if p.name in op.one_of]
-    rest = [_param(p) for p in params if p.name not in op.one_of]
+    rest = [_param(p) for p in params if p.name not in op.one_of and (p.required or not compact)]
+    if compact and any(not p.required and p.name not in op.one_of for p in params):
+        rest.append("..")
     parts = (["|".join(p.name for p in one_of)] if one_of else []) + rest
     flags = ("+p" if op.paginated else "") + ("+s" if op.sync else "")
     args = f"({', '.join(parts)})" if parts else ""
     return f"{op.action}{args}{flags}"
 
 
-def _entity_line(entity: Entity[Any, Any], ops: Sequence[Operation]) -> str:
-    return f"{entity.name}: " + "; ".join(_operation(op) for op in ops)
+def _entity_line(entity: Entity[Any, Any], ops: Sequence[Operation], level: str = "full") -> str:
+    return f"{entity.name}: " + "; ".join(_operation(op, level) for op in ops)
 
 
 _HEADER = (
@@ -121,22 +134,95 @@ _GUIDE = (
 )
 
 
+_DESCRIBE_LINE = f'action "{DESCRIBE}" (any entity) gives its actions with every param, type and meaning.'
+_STORE_LINES = (
+    "Context store = synced copy of Ashby, every field, one call, camelCase keys, meta.as_of = last "
+    "sync, fresh=true pulls Ashby's latest changes first; prefer it to paging list:",
+    'condition = {"eq|neq|gt|gte|lt|lte|in|like|fuzzy|keyword": {"field.path": value}} | {"contains": '
+    '{listField: value}} | {"any": {listField: condition}} | {"not": c} | {"and|or": [c]}; like: % '
+    "wildcard; fuzzy: typo-tolerant; keyword: any word.",
+)
+
+
+def _store_lines() -> list[str]:
+    lines = list(_STORE_LINES)
+    lines += [f"{action.name}: {action.use}: {action.params}" for action in STORE_ACTIONS.values()]
+    return lines
+
+
 def build_description(
     mode: Mode = "local",
     scopes: Iterable[str] | None = None,
     *,
     max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
+    context_store: bool = False,
 ) -> str:
-    """The tool description for ``mode``, listing only what ``scopes`` permit (all when ``None``)."""
+    """The tool description for ``mode``, listing only what ``scopes`` permit (all when ``None``), with
+    the context store's actions when ``context_store``.
+
+    Entity lines list every param while that fits :data:`DESCRIPTION_BUDGET_BYTES`; otherwise only the
+    required ones (the rest shown as ``..``), else the action names; the ``describe`` action gives the
+    full list on demand.
+    """
+    for level in _LEVELS:
+        text = _render(mode, scopes, max_output_chars, context_store, level)
+        if len(text.encode()) < DESCRIPTION_BUDGET_BYTES:
+            break
+    return text
+
+
+def _render(
+    mode: Mode, scopes: Iterable[str] | None, max_output_chars: int, context_store: bool, level: str
+) -> str:
+    compact = level != "full"
     permissions = normalize_permissions(scopes)
     entities = available_entities(mode, permissions)
     budget = str(max_output_chars)
     lines = [_HEADER.format(mode_note=_MODE_NOTES[mode])]
     lines += [line.replace("{budget}", budget) for line in _GUIDE]
+    if compact:
+        lines.append(_DESCRIBE_LINE)
+    if context_store:
+        lines += _store_lines()
     if permissions is not None:
         lines.append("Only the entities this API key may read are listed.")
-    lines.append("Entities (entity: action(params)+flags; ...)")
-    lines += [_entity_line(entity, ops) for entity, ops in entities]
+    lines.append(
+        "Entities (entity: action(params)+flags; ...)" + (" (..: more, see describe)" if compact else "")
+    )
+    lines += [_entity_line(entity, ops, level) for entity, ops in entities]
     if not entities:
         lines.append("(none: this API key may read nothing; ask an Ashby admin to grant read permissions)")
     return "\n".join(lines)
+
+
+def describe_entity(entity: Entity[Any, Any], *, stored: bool) -> dict[str, Any]:
+    """Everything about one entity's operations (the ``describe`` action's answer)."""
+    actions = []
+    for op in entity.operations.values():
+        params = [
+            {
+                "name": param.name,
+                "type": param.type.value,
+                "required": param.required,
+                "description": param.description,
+                **({"choices": list(param.choices)} if param.choices else {}),
+                **({"aliases": list(param.aliases)} if param.aliases else {}),
+            }
+            for param in op.all_params
+        ]
+        actions.append(
+            {
+                "action": op.action,
+                "description": op.description,
+                "params": params,
+                **({"one_of": list(op.one_of)} if op.one_of else {}),
+                "paged": op.paginated,
+                "sync": op.sync,
+            }
+        )
+    if stored:
+        actions += [
+            {"action": action.name, "description": action.use, "params": action.params}
+            for action in STORE_ACTIONS.values()
+        ]
+    return {"entity": entity.name, "description": entity.description, "actions": actions}

@@ -24,6 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from ashby_agent.connectors.ashby.store_actions import STORE_ENV
 from ashby_agent.errors import AshbyAgentError
 from ashby_agent.tools.decorator import tool_utils
 from ashby_agent.tools.description import DEFAULT_MAX_OUTPUT_CHARS, Mode
@@ -81,6 +82,8 @@ class BackendSpec:
     scopes: Sequence[str] | None = None
     #: Reads the key's scopes with a fresh backend (``None`` when this backend cannot tell).
     discover: Callable[[Backend], Any] | None = None
+    #: Whether the context store's actions are offered (hosted mode; local mode with a store set).
+    context_store: bool = False
 
 
 async def _key_scopes(backend: Backend) -> list[str]:
@@ -95,13 +98,15 @@ def local_backend(environ: Mapping[str, str]) -> BackendSpec | None:
     if not api_key:
         return None
     base_url = environ.get("ASHBY_API_URL") or None
+    store = environ.get(STORE_ENV) or None
 
     def factory() -> Backend:
         from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
 
-        return AshbyConnector(auth_config=AshbyAuthConfig(api_key=api_key), base_url=base_url)
+        auth = AshbyAuthConfig(api_key=api_key)
+        return AshbyConnector(auth_config=auth, base_url=base_url, context_store=store)
 
-    return BackendSpec("local", factory, discover=_key_scopes)
+    return BackendSpec("local", factory, discover=_key_scopes, context_store=store is not None)
 
 
 WORKSPACE_ENV = "AIRBYTE_WORKSPACE_NAME"
@@ -132,7 +137,7 @@ def hosted_backend(environ: Mapping[str, str]) -> BackendSpec | None:
         )
         return AshbyConnector(auth_config=auth)
 
-    return BackendSpec("hosted", factory, discover=_key_scopes)
+    return BackendSpec("hosted", factory, discover=_key_scopes, context_store=True)
 
 
 #: Tried in order by :func:`backend_from_env`: local mode first, then hosted mode.
@@ -211,7 +216,13 @@ def build_server(
         lifespan=lifespan,
     )
 
-    @tool_utils(framework="fastmcp", mode=spec.mode, scopes=spec.scopes, max_output_chars=max_output_chars)
+    @tool_utils(
+        framework="fastmcp",
+        mode=spec.mode,
+        scopes=spec.scopes,
+        max_output_chars=max_output_chars,
+        context_store=spec.context_store,
+    )
     async def ashby_execute(entity: str, action: str, params: dict[str, Any] | None = None) -> Any:
         return await holder.get().execute(entity, action, params or {})
 

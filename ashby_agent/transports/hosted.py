@@ -40,5 +40,10 @@ class HostedTransport(Transport):
         answer = await self.client.execute(op.entity, op.action, body, idempotent=op.read_only)
         return ashby_envelope(op.action, answer)
 
+    async def execute_store(self, entity: str, action: str, params: Mapping[str, Any] | None) -> Any:
+        """A context store action, answered by the service's store: its ``result``."""
+        answer = await self.client.execute(entity, action, params or {}, idempotent=True)
+        return answer.get("result")
+
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -58,7 +58,9 @@ def test_every_timestamp_param_is_declared_as_one() -> None:
     assert names == {"createdAfter", "openedAfter", "openedBefore", "closedAfter", "closedBefore"}
     assert ("candidate.list", "createdAfter") in TIMESTAMP_PARAMS
     other_numbers = {p.name for e in ENDPOINTS.values() for p in e.params if p.kind == "int"}
-    assert other_numbers == {"limit"}  # the one other number: capped at 100, so never out of range
+    # the other numbers: limit is capped at 100, contentLength refused outside 1..MAX_CONTENT_LENGTH
+    # (test_file_uploads sends it any number), so neither is ever out of range
+    assert other_numbers == {"limit", "contentLength"}
 
 
 @pytest.mark.parametrize(

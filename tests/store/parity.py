@@ -24,7 +24,12 @@ TABLES = {
 
 
 def stored(store: ContextStore, connector_id: str, entity: str) -> dict[str, str | None]:
-    query = sa.select(records.c.record_id, records.c.updated_at).where(
+    return stored_column(store, connector_id, entity, "updated_at")
+
+
+def stored_column(store: ContextStore, connector_id: str, entity: str, column: str) -> dict[str, Any]:
+    """Record id -> one column of its ``store_records`` row (``archived``, ``pass_number``, ``data``)."""
+    query = sa.select(records.c.record_id, records.c[column]).where(
         records.c.connector_id == connector_id, records.c.entity == entity
     )
     return dict(store.transaction(lambda c: [tuple(row) for row in c.execute(query)]))

@@ -18,7 +18,7 @@ from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.plan import DEFAULT_STREAMS
 from ashby_agent.transports.ashby import AshbyTransport
-from tests.store.parity import assert_equal, in_sandbox, row_count, stored
+from tests.store.parity import assert_equal, in_sandbox, row_count, stored, stored_column
 
 CONNECTOR = "connector-a"
 
@@ -80,14 +80,8 @@ async def test_an_incremental_sync_fetches_only_the_changes(
     assert by_entity["jobs"].records == 0
     candidate_calls = [c for c in list_calls(sandbox) if c["path"] == "/candidate.list"]
     assert len(candidate_calls) == 1 and "syncToken" in candidate_calls[0]["body"]
-    row = store.transaction(
-        lambda c: c.exec_driver_sql(
-            "SELECT archived FROM store_records WHERE entity = 'applications' AND record_id = '"
-            + archived["id"]
-            + "'"
-        ).scalar_one()
-    )
-    assert row in (True, 1)  # archived records are kept, and marked
+    # archived records are kept, and marked
+    assert stored_column(store, CONNECTOR, "applications", "archived")[archived["id"]] is True
 
 
 async def test_an_expired_sync_token_falls_back_to_a_full_re_read(

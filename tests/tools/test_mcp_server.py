@@ -155,3 +155,33 @@ def http_server(sandbox: Any) -> Iterator[str]:
 async def test_streamable_http(http_server: str, sandbox: Any) -> None:
     async with Client(http_server) as client:
         await _exercise(client, description=await _full_key_description(sandbox))
+
+
+async def test_with_a_context_store_the_tool_offers_and_answers_store_actions(
+    sandbox: Any, tmp_path: Path
+) -> None:
+    store = f"sqlite:///{tmp_path}/store.db"
+    env = {"ASHBY_API_KEY": "full-key", "ASHBY_API_URL": sandbox.url, "ASHBY_AGENT_STORE": store}
+    spec = backend_from_env(env)
+    assert spec.context_store is True
+    from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
+
+    async with AshbyConnector(
+        AshbyAuthConfig(api_key="full-key"), base_url=sandbox.url, context_store=store
+    ) as c:
+        await c.replicate(["jobs"])
+    async with Client(build_server(spec)) as client:
+        (tool,) = await client.list_tools()
+        assert tool.description == build_description(context_store=True)
+        assert "context_store_search" in tool.description and len(tool.description.encode()) < 4096
+        answer = await client.call_tool(
+            "ashby_execute",
+            {"entity": "jobs", "action": "context_store_aggregate", "params": {"group_by": ["status"]}},
+        )
+        rows = json.loads(answer.content[0].text)["data"]  # type: ignore[union-attr]
+        statuses = [job["status"] for job in sandbox.control.records("job")]
+        assert {row["status"]: row["count"] for row in rows} == {s: statuses.count(s) for s in set(statuses)}
+    without = backend_from_env({"ASHBY_API_KEY": "full-key", "ASHBY_API_URL": sandbox.url})
+    async with Client(build_server(without)) as client:
+        (tool,) = await client.list_tools()
+        assert "context_store" not in tool.description

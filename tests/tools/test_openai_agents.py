@@ -53,7 +53,7 @@ async def test_seed_stack(connector: AshbyConnector) -> None:
     assert {c["id"] for c in nxt["data"]}.isdisjoint(c["id"] for c in page["data"])
 
     # Errors reach the model as actionable JSON, not the framework's generic "An error occurred".
-    wrong = await _invoke(ashby_execute, {"entity": "candidates", "action": "search"})
+    wrong = await _invoke(ashby_execute, {"entity": "candidates", "action": "find"})
     assert "An error occurred" not in wrong
     error = json.loads(wrong)["error"]
     assert error["kind"] == "unknown_action"

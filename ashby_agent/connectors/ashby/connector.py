@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 import httpx
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entities, Entity, Operation, find_operation
+from ashby_agent.connectors.ashby.store_actions import DESCRIBE, SEARCH, SQL_QUERY, STORE_ENV, store_action
 from ashby_agent.envelope import listed_results, single_result
-from ashby_agent.errors import InvalidRequestError, MalformedResponseError
+from ashby_agent.errors import InvalidRequestError, MalformedResponseError, NoContextStoreError
 from ashby_agent.pagination import ListResult, iterate_pages, page_meta
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import AshbyTransport
@@ -167,7 +168,52 @@ class AshbyConnector(Entities):
         Returns a :class:`ListResult` (``data`` + ``meta``) for ``list``/``api_search`` and the record
         itself for ``get``. Raises a subclass of :class:`ashby_agent.errors.AshbyAgentError`.
         """
+        store = store_action(action)
+        if store is not None:
+            return await self._store_action(entity, store, params)
+        if action == DESCRIBE:
+            return self.describe(entity)
         return await self._call(find_operation(entity, action), params)
+
+    def describe(self, entity: str) -> dict[str, Any]:
+        """One entity's operations with every param (the ``describe`` action: what the agent tool's
+        short description leaves out), and the context store actions when the store keeps it."""
+        from ashby_agent.connectors.ashby.catalog import find_entity
+        from ashby_agent.store.plan import STREAMS
+        from ashby_agent.tools.description import describe_entity
+
+        found = find_entity(entity)
+        return describe_entity(found, stored=found.name in STREAMS)
+
+    async def _store_action(self, entity: str, action: str, params: Mapping[str, Any] | None) -> Any:
+        from ashby_agent.connectors.ashby.store_result import StoreResult
+        from ashby_agent.transports.hosted import HostedTransport
+
+        if isinstance(self.transport, HostedTransport):
+            answer = await self.transport.execute_store(entity, action, params)
+        else:
+            answer = await self._local_store_action(entity, action, params)
+        return StoreResult.model_validate(answer)
+
+    async def _local_store_action(self, entity: str, action: str, params: Mapping[str, Any] | None) -> Any:
+        from ashby_agent.connectors.ashby.catalog import find_entity
+        from ashby_agent.store.context_store import DEFAULT_STORE_URL, store_configured
+
+        tenant = self.store_connector_id
+        if self._store is None and not store_configured(self._store_url):
+            raise NoContextStoreError(
+                f"{action} reads the local context store, and none is configured: replicate first "
+                f"(ashby-agent sync, or await connector.replicate(), which creates "
+                f"{DEFAULT_STORE_URL.removeprefix('sqlite:///')}), or pass context_store=URL / set "
+                f"{STORE_ENV}."
+            )
+        store = self.context_store
+        if action == SQL_QUERY:
+            return await store.sql(tenant, params)
+        name = find_entity(entity).name
+        if action == SEARCH:
+            return await store.search(tenant, name, params, transport=self.transport)
+        return await store.aggregate(tenant, name, params, transport=self.transport)
 
     async def check(self) -> ApiKey:
         """Verify the credentials; returns the key's title and permission scopes (``apiKey.info``)."""

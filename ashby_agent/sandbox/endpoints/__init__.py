@@ -1,7 +1,9 @@
-"""Ashby's read endpoints, one module per Ashby module, assembled into one table by name.
+"""Ashby's endpoints, one module per Ashby module (its writes in a ``*_writes`` module of their own),
+assembled into one table by name.
 
-Each module declares ``ENDPOINTS`` (its ``Endpoint`` list, built from the shapes in ``shapes``);
-``MODULES`` is the only place that lists the modules, and ``ENDPOINTS`` here is derived from it.
+Each module declares ``ENDPOINTS`` (its ``Endpoint`` list; the reads are built from the shapes in
+``shapes``); ``MODULES`` is the only place that lists the modules, and ``ENDPOINTS`` here is derived
+from it. ``WRITE_TABLES`` names the tables only writes fill (the generator makes none of their records).
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from types import ModuleType
 
 from . import (
     api_keys,
+    application_writes,
     applications,
+    candidate_writes,
     candidates,
+    feedback,
     files,
     interviews,
     jobs,
@@ -27,7 +32,10 @@ MODULES: tuple[ModuleType, ...] = (
     api_keys,
     webhooks,
     candidates,
+    candidate_writes,
     applications,
+    application_writes,
+    feedback,
     jobs,
     organization,
     metadata,
@@ -42,4 +50,6 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 """``"<noun>.<verb>"`` → its endpoint, for every endpoint the sandbox serves."""
 
-__all__ = ["ENDPOINTS", "MODULES", "Endpoint"]
+WRITE_TABLES: tuple[str, ...] = (files.UPLOAD_TABLE, candidate_writes.EMAIL_TABLE)
+
+__all__ = ["ENDPOINTS", "MODULES", "WRITE_TABLES", "Endpoint"]

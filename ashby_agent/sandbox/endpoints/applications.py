@@ -47,7 +47,8 @@ def _list_render(ctx: Ctx, table: Table, p: Params) -> Callable[[str], bytes]:
     )
 
 
-def _history(ctx: Ctx, application_id: str) -> list[Record]:
+def history(ctx: Ctx, application_id: str) -> list[Record]:
+    """An application's history entries in order (stage number, then entry time), wire form."""
     table = ctx.store.table("applicationHistory")
     index = table.index("_applicationId", lambda r: (r.get("_applicationId"),))
     rows = [table.rows[key[2]] for key in index.get(application_id, [])]
@@ -71,7 +72,7 @@ def _info(ctx: Ctx, p: Params) -> bytes:
         record = table.rows.get(row_id)
         if record is None:
             raise not_found("application_not_found", "Application")
-        result = {**public(record), "applicationHistory": _history(ctx, row_id)}
+        result = {**public(record), "applicationHistory": history(ctx, row_id)}
         expand = p.get("expand", ())
         if "openings" in expand:
             result["openings"] = openings_for_job(ctx, _job_id(record))
@@ -147,4 +148,4 @@ ENDPOINTS: list[Endpoint] = [
     plain("applicationHiringTeamRole.list", PERMISSION, (), _hiring_team_roles),
 ]
 
-__all__ = ["ENDPOINTS", "openings_for_job"]
+__all__ = ["ENDPOINTS", "STATUSES", "history", "openings_for_job"]

@@ -8,9 +8,8 @@ and when is ``ashby_agent.sandbox.webhooks``.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
-from ..params import InvalidInput, Param
+from ..params import InvalidInput, Param, is_http_url
 from ..store import Record, Store, Table
 from .endpoint import ApiError, Ctx, Endpoint, Params, dumps, not_found, ok
 from .shapes import info
@@ -39,13 +38,7 @@ def _shown(record: Record, *, secret: bool) -> bytes:
 
 def _request_url(value: str) -> str:
     """An absolute http(s) URL with a host, as Ashby must be able to POST to it."""
-    try:
-        parts = urlsplit(value)
-        _ = parts.port  # raises on a port that is not a number in 0..65535
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # a bad port or bracketed host
-        valid = False
-    if not valid or len(value) > MAX_URL_CHARS or any(ch.isspace() for ch in value):
+    if not is_http_url(value) or len(value) > MAX_URL_CHARS:
         shown = value if len(value) <= 80 else value[:80] + "…"
         raise InvalidInput(
             f'"requestUrl" must be an absolute http or https URL (at most {MAX_URL_CHARS} characters), '

@@ -34,7 +34,9 @@ from ashby_agent.errors import (
     AshbyAgentError,
     AshbyAPIError,
     AuthenticationError,
+    EntityNotSyncedError,
     InvalidParamsError,
+    InvalidQueryError,
     InvalidRequestError,
     NotFoundError,
     RateLimitError,
@@ -84,6 +86,10 @@ def _invalid_request(exc: InvalidRequestError) -> ServiceError:
         items = [ErrorItem("action", exc.message, exc.kind)]
     elif isinstance(exc, InvalidParamsError):
         items = [ErrorItem("params", problem, exc.kind) for problem in exc.problems]
+    elif isinstance(exc, InvalidQueryError):
+        items = [ErrorItem(exc.where, exc.message, exc.kind)]
+    elif isinstance(exc, EntityNotSyncedError):  # a state of the store, not a malformed call
+        return ServiceError(400, exc.message, code=exc.kind, field="entity")
     else:
         items = [ErrorItem(None, exc.message, exc.kind)]
     return ServiceError(422, exc.message, code=exc.kind, errors=items)

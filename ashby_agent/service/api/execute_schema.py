@@ -33,7 +33,16 @@ from ashby_agent.connectors.ashby.params import (
     case_insensitive_pattern,
     decimal_pattern,
 )
+from ashby_agent.connectors.ashby.store_actions import (
+    AGGREGATE,
+    SEARCH,
+    SQL_ENTITY,
+    SQL_QUERY,
+    STORE_ACTIONS,
+    STORE_ALIASES,
+)
 from ashby_agent.service.api.projection import field_path_pattern
+from ashby_agent.store.plan import STREAMS
 from ashby_agent.wire import ExecuteRequest
 
 __all__ = ["execute_request_schema", "param_schema"]
@@ -162,7 +171,90 @@ def execute_request_schema() -> dict[str, Any]:
     common = {name: base["properties"][name] for name in ("skip_truncation", "intent")}
     return {
         "title": "ExecuteRequest",
-        "description": "One operation of the catalog: its entity and action, and its params. "
-        "'context_store_search' is answered 400 until the context store has synced the entity.",
-        "oneOf": [_branch(op, common) for op in operations()],
+        "description": "One operation of the catalog: its entity and action, and its params; or a context "
+        "store action on a stored entity (answered 400 entity_not_synced until its first sync ends).",
+        "oneOf": [_branch(op, common) for op in operations()] + _store_branches(common),
     }
+
+
+def _limit(maximum: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 1, "maximum": maximum}
+
+
+def _store_params() -> dict[str, dict[str, Any]]:
+    """The params object of each store action: its keys (the handler refuses others) and the types of
+    the plain ones; conditions, group keys and metrics are objects the handler checks field by field."""
+    from ashby_agent.store.query import aggregate, search, sql
+
+    obj, array = {"type": "object"}, {"type": "array"}
+    shapes: dict[str, dict[str, dict[str, Any]]] = {
+        SEARCH: {
+            "query": {
+                "type": "object",
+                "properties": {"filter": obj, "sort": array},
+                "additionalProperties": False,
+            },
+            "limit": _limit(search.MAX_LIMIT),
+            "cursor": {"type": "string"},
+            "fields": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            "fresh": {"type": "boolean"},
+        },
+        AGGREGATE: {
+            "filter": obj,
+            "group_by": array,
+            "metrics": obj,
+            "having": obj,
+            "sort": array,
+            "limit": _limit(aggregate.MAX_LIMIT),
+            "fresh": {"type": "boolean"},
+        },
+        SQL_QUERY: {
+            "sql": {"type": "string", "minLength": 1},
+            "query": {"type": "string", "minLength": 1},
+            "limit": _limit(sql.MAX_ROW_CAP),
+        },
+    }
+    declared = {
+        SEARCH: search.SEARCH_PARAMS,
+        AGGREGATE: aggregate.AGGREGATE_PARAMS,
+        SQL_QUERY: sql.SQL_PARAMS,
+    }
+    for action, names in declared.items():
+        assert set(shapes[action]) == set(names), f"{action}: the schema and the handler disagree"
+    return {  # null means "not given", as for the catalog's params
+        action: {
+            "type": "object",
+            "properties": {name: {"anyOf": [shape, _NULL]} for name, shape in properties.items()},
+            "additionalProperties": False,
+        }
+        for action, properties in shapes.items()
+    }
+
+
+def _store_branches(common: dict[str, Any]) -> list[dict[str, Any]]:
+    """One branch per context store action. The query language is recursive and typed by each entity's
+    fields, which JSON Schema can state only loosely: the handler answers 422 ``invalid_query`` naming
+    the bad operator, field or value."""
+    stored = sorted(STREAMS)
+    params = _store_params()
+    branches = []
+    for action in STORE_ACTIONS.values():
+        entities = [SQL_ENTITY, *stored] if action.name == SQL_QUERY else stored
+        branches.append(
+            {
+                "title": f"context store: {action.name}",
+                "description": f"{action.use}. Params: {action.params}.",
+                "type": "object",
+                "properties": {
+                    **common,
+                    "entity": {"enum": entities},
+                    "action": {
+                        "enum": [action.name, *(a for a, n in STORE_ALIASES.items() if n == action.name)]
+                    },
+                    "params": {"anyOf": [params[action.name], _NULL]},
+                },
+                "required": ["entity", "action"],
+                "additionalProperties": False,
+            }
+        )
+    return branches

@@ -37,6 +37,8 @@ async def sync_connector(
     connector = await state.pooled_connector(row)
     if state.settings.public_url is not None and row.webhook_status is None:
         await register_webhooks(state, row, connector.transport)
+        if await state.run(lambda c: connectors.for_sync(c, connector_id)) is None:
+            return None  # deleted while registering (its new webhooks deleted too): nothing to sync
     try:
         report = await state.store.replicate(
             connector.transport,

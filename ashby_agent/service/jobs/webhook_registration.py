@@ -3,7 +3,9 @@ URL: one webhook per event type the store applies, signed with the connector's s
 
 It runs once per connector, before its first sync; the outcome (``registered`` or ``failed``) and the
 created webhook ids are kept on the connector, and ``inspect`` shows them. Without a public URL, or
-after a failure, the webhooks are configured by hand (``inspect`` says how).
+after a failure, the webhooks are configured by hand (``inspect`` says how). A deletion or a secret
+rotation that ran while the webhooks were being created found no ids yet: recording the outcome
+catches up with it (deletes the new webhooks, or gives them the new secret).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import logging
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import Row
+from sqlalchemy import Connection, Row
 
-from ashby_agent.errors import AshbyAgentError
+from ashby_agent.errors import AshbyAgentError, NotFoundError
 from ashby_agent.service.state import ServiceState
 from ashby_agent.service.store import connectors
 from ashby_agent.store.webhooks import REFRESHES
@@ -58,7 +60,18 @@ async def register_webhooks(state: ServiceState, row: Row[Any], transport: Trans
         status = "failed"
         _LOG.warning("registering the webhooks of connector %s failed: %s", row.id, type(exc).__name__)
     ids = orjson.dumps(created).decode()
-    await state.run(lambda c: connectors.set_webhooks(c, row.id, status, ids))
+
+    def record(connection: Connection) -> Row[Any] | None:
+        if not connectors.set_webhooks(connection, row.id, status, ids):
+            return None
+        return connectors.for_sync(connection, row.id)
+
+    current = await state.run(record)
+    # A deletion or a secret rotation that ran meanwhile saw no webhook ids: finish its work here.
+    if current is None:
+        await _delete_webhooks(transport, row.id, created)
+    elif created and current.webhook_secret != row.webhook_secret:
+        await update_secret(state, current, state.keyring.decrypt_text(current.webhook_secret))
 
 
 async def update_secret(state: ServiceState, row: Row[Any], secret: str) -> None:
@@ -87,11 +100,21 @@ async def unregister_webhooks(state: ServiceState, row: Row[Any]) -> None:
         return
     connector = state.pool.build(state.keyring.decrypt_credentials(row.credentials))
     try:
-        transport = connector.transport
-        if isinstance(transport, AshbyTransport):
-            for webhook_id in ids:
-                await transport.post("webhook.delete", {"webhookId": webhook_id}, idempotent=False)
-    except AshbyAgentError as exc:
-        _LOG.warning("deleting the webhooks of connector %s failed: %s", row.id, type(exc).__name__)
+        await _delete_webhooks(connector.transport, row.id, ids)
     finally:
         await connector.aclose()
+
+
+async def _delete_webhooks(transport: Transport, connector_id: str, ids: list[str]) -> None:
+    """``webhook.delete`` each of ``ids``; one already deleted in Ashby is skipped, any other failure is
+    logged and stops there (the connector is gone: nothing can retry)."""
+    if not isinstance(transport, AshbyTransport):
+        return
+    try:
+        for webhook_id in ids:
+            try:
+                await transport.post("webhook.delete", {"webhookId": webhook_id}, idempotent=False)
+            except NotFoundError:
+                continue  # removed by hand in Ashby: the others still go
+    except AshbyAgentError as exc:
+        _LOG.warning("deleting the webhooks of connector %s failed: %s", connector_id, type(exc).__name__)

@@ -22,6 +22,7 @@ __all__ = [
     "delete_one",
     "find",
     "for_sync",
+    "for_sync_in_workspace",
     "list_visible",
     "set_credentials",
     "set_webhook_secret",
@@ -145,6 +146,12 @@ def for_sync(connection: Connection, connector_id: str) -> Row[Any] | None:
     return connection.execute(query).first()
 
 
+def for_sync_in_workspace(connection: Connection, workspace_id: str) -> list[Row[Any]]:
+    """:func:`for_sync`'s row of every connector of a workspace (deleting it unregisters their webhooks)."""
+    query = select(*_SYNC_COLUMNS).where(connectors.c.workspace_id == workspace_id)
+    return list(connection.execute(query).all())
+
+
 _SYNC_COLUMNS: tuple[Any, ...] = (
     connectors.c.id,
     connectors.c.credential_version,
@@ -194,10 +201,12 @@ def set_webhook_secret(connection: Connection, connector_id: str, encrypted: str
     )
 
 
-def set_webhooks(connection: Connection, connector_id: str, status: str, webhook_ids: str | None) -> None:
-    """Record the outcome of registering the connector's webhooks with Ashby."""
-    connection.execute(
+def set_webhooks(connection: Connection, connector_id: str, status: str, webhook_ids: str | None) -> bool:
+    """Record the outcome of registering the connector's webhooks with Ashby; ``False`` when the
+    connector no longer exists (deleted while its webhooks were being created)."""
+    result = connection.execute(
         update(connectors)
         .where(connectors.c.id == connector_id)
         .values(webhook_status=status, webhook_ids=webhook_ids)
     )
+    return bool(result.rowcount)

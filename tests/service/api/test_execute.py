@@ -121,11 +121,13 @@ def test_context_store_search_names_the_sync_status(tenant: Tenant, connector_pa
         "entity_not_synced",
     )
     assert "not_synced" in body["message"]
-    assert_error(
-        run(tenant, connector_path, entity="candidate_notes", action="context_store_search"),
+    assert "/sync" in body["message"]
+    refused = assert_error(
+        run(tenant, connector_path, entity="files", action="context_store_search", params={}),
         422,
-        "entity_not_cached",
+        "invalid_query",
     )
+    assert "not kept in the context store" in refused["message"]
 
 
 def test_every_execution_is_audited_without_params(tenant: Tenant, connector_path: str) -> None:

@@ -10,11 +10,14 @@ import jsonschema_rs
 import pytest
 
 from ashby_agent.connectors.ashby.catalog import operations
+from ashby_agent.connectors.ashby.store_actions import SEARCH, STORE_ACTIONS, store_action
 from ashby_agent.errors import AshbyAgentError
 from ashby_agent.service.api.app import ENDPOINTS
 from ashby_agent.service.api.routes.execute import _prepare
 from ashby_agent.service.api.routing import API_PREFIX
 from ashby_agent.service.exceptions import ServiceError
+from ashby_agent.store.plan import STREAMS
+from ashby_agent.store.query.search import parse_search
 from ashby_agent.wire import (
     CONNECTOR_TYPE_PATTERN,
     ID_PATTERN,
@@ -75,17 +78,29 @@ def test_the_document_states_the_input_rules(document: dict[str, Any]) -> None:
     assert name_contains["pattern"] == r"^[^\u0000-\u001f\u007f-\u009f]*$"
 
 
-def test_execute_has_one_branch_per_operation(document: dict[str, Any]) -> None:
+def test_execute_has_one_branch_per_operation_and_store_action(document: dict[str, Any]) -> None:
     branches = _body_schema(document, EXECUTE)["oneOf"]
-    assert [(b["properties"]["entity"]["const"], b["properties"]["action"]["const"]) for b in branches] == [
+    catalog = [b for b in branches if "const" in b["properties"]["action"]]
+    assert [(b["properties"]["entity"]["const"], b["properties"]["action"]["const"]) for b in catalog] == [
         (op.entity, op.action) for op in operations()
     ]
+    store = {b["properties"]["action"]["enum"][0]: b for b in branches if b not in catalog}
+    assert list(store) == list(STORE_ACTIONS)
+    assert set(store[SEARCH]["properties"]["entity"]["enum"]) == set(STREAMS)
+    assert "search" in store[SEARCH]["properties"]["action"]["enum"]
 
 
 def _server_accepts(body: dict[str, Any]) -> bool:
-    """What the execute handler decides before calling Ashby."""
+    """What the execute handler decides before calling Ashby (or, for a store action, the store)."""
     try:
-        _prepare(ExecuteRequest.model_validate(body))
+        request = ExecuteRequest.model_validate(body)
+        store = store_action(request.action)
+        if store == SEARCH:
+            parse_search(request.entity, request.params)
+            return request.entity in STREAMS
+        if store is not None:
+            return False  # the cases below only exercise search
+        _prepare(request)
     except (ServiceError, AshbyAgentError, ValueError):
         return False
     return True
@@ -119,7 +134,11 @@ def _server_accepts(body: dict[str, Any]) -> bool:
         ({"entity": "jobs", "action": "list", "params": {"status": []}}, False),
         ({"entity": "hiring_team_roles", "action": "list", "params": {"namesOnly": True}}, True),
         ({"entity": "Candidates", "action": "list"}, False),
-        ({"entity": "candidates", "action": "context_store_search"}, False),
+        ({"entity": "candidates", "action": "context_store_search"}, True),
+        ({"entity": "candidates", "action": "search", "params": {"limit": 100, "fresh": None}}, True),
+        ({"entity": "candidates", "action": "context_store_search", "params": {"limit": 0}}, False),
+        ({"entity": "candidates", "action": "context_store_search", "params": {"colour": 1}}, False),
+        ({"entity": "files", "action": "context_store_search"}, False),
         ({"entity": "candidates", "action": "list", "select_fields": [" id ", "name.x"]}, True),
         ({"entity": "candidates", "action": "list", "select_fields": ["id."]}, False),
         ({"entity": "candidates", "action": "list", "exclude_fields": ["colour"]}, False),

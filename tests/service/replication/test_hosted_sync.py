@@ -3,7 +3,8 @@
 Creating a connector with ``replication_config`` fills its store without any trigger; ``inspect``
 reports it; ``POST .../sync`` is idempotent while a sync is queued or runs and brings the store level
 with Ashby again after changes; signed webhooks apply deletions (once); a bad signature changes nothing;
-tenants' rows never mix; deleting a connector or a workspace deletes its store rows.
+tenants' rows never mix; deleting a connector or a workspace deletes its store rows; records archived in
+Ashby stay, marked archived; an expired ``syncToken`` makes the next sync re-read that entity in full.
 """
 
 from __future__ import annotations
@@ -19,16 +20,26 @@ from ashby_agent.service.api.routes.webhooks import signature
 from ashby_agent.store.context_store import ContextStore
 from tests.service.replication.conftest import wait_for
 from tests.service.tenants import Tenant
-from tests.store.parity import TABLES, in_sandbox, stored
+from tests.store.parity import TABLES, assert_equal, in_sandbox, stored, stored_column
 
 PARITY = ("candidates", "applications", "jobs")
 
 
-def connector_of(tenant: Tenant, sandbox: Any, **replication: Any) -> dict[str, Any]:
+def connector_of(
+    tenant: Tenant,
+    sandbox: Any,
+    *,
+    workspace: str | None = None,
+    api_key: str | None = None,
+    **replication: Any,
+) -> dict[str, Any]:
+    """A replicating connector (in a workspace of its own unless ``workspace``; the sandbox's key unless
+    ``api_key``)."""
     # No scheduled sync during the test unless it asks for one: every sync here is the test's doing.
     config = {"start_date": "2020-01-01T00:00:00Z", "refresh_minutes": 1440, **replication}
     extra = {"replication_config": config}
-    return tenant.create_connector(f"ws-{uuid.uuid4().hex[:8]}", sandbox.api_key, **extra)
+    name = workspace or f"ws-{uuid.uuid4().hex[:8]}"
+    return tenant.create_connector(name, api_key or sandbox.api_key, **extra)
 
 
 def inspect(tenant: Tenant, connector_id: str) -> dict[str, Any]:
@@ -184,3 +195,71 @@ def test_the_webhook_secret_is_stored_encrypted(tenant: Tenant, sandbox: Any, st
     (row,) = store.transaction(lambda c: list(c.execute(query, {"id": connector_id})))
     assert all(secret not in str(value) for value in row)
     assert secret_of(tenant, connector_id) != secret  # rotating replaces it
+
+
+def sync_now(tenant: Tenant, connector_id: str) -> None:
+    answer = tenant.post(f"/integrations/connectors/{connector_id}/sync")
+    assert answer.status_code == 202, answer.text
+
+
+#: Sandbox table -> store entity and how an archived record of it reads (the sandbox's archive rules).
+ARCHIVABLE = {
+    "application": ("applications", "status", "Archived"),
+    "job": ("jobs", "status", "Archived"),
+    "department": ("departments", "isArchived", True),
+    "project": ("projects", "isArchived", True),
+}
+
+
+def test_records_archived_in_ashby_stay_in_the_store_marked_archived(
+    tenant: Tenant, sandbox: Any, store: ContextStore
+) -> None:
+    connector_id = connector_of(tenant, sandbox)["id"]
+    wait_for("the first sync", lambda: synced(tenant, store, connector_id, sandbox))
+    victims = {}
+    for table, (entity, field, value) in ARCHIVABLE.items():
+        record = next(r for r in sandbox.control.records(table) if r.get(field) != value)
+        assert stored_column(store, connector_id, entity, "archived")[record["id"]] is False
+        sandbox.control.archive(table, record["id"])
+        victims[entity] = record["id"]
+
+    sync_now(tenant, connector_id)
+
+    def all_marked() -> bool:
+        return all(
+            stored_column(store, connector_id, entity, "archived").get(record_id) is True
+            for entity, record_id in victims.items()
+        )
+
+    wait_for("the archived records marked in the store", all_marked)
+    wait_for("the sync to finish", lambda: ready(tenant, connector_id))
+    for entity, field, value in ARCHIVABLE.values():
+        assert stored_column(store, connector_id, entity, "data")[victims[entity]][field] == value, entity
+    assert_equal(store, connector_id, sandbox)  # kept, not removed: the store still equals Ashby
+
+
+def test_an_expired_sync_token_makes_the_next_sync_re_read_in_full(
+    tenant: Tenant, sandbox: Any, store: ContextStore
+) -> None:
+    connector_id = connector_of(tenant, sandbox)["id"]
+    wait_for("the first sync", lambda: synced(tenant, store, connector_id, sandbox))
+    first_pass = max(stored_column(store, connector_id, "candidates", "pass_number").values())
+    control = sandbox.control
+    candidate = control.records("candidate")[5]
+    control.update("candidate", candidate["id"], name=candidate["name"] + " Sr.")
+    control.expire_sync_tokens()
+    control.clear_requests()
+
+    sync_now(tenant, connector_id)
+
+    def re_read() -> bool:
+        # A full pass stamps every record it reads; an incremental one only the changed candidate.
+        passes = set(stored_column(store, connector_id, "candidates", "pass_number").values())
+        return len(passes) == 1 and passes.pop() > first_pass
+
+    wait_for("a full re-read of the candidates", re_read)
+    wait_for("the sync to finish", lambda: synced(tenant, store, connector_id, sandbox))
+    assert_equal(store, connector_id, sandbox)
+    lists = [entry["body"] or {} for entry in control.requests() if entry["path"] == "/candidate.list"]
+    assert "syncToken" in lists[0], lists[0]  # the committed token was tried, and refused
+    assert len(lists) > 1 and all("syncToken" not in body for body in lists[1:]), lists

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entity, Operation, find_entity
+from ashby_agent.connectors.ashby.store_actions import SEARCH, SQL_ENTITY, SQL_QUERY, store_action
 from ashby_agent.envelope import execute_answer, listed_results, single_result
 from ashby_agent.errors import (
     AshbyAgentError,
@@ -31,7 +32,6 @@ from ashby_agent.service.api.errors import from_connector_error, json_response
 from ashby_agent.service.api.execute_schema import execute_request_schema
 from ashby_agent.service.api.projection import FieldPlan, plan_fields, truncate_strings
 from ashby_agent.service.api.routing import Call, Endpoint
-from ashby_agent.service.context_store import CACHE_ENTITIES
 from ashby_agent.service.exceptions import ServiceError
 from ashby_agent.service.security.tenancy import find_connector
 from ashby_agent.service.state import ServiceState
@@ -41,7 +41,6 @@ from ashby_agent.wire import ExecuteOut, ExecuteRequest
 
 __all__ = ["ENDPOINTS"]
 
-CONTEXT_STORE_SEARCH = "context_store_search"
 _LOG = logging.getLogger("ashby_agent.service")
 
 
@@ -64,24 +63,6 @@ def _operation(entity: Entity[Any, Any], action: str) -> Operation:
     return op
 
 
-def _context_store_search(entity: str) -> ServiceError:
-    """Replication is not available yet: every entity is ``not_synced``; say so and what to use instead."""
-    name = find_entity(entity).name
-    if name not in CACHE_ENTITIES:
-        return ServiceError(
-            422,
-            f"'{name}' is not kept in the context store; cached entities: {', '.join(CACHE_ENTITIES)}.",
-            code="entity_not_cached",
-            field="entity",
-        )
-    return ServiceError.bad_request(
-        f"The context store has not synced '{name}' yet (status: not_synced), so context_store_search cannot "
-        "answer; use action 'list', 'get' or 'api_search' meanwhile (see GET .../inspect for readiness).",
-        code="entity_not_synced",
-        field="entity",
-    )
-
-
 def _inactive(row: Any) -> ServiceError:
     """Deactivating a workspace is how an operator stops its executions (audited as refused)."""
     return ServiceError.forbidden(
@@ -95,8 +76,6 @@ def _inactive(row: Any) -> ServiceError:
 def _prepare(body: ExecuteRequest) -> tuple[Operation, dict[str, Any], FieldPlan]:
     """Everything that can fail before Ashby is called: the operation, its validated body, the fields."""
     entity = _entity(body.entity)
-    if body.action == CONTEXT_STORE_SEARCH:
-        raise _context_store_search(entity.name)
     op = _operation(entity, body.action)
     ashby_body = op.build_body(body.params)
     return op, ashby_body, plan_fields(op.result, body.select_fields, body.exclude_fields)
@@ -115,6 +94,26 @@ def _shape(
         records = [one(record) for record in listed_results(envelope, op.endpoint)]
         return execute_answer(op.action, envelope, records)
     return execute_answer(op.action, envelope, one(single_result(envelope, op.endpoint)))
+
+
+async def _store_answer(
+    state: ServiceState, row: Any, body: ExecuteRequest, action: str
+) -> tuple[Any, dict[str, Any]]:
+    """A context store action on the service's store, confined to the connector's rows."""
+    store = state.store
+    if action == SQL_QUERY:
+        if body.entity != SQL_ENTITY:
+            _entity(body.entity)
+        answer = await store.sql(row.id, body.params)
+    else:
+        entity = _entity(body.entity).name
+        transport = (await state.pooled_connector(row)).transport
+        if action == SEARCH:
+            answer = await store.search(row.id, entity, body.params, transport=transport)
+        else:
+            answer = await store.aggregate(row.id, entity, body.params, transport=transport)
+    meta = answer.get("meta", {})
+    return answer, {"cursor": meta.get("cursor"), "has_more": bool(meta.get("has_more")), "sync_token": None}
 
 
 async def _write_audit(state: ServiceState, entry: audit.AuditRecord) -> None:
@@ -145,10 +144,14 @@ async def execute(call: Call) -> Response:
     try:
         if row.workspace_status != "active":
             raise _inactive(row)
-        op, ashby_body, plan = _prepare(body)
-        connector = await state.pooled_connector(row)
-        envelope = await connector.send(op, ashby_body)
-        shaped, metadata = _shape(envelope, op, plan, body, state.settings.truncate_strings_at)
+        store = store_action(body.action)
+        if store is not None:
+            shaped, metadata = await _store_answer(state, row, body, store)
+        else:
+            op, ashby_body, plan = _prepare(body)
+            connector = await state.pooled_connector(row)
+            envelope = await connector.send(op, ashby_body)
+            shaped, metadata = _shape(envelope, op, plan, body, state.settings.truncate_strings_at)
         outcome, http_status = "success", 200
     except (ServiceError, AshbyAgentError) as exc:
         error = exc if isinstance(exc, ServiceError) else from_connector_error(exc, connector_id=row.id)

@@ -17,8 +17,9 @@ from starlette.responses import Response
 
 from ashby_agent.service.api.routing import Call, Endpoint, reply
 from ashby_agent.service.exceptions import ServiceError
+from ashby_agent.service.jobs.webhook_registration import unregister_webhooks
 from ashby_agent.service.security.tenancy import find_workspace
-from ashby_agent.service.store import workspaces
+from ashby_agent.service.store import connectors, workspaces
 from ashby_agent.service.store.timestamps import aware
 from ashby_agent.store import rows as store_rows
 from ashby_agent.wire import WorkspaceList, WorkspaceOut, WorkspaceUpdate, control_character_free
@@ -121,15 +122,17 @@ async def update_workspace(call: Call) -> Response:
 async def delete_workspace(call: Call) -> Response:
     workspace_id = call.path("workspace_id")
 
-    def work(connection: Connection) -> list[str]:
+    def work(connection: Connection) -> list[Row[Any]]:
         find_workspace(connection, call.principal, workspace_id)
-        deleted = workspaces.delete_with_connectors(connection, workspace_id)
-        for connector_id in deleted:
+        rows = connectors.for_sync_in_workspace(connection, workspace_id)  # their webhook ids
+        for connector_id in workspaces.delete_with_connectors(connection, workspace_id):
             store_rows.drop_connector(connection, connector_id)  # their context-store data, atomically
-        return deleted
+        return rows
 
-    connector_ids = await call.state.run(work)
-    await call.state.pool.evict(*connector_ids)
+    rows = await call.state.run(work)
+    await call.state.pool.evict(*(row.id for row in rows))
+    for row in rows:  # after the commit, as for one connector: Ashby's webhooks are best effort
+        await unregister_webhooks(call.state, row)
     return Response(status_code=204)
 
 
@@ -168,7 +171,8 @@ ENDPOINTS = (
         "/workspaces/{workspace_id}",
         delete_workspace,
         "app",
-        "Delete a workspace with its connectors, credentials and context store data.",
+        "Delete a workspace with its connectors, credentials, context store data and the webhooks the "
+        "service registered in Ashby.",
         status=204,
         errors=(401, 403, 404, 429),
     ),

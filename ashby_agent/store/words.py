@@ -1,0 +1,87 @@
+"""Keeping ``store_words`` and ``store_vocabulary`` level with the records (see
+:data:`ashby_agent.store.query.indexes.WORD_INDEXED`).
+
+A page's records replace their words in the page's transaction. The vocabulary only grows: a word no
+record holds any more costs one vocabulary test and finds no record, so it is never wrong, and the
+vocabulary of names, titles and companies stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from ashby_agent.store.query.indexes import word_fields
+from ashby_agent.store.query.text import words
+from ashby_agent.store.schema import vocabulary
+from ashby_agent.store.schema import words as words_table
+
+__all__ = ["drop_connector", "forget", "index_page"]
+
+_MAX_WORD = 255
+_INSERT_WORDS = (
+    "INSERT INTO store_words (connector_id, entity, field, word, record_id) VALUES ({0}, {0}, {0}, {0}, {0})"
+)
+_VOCABULARY = "INTO store_vocabulary (connector_id, entity, field, word) VALUES "
+_INSERT_VOCABULARY = {
+    "sqlite": f"INSERT OR IGNORE {_VOCABULARY} (?, ?, ?, ?)",
+    "postgresql": f"INSERT {_VOCABULARY} (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+}
+
+
+_ORPHANS = sa.text(
+    "DELETE FROM store_words WHERE connector_id = :connector_id AND entity = :entity AND NOT EXISTS "
+    "(SELECT 1 FROM store_records AS r WHERE r.connector_id = store_words.connector_id "
+    "AND r.entity = store_words.entity AND r.record_id = store_words.record_id)"
+)
+
+
+def _value(record: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(record, dict):
+            return None
+        record = record.get(key)
+    return record
+
+
+def index_page(connection: Connection, connector_id: str, entity: str, records: Sequence[Any]) -> None:
+    """Replace the words of ``records`` (already validated, each with an id)."""
+    fields = word_fields(entity)
+    if not fields:
+        return
+    rows: list[tuple[str, str, str, str, str]] = []
+    for record in records:
+        for field, keys in fields.items():
+            value = _value(record, keys)
+            if isinstance(value, str):
+                for word in dict.fromkeys(word[:_MAX_WORD] for word in words(value)):
+                    rows.append((connector_id, entity, field, word, record["id"]))
+    forget(connection, connector_id, entity, [record["id"] for record in records])
+    if not rows:
+        return
+    postgres = connection.dialect.name == "postgresql"
+    connection.exec_driver_sql(_INSERT_WORDS.format("%s" if postgres else "?"), rows)
+    seen = list(dict.fromkeys(row[:4] for row in rows))
+    connection.exec_driver_sql(_INSERT_VOCABULARY["postgresql" if postgres else "sqlite"], seen)
+
+
+def forget(connection: Connection, connector_id: str, entity: str, record_ids: Iterable[str] | None) -> None:
+    """Drop the words of ``record_ids`` (``None``: of every record of the entity no longer stored)."""
+    if not word_fields(entity):
+        return
+    scope = sa.and_(words_table.c.connector_id == connector_id, words_table.c.entity == entity)
+    if record_ids is None:
+        connection.execute(_ORPHANS, {"connector_id": connector_id, "entity": entity})
+        return
+    ids = list(record_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        connection.execute(sa.delete(words_table).where(scope, words_table.c.record_id.in_(chunk)))
+
+
+def drop_connector(connection: Connection, connector_id: str) -> None:
+    for table in (words_table, vocabulary):
+        connection.execute(sa.delete(table).where(table.c.connector_id == connector_id))
