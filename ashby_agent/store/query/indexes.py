@@ -37,7 +37,7 @@ INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
 #: entity -> text fields whose words are indexed (``store_words``): ``fuzzy`` and ``keyword`` on them
 #: look words up instead of reading every record. Paths must not go through a list.
 WORD_INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
-    "candidates": ("name", "company"),
+    "candidates": ("name", "position", "company", "school"),
     "applications": ("candidate.name", "job.title"),
     "jobs": ("title",),
     "users": ("firstName", "lastName"),
