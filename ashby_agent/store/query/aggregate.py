@@ -62,6 +62,7 @@ from ashby_agent.store.query.language import (
     parse_condition,
     resolve_path,
 )
+from ashby_agent.store.query.options import bounded_limit
 from ashby_agent.store.query.references import display_name, referenced_entity
 
 __all__ = [
@@ -425,17 +426,6 @@ def _sort(raw: Any, names: Sequence[str]) -> tuple[Order, ...]:
     return tuple(orders)
 
 
-def _limit(raw: Any) -> int:
-    if raw is None:
-        return DEFAULT_LIMIT
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_LIMIT:
-        raise _fail(
-            f"limit must be a whole number from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}), got {raw!r}.",
-            where="limit",
-        )
-    return raw
-
-
 def parse_aggregate(entity: str, params: Mapping[str, Any] | None) -> Aggregate:
     """The checked aggregate of ``params`` (see the module docstring); every problem is an
     :class:`InvalidQueryError` naming the bad key, metric or field and the valid choices."""
@@ -463,7 +453,8 @@ def parse_aggregate(entity: str, params: Mapping[str, Any] | None) -> Aggregate:
     if not isinstance(fresh, bool):
         raise _fail(f"fresh must be true or false, got {fresh!r}.", where="fresh")
     sort = _sort(params.get("sort"), list(names))
-    return Aggregate(entity, condition, keys, metrics, having, sort, _limit(params.get("limit")), fresh)
+    limit = bounded_limit(params.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
+    return Aggregate(entity, condition, keys, metrics, having, sort, limit, fresh)
 
 
 # ---------------------------------------------------------------------------------------------- compiling

@@ -27,6 +27,7 @@ from ashby_agent.store.query.compiler import Compiler
 from ashby_agent.store.query.dialects import Base, dialect_for
 from ashby_agent.store.query.fields import Path, Schema, entity_schema
 from ashby_agent.store.query.language import Condition, parse_condition, resolve_path
+from ashby_agent.store.query.options import bounded_limit
 from ashby_agent.store.query.projection import Projection
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "SEARCH_PARAMS", "Search", "parse_search", "run_search"]
@@ -101,17 +102,6 @@ def _sort(raw: Any, schema: Schema, entity: str) -> tuple[SortKey, ...]:
     return tuple(keys)
 
 
-def _limit(raw: Any) -> int:
-    if raw is None:
-        return DEFAULT_LIMIT
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_LIMIT:
-        raise _fail(
-            f"limit must be a whole number from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}), got {raw!r}.",
-            where="limit",
-        )
-    return raw
-
-
 def parse_search(entity: str, params: Mapping[str, Any] | None) -> Search:
     """The checked search of ``params`` (``{"query": {"filter", "sort"}, "limit", "cursor", "fields",
     "fresh"}``); every problem is an :class:`InvalidQueryError` naming the valid choices."""
@@ -141,9 +131,8 @@ def parse_search(entity: str, params: Mapping[str, Any] | None) -> Search:
     if not isinstance(fresh, bool):
         raise _fail(f"fresh must be true or false, got {fresh!r}.", where="fresh")
     fingerprint = hashlib.sha256(orjson.dumps([entity, query], option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
-    return Search(
-        entity, condition, sort, _limit(params.get("limit")), cursor, projection, fresh, fingerprint
-    )
+    limit = bounded_limit(params.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
+    return Search(entity, condition, sort, limit, cursor, projection, fresh, fingerprint)
 
 
 def _plain(value: Any) -> Any:
