@@ -42,6 +42,7 @@ from ashby_agent.errors import (
 )
 from ashby_agent.retry import RetryPolicy, parse_retry_after
 from ashby_agent.transports.retrying import Retrier, Retryable
+from ashby_agent.transports.tls import shared_ssl_context
 from ashby_agent.wire import ASHBY_DEFINITION_ID
 
 if TYPE_CHECKING:
@@ -73,7 +74,9 @@ class HostedClient:
         self._retrier = Retrier(retry, sleep=sleep, clock=clock, rng=rng)
         self._owns_client = http_client is None
         self._client = http_client or httpx.AsyncClient(
-            timeout=30.0 if timeout is None else timeout, transport=http_transport
+            timeout=30.0 if timeout is None else timeout,
+            transport=http_transport,
+            verify=shared_ssl_context(),
         )
         self._token: str | None = None
         self._token_expires = 0.0

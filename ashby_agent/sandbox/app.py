@@ -102,7 +102,7 @@ class SandboxApp:
         self.store = store
         self.keyring = keyring
         self.config = config
-        self.faults = FaultInjector()
+        self.faults = FaultInjector(ENDPOINTS)
         self.limiter = RateLimiter()
         self.log = BoundedLog()
         self.deliveries = BoundedLog()
@@ -120,7 +120,9 @@ class SandboxApp:
         _silence_drops()
 
     def close(self) -> None:
-        """Stop the webhook deliveries still pending (the server itself is stopped by its runner)."""
+        """Stop the webhook deliveries still pending and let held requests go (the server itself is
+        stopped by its runner)."""
+        self.faults.clear()
         self.webhooks.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -169,6 +171,7 @@ class SandboxApp:
         if endpoint is None:
             message = f"Unknown endpoint {method} {path}: Ashby endpoints are POST /<noun>.<verb>"
             return 404, error_body("not_found", message, request_id), {}, None, None
+        await self.faults.wait_if_held(endpoint.name)
         fault = self.faults.draw()
         if fault == "slow":
             await asyncio.sleep(self.faults.settings.slow_seconds)

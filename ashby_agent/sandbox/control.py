@@ -179,6 +179,10 @@ class SandboxControl:
         """Faults for the next Ashby requests, in order: "429", "500", "502", "503", "504", "slow", "drop"."""
         self._faults.enqueue(faults)
 
+    def hold(self, endpoint: str, after: int = 0) -> None:
+        """Answer ``after`` more ``endpoint`` requests, then hold later ones until ``clear_faults``."""
+        self._faults.hold(endpoint, after)
+
     def clear_faults(self) -> None:
         self._faults.clear()
 

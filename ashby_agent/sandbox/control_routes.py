@@ -172,6 +172,11 @@ def control_routes(control: SandboxControl) -> list[Route]:
         control.queue_faults((await _body(request, ("faults",), "faults"))["faults"])
         return _json(control.faults())
 
+    async def hold(request: Request) -> Response:
+        body = await _body(request, ("endpoint", "after"), "endpoint")
+        control.hold(body["endpoint"], body.get("after", 0))
+        return _json(control.faults())
+
     async def get_rate_limit(_request: Request) -> Response:
         return _json(control.rate_limit())
 
@@ -198,6 +203,7 @@ def control_routes(control: SandboxControl) -> list[Route]:
         _route("/_sandbox/requests", {"GET": get_requests, "DELETE": clear_requests}),
         _route("/_sandbox/faults", {"GET": get_faults, "PUT": set_faults, "DELETE": clear_faults}),
         _route("/_sandbox/faults/queue", {"POST": queue_faults}),
+        _route("/_sandbox/faults/hold", {"POST": hold}),
         _route("/_sandbox/rate-limit", {"GET": get_rate_limit, "PUT": set_rate_limit}),
     ]
 

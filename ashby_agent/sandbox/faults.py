@@ -7,10 +7,12 @@ tests), then from seeded random fractions (soak tests).
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 import time
 from collections import deque
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -53,11 +55,14 @@ class FaultSettings:
 class FaultInjector:
     """Decides, per Ashby request, which fault (if any) to inject."""
 
-    def __init__(self) -> None:
+    def __init__(self, endpoints: Collection[str] = ()) -> None:
         self._lock = threading.Lock()
+        self._endpoints = frozenset(endpoints)
         self.settings = FaultSettings()
         self._rng = random.Random(0)
         self._queue: deque[str] = deque()
+        self._holds: dict[str, int] = {}  # endpoint -> requests still let through
+        self._waiting: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
 
     def configure(self, settings: FaultSettings) -> None:
         with self._lock:
@@ -74,9 +79,42 @@ class FaultInjector:
             self._queue.extend(kinds)
 
     def clear(self) -> None:
+        """Back to no faults; held requests are let go."""
         with self._lock:
             self.settings = FaultSettings()
             self._queue.clear()
+            self._holds.clear()
+            waiting = [waiter for waiters in self._waiting.values() for waiter in waiters]
+            self._waiting.clear()
+        for loop, event in waiting:  # clear() runs on the caller's thread, the requests on the server's
+            loop.call_soon_threadsafe(event.set)
+
+    def hold(self, endpoint: str, after: int) -> None:
+        """Let ``after`` more requests to ``endpoint`` (``candidate.list``) through, then hold every
+        later one unanswered until ``clear``: a test stops a client at the page boundary it chose."""
+        if not isinstance(endpoint, str) or endpoint not in self._endpoints:
+            example = 'an Ashby endpoint name such as "candidate.list"'
+            raise InvalidValue(f'"endpoint" must be {example}; got {describe(endpoint)}.')
+        integer("after", after, 0, 2**31)
+        with self._lock:
+            self._holds[endpoint] = after
+
+    async def wait_if_held(self, endpoint: str) -> None:
+        with self._lock:
+            if endpoint not in self._holds:
+                return
+            if self._holds[endpoint] > 0:
+                self._holds[endpoint] -= 1
+                return
+            released = asyncio.Event()
+            waiter = (asyncio.get_running_loop(), released)
+            self._waiting.setdefault(endpoint, []).append(waiter)
+        try:
+            await released.wait()
+        finally:
+            with self._lock:
+                if waiter in self._waiting.get(endpoint, ()):
+                    self._waiting[endpoint].remove(waiter)
 
     def draw(self) -> str | None:
         with self._lock:
@@ -99,7 +137,11 @@ class FaultInjector:
 
     def describe(self) -> dict[str, Any]:
         with self._lock:
-            return {**asdict(self.settings), "queue": list(self._queue)}
+            held = {
+                name: {"after": left, "waiting": len(self._waiting.get(name, ()))}
+                for name, left in self._holds.items()
+            }
+            return {**asdict(self.settings), "queue": list(self._queue), "holds": held}
 
 
 class RateLimiter:

@@ -81,6 +81,7 @@ def run_sandbox(
         url_host = f"[{host}]" if ":" in host else host
         yield SandboxHandle(f"http://{url_host}:{bound_port}", app.keyring.keys[0].secret, app.control, app)
     finally:
+        app.faults.clear()  # held requests answer, so the server's shutdown does not wait on them
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()

@@ -19,6 +19,7 @@ from ashby_agent.connectors.ashby.connector import AshbyConnector
 from ashby_agent.connectors.ashby.models import AshbyAuthConfig
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from ashby_agent.transports.tls import shared_ssl_context
 
 __all__ = ["ConnectorPool"]
 
@@ -35,7 +36,9 @@ class ConnectorPool:
 
     def _http_client(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS)
+            self._client = httpx.AsyncClient(
+                timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS, verify=shared_ssl_context()
+            )
         return self._client
 
     def build(self, api_key: SecretStr) -> AshbyConnector:

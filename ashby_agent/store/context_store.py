@@ -159,6 +159,10 @@ class ContextStore:
             await self.run(_analyze)
         return report
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (a replication run that stored enough records does it)."""
+        self.transaction(_analyze)
+
     # ------------------------------------------------------------------ reading the state
 
     def readiness(self, connector_id: str, entities: Iterable[str] | None = None) -> list[dict[str, Any]]:

@@ -32,6 +32,8 @@ _INSERT_VOCABULARY = {
 }
 
 
+#: A fixed statement run with the driver's ``executemany`` (this is on the sync's hot path).
+_DELETE_WORDS = "DELETE FROM store_words WHERE connector_id = {0} AND entity = {0} AND record_id = {0}"
 _ORPHANS = sa.text(
     "DELETE FROM store_words WHERE connector_id = :connector_id AND entity = :entity AND NOT EXISTS "
     "(SELECT 1 FROM store_records AS r WHERE r.connector_id = store_words.connector_id "
@@ -72,14 +74,13 @@ def forget(connection: Connection, connector_id: str, entity: str, record_ids: I
     """Drop the words of ``record_ids`` (``None``: of every record of the entity no longer stored)."""
     if not word_fields(entity):
         return
-    scope = sa.and_(words_table.c.connector_id == connector_id, words_table.c.entity == entity)
     if record_ids is None:
         connection.execute(_ORPHANS, {"connector_id": connector_id, "entity": entity})
         return
-    ids = list(record_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        connection.execute(sa.delete(words_table).where(scope, words_table.c.record_id.in_(chunk)))
+    postgres = connection.dialect.name == "postgresql"
+    rows = [(connector_id, entity, record_id) for record_id in record_ids]
+    if rows:
+        connection.exec_driver_sql(_DELETE_WORDS.format("%s" if postgres else "?"), rows)
 
 
 def drop_connector(connection: Connection, connector_id: str) -> None:

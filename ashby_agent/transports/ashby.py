@@ -34,6 +34,7 @@ from ashby_agent.transports.error_map import (
     error_from_response,
 )
 from ashby_agent.transports.retrying import Retrier, Retryable
+from ashby_agent.transports.tls import shared_ssl_context
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -139,7 +140,10 @@ class AshbyTransport(Transport):
         client = self._client
         if client is None:
             client = self._client = httpx.AsyncClient(
-                timeout=self._timeout, limits=DEFAULT_LIMITS, transport=self._http_transport
+                timeout=self._timeout,
+                limits=DEFAULT_LIMITS,
+                transport=self._http_transport,
+                verify=shared_ssl_context(),
             )
         elif client.is_closed:
             raise InvalidRequestError("The http_client given to AshbyTransport is closed; pass an open one.")

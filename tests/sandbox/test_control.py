@@ -87,6 +87,9 @@ def test_fault_and_rate_limit_routes(controlled: Any) -> None:
     assert http.delete("/_sandbox/faults").json()["rate_500"] == 0.0
     assert http.post("/_sandbox/faults/queue", json={"faults": ["503"]}).json()["queue"] == ["503"]
     assert client.raw("candidate.list").status_code == 503
+    held = http.post("/_sandbox/faults/hold", json={"endpoint": "job.list", "after": 2}).json()["holds"]
+    assert held == {"job.list": {"after": 2, "waiting": 0}}
+    assert http.delete("/_sandbox/faults").json()["holds"] == {}
     assert http.put("/_sandbox/faults", json={"rate_429": 5}).status_code == 400
     limit = http.put("/_sandbox/rate-limit", json={"requests_per_second": 0.001, "burst": 1}).json()
     assert limit == {"requests_per_second": 0.001, "burst": 1}

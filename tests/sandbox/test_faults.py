@@ -115,3 +115,33 @@ def test_per_key_rate_limit(fresh: Any, client_for: Any) -> None:
         assert b.raw("candidate.list", {"limit": 1}).status_code == 200  # buckets are per key
         sb.control.set_rate_limit(None)
         assert a.raw("candidate.list", {"limit": 1}).status_code == 200
+
+
+def test_hold_lets_the_first_requests_through_then_holds_until_cleared(faulty: Any) -> None:
+    """A test stops a client at a page boundary it picks, without racing it."""
+    import threading
+
+    sb, client = faulty
+    sb.control.hold("candidate.list", after=1)
+    assert client.raw("candidate.list", {"limit": 1}).status_code == 200
+    assert client.raw("user.list", {"limit": 1}).status_code == 200  # other endpoints are not held
+    answers: list[int] = []
+    waiter = threading.Thread(
+        target=lambda: answers.append(client.raw("candidate.list", {"limit": 1}).status_code)
+    )
+    waiter.start()
+    waiter.join(timeout=0.5)
+    assert answers == []  # held: no answer however long it waits
+    seen = sb.control.faults()["holds"]
+    assert seen == {"candidate.list": {"after": 0, "waiting": 1}}
+    sb.control.clear_faults()
+    waiter.join(timeout=30)
+    assert answers == [200]
+    assert sb.control.faults()["holds"] == {}
+
+
+def test_hold_refuses_an_unknown_endpoint(faulty: Any) -> None:
+    sb, _client = faulty
+    with pytest.raises(ValueError, match='"endpoint" must be an Ashby endpoint name'):
+        sb.control.hold("candidate.lst")
+    assert sb.control.faults()["holds"] == {}

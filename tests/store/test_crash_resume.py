@@ -38,7 +38,6 @@ asyncio.run(main())
 @pytest.fixture
 def sandbox() -> Iterator[Any]:
     with run_sandbox(seed=7, scale="small") as handle:
-        handle.control.set_faults(rate_slow=1.0, slow_seconds=0.04)  # every request takes a while
         yield handle
 
 
@@ -51,12 +50,17 @@ def stored_count(store: ContextStore, entity: str) -> int:
     return int(store.transaction(lambda c: c.execute(query).scalar_one()))
 
 
-def kill_when(
-    store: ContextStore, sandbox: Any, store_url: str, entity: str, at_least: int
+def kill_when_held(
+    store: ContextStore, store_url: str, sandbox: Any, holds: dict[str, int], stored: dict[str, int]
 ) -> list[dict[str, Any]]:
-    """Start a syncing process, kill -9 it once ``entity`` has ``at_least`` rows stored, and return
-    the requests it sent."""
+    """Start a syncing process with the sandbox holding each endpoint of ``holds`` after that many
+    answers, kill -9 it once every held endpoint has a request waiting and the pages before it are
+    ``stored`` (the walk fetches a page while it stores the last one), so the kill lands at a page
+    boundary whatever the machine's speed; return the requests it sent."""
+    sandbox.control.clear_faults()
     sandbox.control.clear_requests()
+    for endpoint, after in holds.items():
+        sandbox.control.hold(endpoint, after)
     env = {
         **os.environ,
         "STORE_URL": store_url,
@@ -67,8 +71,10 @@ def kill_when(
     process = subprocess.Popen([sys.executable, "-c", SYNC], env=env)
     try:
         deadline = time.monotonic() + 120  # a guard against a hung child, not a timing assertion
-        while stored_count(store, entity) < at_least:
-            assert process.poll() is None, "the sync finished before it could be killed"
+        while any(held["waiting"] == 0 for held in sandbox.control.faults()["holds"].values()) or any(
+            stored_count(store, entity) < count for entity, count in stored.items()
+        ):
+            assert process.poll() is None, "the sync ended before reaching the held page"
             assert time.monotonic() < deadline, "the sync made no progress"
             time.sleep(0.005)
         process.send_signal(signal.SIGKILL)
@@ -82,21 +88,36 @@ def first_body(requests: list[dict[str, Any]], path: str) -> dict[str, Any]:
     return next(dict(entry["body"] or {}) for entry in requests if entry["path"] == path)
 
 
+def checkpoint(store: ContextStore, entity: str) -> Any:
+    return store.transaction(
+        lambda c: c.execute(
+            sa.select(streams.c.pass_mode, streams.c.pass_cursor, streams.c.pass_parent).where(
+                streams.c.connector_id == CONNECTOR, streams.c.entity == entity
+            )
+        ).one()
+    )
+
+
 async def test_killed_syncs_resume_and_end_equal(store: ContextStore, store_url: str, sandbox: Any) -> None:
-    runs = []
-    for entity, at_least in (("candidates", 200), ("applications", 300), ("interview_stages", 50)):
-        runs.append(kill_when(store, sandbox, store_url, entity, at_least))
-        checkpoint = store.transaction(
-            lambda c, entity=entity: c.execute(
-                sa.select(streams.c.pass_mode, streams.c.pass_cursor, streams.c.pass_parent).where(
-                    streams.c.connector_id == CONNECTOR, streams.c.entity == entity
-                )
-            ).one()
+    # 1: killed after two candidate pages, with applications held at their first page.
+    runs = [
+        kill_when_held(
+            store, store_url, sandbox, {"candidate.list": 2, "application.list": 0}, {"candidates": 200}
         )
-        assert checkpoint.pass_mode == "full"  # killed mid-pass: the checkpoint says where it was
-        assert checkpoint.pass_cursor or checkpoint.pass_parent
-    sandbox.control.clear_requests()
+    ]
+    assert stored_count(store, "candidates") == 200
+    assert checkpoint(store, "candidates").pass_mode == "full"
+    assert checkpoint(store, "candidates").pass_cursor  # killed mid-pass: the checkpoint says where
+    # 2: killed after three application pages (candidates finish), before any per-parent list.
+    runs.append(kill_when_held(store, store_url, sandbox, {"application.list": 3}, {"applications": 300}))
+    assert stored_count(store, "applications") == 300
+    assert checkpoint(store, "applications").pass_cursor
+    # 3: killed after five interview plans' stages.
+    runs.append(kill_when_held(store, store_url, sandbox, {"interviewStage.list": 5}, {}))
+    assert checkpoint(store, "interview_stages").pass_mode == "full"
+    assert checkpoint(store, "interview_stages").pass_parent
     sandbox.control.clear_faults()
+    sandbox.control.clear_requests()
     async with AshbyTransport(sandbox.api_key, base_url=sandbox.url) as transport:
         report = await store.replicate(transport, CONNECTOR)
     assert report.ok

@@ -48,7 +48,7 @@ from sqlalchemy import Connection, RowMapping
 from ashby_agent.errors import InvalidQueryError
 from ashby_agent.store.plan import check_stored
 from ashby_agent.store.query.compiler import SQL_OPS, Compiler
-from ashby_agent.store.query.dialects import Base, Dialect, dialect_for
+from ashby_agent.store.query.dialects import Base, Dialect, dialect_for, entity_literal
 from ashby_agent.store.query.fields import Kind, Path, entity_schema
 from ashby_agent.store.query.language import (
     And,
@@ -562,7 +562,7 @@ def compile_aggregate(agg: Aggregate, dialect_name: str, connector_id: str) -> t
     dialect = dialect_for(dialect_name)
     compiler = Compiler(dialect)
     base = Base.record()
-    tenant, entity = compiler.scoped(connector_id, agg.entity)
+    scope = compiler.scoped(connector_id, agg.entity)
     sources = ["store_records AS r"]
     prefixes = {prefix for key in agg.group_by if (prefix := _list_prefix(key.path)) is not None}
     element = None
@@ -571,8 +571,7 @@ def compile_aggregate(agg: Aggregate, dialect_name: str, connector_id: str) -> t
         sources.append(f"LEFT JOIN {dialect.elements(base, prefix, 'g')} ON {dialect.true}")
         element = dialect.element("g")
     where = [
-        f"r.connector_id = :{tenant}",
-        f"r.entity = :{entity}",
+        scope,
         compiler.condition(agg.condition, base),
     ]
     columns = ["r.record_id AS rid"] if element is not None else []
@@ -601,8 +600,8 @@ def compile_aggregate(agg: Aggregate, dialect_name: str, connector_id: str) -> t
         if key.reference is None:
             continue
         joins.append(
-            f"LEFT JOIN store_records AS n{i} ON n{i}.connector_id = :{tenant} "
-            f"AND n{i}.entity = :{compiler.param(key.reference)} AND n{i}.record_id = a.g{i}"
+            f"LEFT JOIN store_records AS n{i} ON n{i}.connector_id = :{compiler.tenant} "
+            f"AND n{i}.entity = {entity_literal(key.reference)} AND n{i}.record_id = a.g{i}"
         )
         selected.append(f"{display_name(dialect, Base.record(f'n{i}'))} AS g{i}n")
     orders = list(agg.sort) or ([Order(agg.metrics[0].name, True)] if agg.group_by else [])

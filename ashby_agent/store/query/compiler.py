@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ashby_agent.store.query import text
-from ashby_agent.store.query.dialects import Base, Dialect
+from ashby_agent.store.query.dialects import Base, Dialect, entity_literal
 from ashby_agent.store.query.fields import Kind, Path, Segment
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.query.language import And, AnyOf, Compare, Condition, In, Not, Or, Scalar, Text
@@ -51,10 +51,17 @@ class Compiler:
     entity: str | None = None
     scope: tuple[str, str] | None = None
 
-    def scoped(self, connector_id: str, entity: str) -> tuple[str, str]:
-        """Bind the connector id and the entity (``r.connector_id = :a AND r.entity = :b``)."""
+    def scoped(self, connector_id: str, entity: str, table: str = "r") -> str:
+        """The tenant and entity filter of ``table`` (the connector id bound, the entity inlined for
+        the partial indexes); ``fuzzy`` / ``keyword`` on word-indexed fields bind both."""
         self.entity, self.scope = entity, (self.param(connector_id), self.param(entity))
-        return self.scope
+        return f"{table}.connector_id = :{self.scope[0]} AND {table}.entity = {entity_literal(entity)}"
+
+    @property
+    def tenant(self) -> str:
+        """The bound name of the connector id (after ``scoped``)."""
+        assert self.scope is not None
+        return self.scope[0]
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"

@@ -3,8 +3,11 @@
 ``id``, ``createdAt`` and ``updatedAt`` are store columns with their own indexes (and the parent id of a
 per-parent list); the paths below get one expression index each, written by the same dialect method the
 compiler uses, so a query's expression and the index's are spelled identically (both databases match
-index expressions textually). Indexes are created when the store opens (``IF NOT EXISTS``): adding a
-path here is all it takes.
+index expressions textually). Each index is partial, ``WHERE entity = '<entity>'``: it holds only its
+entity's rows (no entries for the other entities' records, so a sync maintains only the indexes of the
+entity it writes, and the planners' statistics describe that entity alone), and the compiler names the
+entity as the same constant. Indexes are reconciled when the store opens: missing ones are created,
+ones no longer declared here are dropped, so adding or removing a path here is all it takes.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Final
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from ashby_agent.store.query.dialects import Base, dialect_for
+from ashby_agent.store.query.dialects import Base, dialect_for, entity_literal
 from ashby_agent.store.query.fields import entity_schema
 from ashby_agent.store.query.language import resolve_path
 
@@ -37,7 +40,7 @@ INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
 #: entity -> text fields whose words are indexed (``store_words``): ``fuzzy`` and ``keyword`` on them
 #: look words up instead of reading every record. Paths must not go through a list.
 WORD_INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
-    "candidates": ("name", "position", "company", "school"),
+    "candidates": ("name", "company"),
     "applications": ("candidate.name", "job.title"),
     "jobs": ("title",),
     "users": ("firstName", "lastName"),
@@ -58,24 +61,37 @@ def word_fields(entity: str) -> Mapping[str, tuple[str, ...]]:
     return found
 
 
-def index_statements(dialect_name: str) -> list[str]:
-    """``CREATE INDEX IF NOT EXISTS`` for every distinct indexed expression."""
+_PREFIX: Final = "ix_store_records_q_"
+_EXISTING: Final = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'store_records'",
+    "postgresql": "SELECT indexname FROM pg_indexes WHERE tablename = 'store_records' "
+    "AND schemaname = current_schema()",
+}
+
+
+def index_statements(dialect_name: str) -> dict[str, str]:
+    """Index name -> ``CREATE INDEX IF NOT EXISTS`` statement, one per indexed path."""
     dialect = dialect_for(dialect_name)
-    expressions: dict[str, None] = {}
+    statements = {}
     for entity, names in INDEXED.items():
         schema = entity_schema(entity)
         for name in names:
             path = resolve_path(schema, name, entity=entity)
-            expressions[dialect.scalar(Base("data", table="store_records"), path.keys, path.kind)] = None
-    statements = []
-    for expr in expressions:
-        name = "ix_store_records_q_" + hashlib.sha256(expr.encode()).hexdigest()[:12]
-        statements.append(
-            f"CREATE INDEX IF NOT EXISTS {name} ON store_records (connector_id, entity, {expr})"
-        )
+            expr = dialect.scalar(Base("data", table="store_records"), path.keys, path.kind)
+            where = f"entity = {entity_literal(entity)}"
+            index = _PREFIX + hashlib.sha256(f"{expr} WHERE {where}".encode()).hexdigest()[:12]
+            statements[index] = (
+                f"CREATE INDEX IF NOT EXISTS {index} ON store_records (connector_id, {expr}) WHERE {where}"
+            )
     return statements
 
 
 def create_indexes(connection: Connection) -> None:
-    for statement in index_statements(connection.dialect.name):
-        connection.execute(sa.text(statement))
+    """Create the declared indexes and drop the ones no longer declared."""
+    wanted = index_statements(connection.dialect.name)
+    existing = set(connection.execute(sa.text(_EXISTING[connection.dialect.name])).scalars())
+    for stale in sorted(name for name in existing - wanted.keys() if name.startswith(_PREFIX)):
+        connection.execute(sa.text(f"DROP INDEX IF EXISTS {stale}"))
+    for name, statement in wanted.items():
+        if name not in existing:
+            connection.execute(sa.text(statement))

@@ -184,10 +184,9 @@ def compile_search(search: Search, dialect_name: str, connector_id: str) -> tupl
     dialect = dialect_for(dialect_name)
     compiler = Compiler(dialect)
     base = Base.record()
-    tenant, entity = compiler.scoped(connector_id, search.entity)
+    scope = compiler.scoped(connector_id, search.entity)
     where = [
-        f"r.connector_id = :{tenant}",
-        f"r.entity = :{entity}",
+        scope,
         compiler.condition(search.condition, base),
     ]
     exprs = [(dialect.scalar(base, key.path.keys, key.path.kind), key.descending) for key in search.sort]

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Final, Literal
 
 from ashby_agent.store.plan import STREAMS
-from ashby_agent.store.query.dialects import Base, Dialect
+from ashby_agent.store.query.dialects import Base, Dialect, entity_literal
 from ashby_agent.store.query.fields import Field, Kind, entity_schema
 
 __all__ = ["VIEW_COLUMNS", "ColumnType", "ViewColumn", "describe_view", "view_columns", "view_sql"]
@@ -117,11 +117,11 @@ def view_sql(dialect: Dialect, entity: str, connector_param: str) -> str:
     """``SELECT <columns> FROM store_records AS r WHERE r.connector_id = <param> AND r.entity = ...``:
     ``connector_param`` is the driver's placeholder of the bound connector id. Entity names come from
     the catalog (lowercase identifiers), so they are inlined."""
-    assert _IDENTIFIER.match(entity) and entity in STREAMS, entity
+    assert entity in STREAMS, entity
     columns = ", ".join(
         f'{_expression(dialect, column)} AS "{column.name}"' for column in view_columns(entity)
     )
     return (
         f"SELECT {columns} FROM store_records AS r "
-        f"WHERE r.connector_id = {connector_param} AND r.entity = '{entity}'"
+        f"WHERE r.connector_id = {connector_param} AND r.entity = {entity_literal(entity)}"
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ashby_agent.store.query.dialects.base import Base, Dialect
+from ashby_agent.store.query.dialects.base import Base, Dialect, entity_literal
 from ashby_agent.store.query.dialects.postgresql import PostgreSQL
 from ashby_agent.store.query.dialects.sqlite import SQLite
 
-__all__ = ["Base", "Dialect", "PostgreSQL", "SQLite", "dialect_for"]
+__all__ = ["Base", "Dialect", "PostgreSQL", "SQLite", "dialect_for", "entity_literal"]
 
 _DIALECTS = {"sqlite": SQLite(), "postgresql": PostgreSQL()}
 

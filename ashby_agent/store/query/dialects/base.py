@@ -9,6 +9,7 @@ against the record schema (model keys or :data:`~ashby_agent.store.query.fields.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,10 +17,20 @@ from typing import Any, Final
 
 from ashby_agent.store.query.fields import Kind
 
-__all__ = ["COLUMNS", "Base", "Dialect"]
+__all__ = ["COLUMNS", "Base", "Dialect", "entity_literal"]
 
 #: Top-level record keys that the store also keeps as columns (indexed): read them from the column.
 COLUMNS: Final = {"id": "record_id", "createdAt": "created_at", "updatedAt": "updated_at"}
+
+_ENTITY: Final = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def entity_literal(entity: str) -> str:
+    """``'<entity>'``, inlined rather than bound: each expression index is partial (``WHERE entity =
+    '<entity>'``), and both planners use a partial index only for a query that names the same constant.
+    Entity names are catalog identifiers, so inlining them is safe."""
+    assert _ENTITY.fullmatch(entity), entity
+    return f"'{entity}'"
 
 
 @dataclass(frozen=True, slots=True)
