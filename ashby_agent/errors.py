@@ -8,7 +8,9 @@ that names the next step::
     ├── InvalidRequestError            the call was wrong before any request was sent
     │   ├── UnknownEntityError         .entity, .valid
     │   ├── UnknownActionError         .entity, .action, .valid
-    │   └── InvalidParamsError         .entity, .action, .problems, .valid
+    │   ├── InvalidParamsError         .entity, .action, .problems, .valid
+    │   ├── AccessDeniedError          a write above the connector's access level: .needed, .access
+    │   └── ConfirmationRequiredError  a destructive write without ``confirm: true``
     ├── AshbyAPIError                  Ashby answered with an error: .status, .code, .request_id
     │   ├── AuthenticationError        401/403: missing, wrong or deactivated key
     │   ├── PermissionDeniedError      403 missing_endpoint_permission: .missing_permission
@@ -33,10 +35,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AccessDeniedError",
     "AshbyAPIError",
     "AshbyAgentError",
     "AshbyValidationError",
     "AuthenticationError",
+    "ConfirmationRequiredError",
     "ConnectionFailedError",
     "CursorError",
     "EntityNotSyncedError",
@@ -131,6 +135,23 @@ class InvalidParamsError(InvalidRequestError):
         self.entity = entity
         self.action = action
         self.problems = list(problems)
+
+
+class AccessDeniedError(InvalidRequestError):
+    """The operation needs a higher access level than the connector has; nothing was sent."""
+
+    kind = "access_denied"
+
+    def __init__(self, message: str, *, needed: str, access: str) -> None:
+        super().__init__(message)
+        self.needed = needed
+        self.access = access
+
+
+class ConfirmationRequiredError(InvalidRequestError):
+    """A destructive write was called without ``confirm: true``; nothing was sent."""
+
+    kind = "confirmation_required"
 
 
 class InvalidQueryError(InvalidRequestError):

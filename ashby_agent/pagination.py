@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -49,6 +50,19 @@ def page_meta(envelope: Mapping[str, Any]) -> PageMeta:
         has_more=more,
         sync_token=token if isinstance(token, str) else None,
     )
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Dumping a page builds a dict per nested record and no reference cycles: the cyclic collector
+    would only rescan them, so it waits (as it does while ``data`` validates)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class ListResult(Generic[R]):
@@ -143,13 +157,11 @@ class ListResult(Generic[R]):
         from pydantic import BaseModel
 
         if self._adapter is not None:  # the page's own adapter dumps the whole list in one call
-            dumped = self._adapter.dump_python(
-                self.data,
-                mode=mode,
-                by_alias=by_alias,
-                exclude_none=exclude_none,
-                exclude_unset=exclude_unset,
-            )
+            data = self.data
+            with _cyclic_gc_paused():
+                dumped = self._adapter.dump_python(
+                    data, mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset
+                )
             return {"data": dumped, "meta": self.meta.model_dump(mode=mode)}
         records = [
             record.model_dump(

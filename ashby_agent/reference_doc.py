@@ -9,6 +9,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from ashby_agent.connectors.ashby.catalog import ENTITIES, Operation
+from ashby_agent.connectors.ashby.guardrails import ACCESS_ENV, CONTROL_PARAMS
+from ashby_agent.connectors.ashby.operation import ACCESS_LEVELS
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, STORE_ACTIONS, STORE_ALIASES
 from ashby_agent.store.plan import STREAMS
 from ashby_agent.store.query.indexes import INDEXED, WORD_INDEXED
@@ -21,11 +23,27 @@ _HEADER = """# ashby-agent connector reference
 Generated from the operation catalog (`ashby_agent/connectors/ashby/catalog/`) by
 `ashby-agent docs reference`; do not edit by hand.
 
-Call any operation with `await connector.execute(entity, action, params)` or the typed helper
-`await connector.<entity>.<action>(**params)`. Param names are accepted in camelCase (Ashby's) or
-snake_case. `list` and `api_search` return `{data, meta: {cursor, has_more, sync_token}}`; `get`
-returns the record. Paginate by passing `meta.cursor` back as `cursor`.
+Call any operation with `await connector.execute(entity, action, params)`, or a read with the typed
+helper `await connector.<entity>.<action>(**params)`. Param names are accepted in camelCase (Ashby's)
+or snake_case. `list` and `api_search` return `{data, meta: {cursor, has_more, sync_token}}`; `get`
+and the writes return the record. Paginate by passing `meta.cursor` back as `cursor`.
 """
+
+
+def _writes_section() -> list[str]:
+    lines = [
+        "## Writes",
+        "",
+        "Every action other than `list`, `get` and `api_search` changes Ashby. A connector runs the "
+        f"writes its access level admits: {', '.join(f'`{level}`' for level in ACCESS_LEVELS)} (the "
+        f"default `read` runs none; `comment` adds notes and tags), set by `AshbyConnector(access=...)` or "
+        f"`{ACCESS_ENV}`. The hosted service runs reads only. Besides its own params, a write takes:",
+        "",
+        "| param | type | description |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{p.name}` | {p.type_label()} | {_cell(p.description)} |" for p in CONTROL_PARAMS]
+    return [*lines, ""]
 
 
 def _type_name(annotation: Any) -> str:
@@ -58,7 +76,17 @@ def _fields(model: type[BaseModel]) -> list[str]:
 
 
 def _operation(op: Operation) -> list[str]:
-    flags = ["read-only"]
+    if op.read_only:
+        flags = ["read-only"]
+    else:
+        flags = [f"a write: access level `{op.access}`"]
+        if op.destructive:
+            flags.append("destructive (needs `confirm: true`)")
+        elif op.destructive_with:
+            names = " or ".join(f"`{name}`" for name in op.destructive_with)
+            flags.append(f"destructive with {names} (needs `confirm: true`)")
+        if op.idempotent:
+            flags.append("idempotent")
     if op.paginated:
         flags.append("paginated (`limit`, `cursor`)")
     if op.sync:
@@ -121,7 +149,7 @@ def _store_section() -> list[str]:
 
 def render_reference() -> str:
     """The whole reference page as Markdown."""
-    lines = [_HEADER, *_store_section(), "## Entities", ""]
+    lines = [_HEADER, *_writes_section(), *_store_section(), "## Entities", ""]
     lines += [f"- [`{e.name}`](#{e.name}) — {', '.join(e.actions)}" for e in ENTITIES]
     lines.append("")
     for entity in ENTITIES:

@@ -6,6 +6,9 @@ The sandbox runs in a separate process (so its work does not share our GIL); the
 and the typed helper call the same endpoint with the same body on the same machine, interleaved in
 rounds; the figure per variant is the median over rounds of the mean time per call.
 
+A second table gives, per page size, reading every record (``.data``), ``model_dump(mode="json")`` and
+``model_dump_json()`` of the page as ratios to the raw loop.
+
 Import times: ``import pydantic, httpx`` (the floor), ``import ashby_agent.connectors.ashby``, importing
 ``AshbyConnector`` and the real first use (building an ``AshbyConnector`` with an
 ``AshbyAuthConfig``, which loads pydantic's model machinery), each the median of 7 fresh interpreters
@@ -57,11 +60,19 @@ async def _measure(url: str, page: int, calls: int, rounds: int) -> dict[str, fl
     async def typed_call() -> object:
         return (await connector.candidates.list(limit=page)).data  # every record validated
 
+    async def dump_call() -> object:
+        return (await connector.candidates.list(limit=page)).model_dump(mode="json")
+
+    async def dump_json_call() -> object:
+        return (await connector.candidates.list(limit=page)).model_dump_json()
+
     variants = {
         "raw httpx": raw_call,
         "execute": execute_call,
         "typed helper": helper_call,
         "typed records": typed_call,
+        "model_dump": dump_call,
+        "model_dump_json": dump_json_call,
     }
     samples: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
@@ -84,6 +95,10 @@ IMPORTS = (
         "from ashby_agent.connectors.ashby import AshbyConnector; "
         "from ashby_agent.connectors.ashby.models import AshbyAuthConfig; "
         "AshbyConnector(auth_config=AshbyAuthConfig(api_key='k'))",
+    ),
+    (
+        "reference, no ashby_agent: `import httpx` and one pydantic model with a SecretStr, instantiated",
+        "import httpx, pydantic; pydantic.create_model('M', k=(pydantic.SecretStr, ...))(k='k')",
     ),
 )
 FLOOR = "import pydantic, httpx"
@@ -120,7 +135,7 @@ def _print_import_times() -> None:
     print("\nimport time, median of 7 fresh interpreters (interleaved):\n")
     print("| statement | bytecode cached | x floor | no bytecode cache | x floor |")
     print("|---|---|---|---|---|")
-    labels = [f"`{FLOOR}` (floor)", *(f"`{label}`" for label, _ in IMPORTS)]
+    labels = [f"`{FLOOR}` (floor)", *(label if "`" in label else f"`{label}`" for label, _ in IMPORTS)]
     statements = [FLOOR, *(statement for _, statement in IMPORTS)]
     with tempfile.TemporaryDirectory() as pycache:
         cached = _import_times(statements, pycache=pycache)
@@ -151,12 +166,24 @@ def main() -> None:
             "| helper + `.data` (all records typed) | overhead |"
         )
         print("|---|---|---|---|---|---|---|---|")
+        results = {}
         for page in (2, 100):
-            result = asyncio.run(
+            result = results[page] = asyncio.run(
                 _measure(url, page, args.calls if page == 2 else args.calls // 2, args.rounds)
             )
             raw = result["raw httpx"]
-            cells = [f"{result[name]:.3f} | {result[name] - raw:+.3f} ms" for name in list(result)[1:]]
+            cells = [f"{result[name]:.3f} | {result[name] - raw:+.3f} ms" for name in list(result)[1:4]]
+            print(f"| {page} | {raw:.3f} | " + " | ".join(cells) + " |")
+        print("\nThe page read and dumped, ms/call and ratio to the same run's raw httpx loop:\n")
+        print(
+            '| page size | raw httpx | helper + `.data` | ratio | helper + `model_dump(mode="json")` '
+            "| ratio | helper + `model_dump_json()` | ratio |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+        for page, result in results.items():
+            raw = result["raw httpx"]
+            names = ("typed records", "model_dump", "model_dump_json")
+            cells = [f"{result[name]:.3f} | {result[name] / raw:.2f}x" for name in names]
             print(f"| {page} | {raw:.3f} | " + " | ".join(cells) + " |")
     finally:
         proc.terminate()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import json
 from typing import Any
 
 import httpx
@@ -76,3 +78,41 @@ async def test_typed_page_dumps_like_pydantic() -> None:
     assert page.wire_records()[0]["createdAt"] == GOOD["createdAt"]
     assert '"sync_token": "tok"' in page.model_dump_json()
     assert page == ListResult(page.data, page.meta)
+
+
+async def test_page_dumps_equal_the_per_record_dumps(connector: AshbyConnector) -> None:
+    page = await connector.candidates.list(limit=100)
+    records = page.data
+    assert len(records) > 2
+    meta = page.meta.model_dump()
+    wire: dict[str, Any] = {"mode": "json", "by_alias": True, "exclude_unset": True}
+    variants: list[dict[str, Any]] = [{}, {"mode": "json"}, wire]
+    for options in variants:
+        expected = [record.model_dump(**options) for record in records]
+        assert page.model_dump(**options) == {"data": expected, "meta": meta}
+    assert page.model_dump(**wire)["data"] == page.wire_records()
+    per_record = [record.model_dump(mode="json") for record in records]
+    assert json.loads(page.model_dump_json()) == {"data": per_record, "meta": meta}
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+async def test_reading_and_dumping_leave_the_cyclic_collector_as_found(
+    connector: AshbyConnector, collecting: bool
+) -> None:
+    page = await connector.candidates.list(limit=5)
+    (gc.enable if collecting else gc.disable)()
+    try:
+        _ = page.data
+        assert gc.isenabled() is collecting
+        page.model_dump(mode="json")
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable()
+
+
+async def test_a_malformed_page_raises_the_typed_error_and_restores_the_collector() -> None:
+    async with _client([GOOD, {**GOOD, "createdAt": "not a time"}]) as client:
+        page = await _connector(client).candidates.list()
+    with pytest.raises(MalformedResponseError, match=r"does not match its model \(1 problems, first: 1\."):
+        page.model_dump(mode="json")
+    assert gc.isenabled()

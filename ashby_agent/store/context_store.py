@@ -10,6 +10,7 @@ at a time; a few for PostgreSQL), one short transaction per page.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import os
 import sqlite3
@@ -50,9 +51,15 @@ def local_connector_id(api_key: str) -> str:
 _ANALYZE_AFTER: Final = 100
 
 
-def _analyze(connection: Connection) -> None:
+#: A run that stored this many records reads every index entry for its statistics (seconds at 400k
+#: records): a sample of each index's first entries misjudges the partial indexes of a large store.
+_FULL_ANALYZE_AFTER: Final = 10_000
+
+
+def _analyze(connection: Connection, records: int = _FULL_ANALYZE_AFTER) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")  # sampled: milliseconds, not seconds
+        limit = 0 if records >= _FULL_ANALYZE_AFTER else 1000  # a sample: milliseconds, not seconds
+        connection.exec_driver_sql(f"PRAGMA analysis_limit = {limit}")
     connection.exec_driver_sql("ANALYZE store_records")
     connection.exec_driver_sql("ANALYZE store_words")
 
@@ -156,7 +163,7 @@ class ContextStore:
         replicator = Replicator(self, transport, connector_id, start_date=start_date, progress=progress)
         report = await replicator.run(entities, full=full)
         if report.records >= _ANALYZE_AFTER:
-            await self.run(_analyze)
+            await self.run(functools.partial(_analyze, records=report.records))
         return report
 
     def analyze(self) -> None:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast, overload
 
 from ashby_agent.connectors.ashby.catalog import Operation, find_operation
+from ashby_agent.connectors.ashby.guardrails import resolve_access
+from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.store_actions import SEARCH, STORE_ENV, store_action
 from ashby_agent.errors import AshbyAgentError, UnknownEntityError
 from ashby_agent.tools.description import (
@@ -48,7 +50,16 @@ __all__ = ["ToolSettings", "tool_utils"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_OPTIONS = ("max_output_chars", "scopes", "permissions", "mode", "errors", "drop_nulls", "context_store")
+_OPTIONS = (
+    "max_output_chars",
+    "scopes",
+    "permissions",
+    "mode",
+    "errors",
+    "drop_nulls",
+    "context_store",
+    "access",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,8 @@ class ToolSettings:
     drop_nulls: bool = True
     #: Whether the tool offers the context store's actions (hosted mode: the service has a store).
     context_store: bool = False
+    #: The writes the tool offers (``read``: none); local mode's default is ``ASHBY_AGENT_ACCESS``.
+    access: Access = "read"
 
     @classmethod
     def from_options(cls, framework: str | None, options: Mapping[str, Any]) -> ToolSettings:
@@ -87,6 +100,7 @@ class ToolSettings:
             store = mode == "hosted" or bool(os.environ.get(STORE_ENV))
         if not isinstance(store, bool):
             raise ValueError(f"context_store must be true or false, got {store!r}")
+        access = resolve_access(options.get("access") if mode == "local" or "access" in options else "read")
         adapter = Adapter(normalize_framework(framework), cast(ErrorMode, errors))
         if adapter.framework is not None:
             require_framework(adapter.framework)  # fail now with the pip line, not at the first error
@@ -97,6 +111,7 @@ class ToolSettings:
             max_output_chars=budget,
             drop_nulls=bool(options.get("drop_nulls", True)),
             context_store=store,
+            access=access,
         )
 
     def description(self) -> str:
@@ -105,6 +120,7 @@ class ToolSettings:
             self.permissions,
             max_output_chars=self.max_output_chars,
             context_store=self.context_store,
+            access=self.access,
         )
 
 
@@ -153,7 +169,9 @@ def _prepare(
 
 
 def _available(settings: ToolSettings) -> list[str]:
-    return [entity.name for entity, _ in available_entities(settings.mode, settings.permissions)]
+    return [
+        entity.name for entity, _ in available_entities(settings.mode, settings.permissions, settings.access)
+    ]
 
 
 def _closest(name: str, choices: list[str]) -> str | None:

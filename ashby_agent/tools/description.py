@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from ashby_agent.connectors.ashby.catalog import ENTITIES, Entity, Operation
+from ashby_agent.connectors.ashby.guardrails import allows
+from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.params import Param, ParamType
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, STORE_ACTIONS
 
@@ -60,14 +62,15 @@ def permitted(op: Operation, permissions: frozenset[str] | None) -> bool:
 
 
 def available_entities(
-    mode: Mode = "local", permissions: frozenset[str] | None = None
+    mode: Mode = "local", permissions: frozenset[str] | None = None, access: Access = "read"
 ) -> list[tuple[Entity[Any, Any], list[Operation]]]:
-    """Entities and their operations available in ``mode`` and permitted by ``permissions``."""
+    """Entities and their operations available in ``mode``, permitted by ``permissions`` and admitted
+    by the ``access`` level (writes are not shown to a read-only tool)."""
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}; valid: {', '.join(MODES)}.")
     found: list[tuple[Entity[Any, Any], list[Operation]]] = []
     for entity in ENTITIES:
-        ops = [op for op in entity.operations.values() if permitted(op, permissions)]
+        ops = [op for op in entity.operations.values() if permitted(op, permissions) and allows(access, op)]
         if ops:
             found.append((entity, ops))
     return found
@@ -134,6 +137,11 @@ _GUIDE = (
 )
 
 
+_WRITE_LINE = (
+    "Writes (access {access}) act on the live Ashby: first call with params.dry_run=true (checks ids, "
+    "sends nothing, returns the request); destructive ones (anonymize, archiving) need params.confirm=true; "
+    "params.intent = why, for the audit log."
+)
 _DESCRIBE_LINE = f'action "{DESCRIBE}" (any entity) gives its actions with every param, type and meaning.'
 _STORE_LINES = (
     "Context store = synced copy of Ashby, every field, one call, camelCase keys, meta.as_of = last "
@@ -156,27 +164,33 @@ def build_description(
     *,
     max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
     context_store: bool = False,
+    access: Access = "read",
 ) -> str:
-    """The tool description for ``mode``, listing only what ``scopes`` permit (all when ``None``), with
-    the context store's actions when ``context_store``.
+    """The tool description for ``mode``, listing only what ``scopes`` permit (all when ``None``) and
+    ``access`` admits, with the context store's actions when ``context_store``.
 
     Entity lines list every param while that fits :data:`DESCRIPTION_BUDGET_BYTES`; otherwise only the
     required ones (the rest shown as ``..``), else the action names; the ``describe`` action gives the
     full list on demand.
     """
     for level in _LEVELS:
-        text = _render(mode, scopes, max_output_chars, context_store, level)
+        text = _render(mode, scopes, max_output_chars, context_store, level, access)
         if len(text.encode()) < DESCRIPTION_BUDGET_BYTES:
             break
     return text
 
 
 def _render(
-    mode: Mode, scopes: Iterable[str] | None, max_output_chars: int, context_store: bool, level: str
+    mode: Mode,
+    scopes: Iterable[str] | None,
+    max_output_chars: int,
+    context_store: bool,
+    level: str,
+    access: Access = "read",
 ) -> str:
     compact = level != "full"
     permissions = normalize_permissions(scopes)
-    entities = available_entities(mode, permissions)
+    entities = available_entities(mode, permissions, access)
     budget = str(max_output_chars)
     lines = [_HEADER.format(mode_note=_MODE_NOTES[mode])]
     lines += [line.replace("{budget}", budget) for line in _GUIDE]
@@ -184,6 +198,8 @@ def _render(
         lines.append(_DESCRIBE_LINE)
     if context_store:
         lines += _store_lines()
+    if access != "read":
+        lines.append(_WRITE_LINE.format(access=access))
     if permissions is not None:
         lines.append("Only the entities this API key may read are listed.")
     lines.append(
@@ -218,6 +234,8 @@ def describe_entity(entity: Entity[Any, Any], *, stored: bool) -> dict[str, Any]
                 **({"one_of": list(op.one_of)} if op.one_of else {}),
                 "paged": op.paginated,
                 "sync": op.sync,
+                "access": op.access,
+                **({"destructive": True} if op.destructive or op.destructive_with else {}),
             }
         )
     if stored:

@@ -9,7 +9,6 @@ otherwise, outside any ``except`` block, so neither an httpx exception nor its r
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import os
@@ -86,7 +85,7 @@ class AshbyTransport(Transport):
         retry: RetryPolicy | None = None,
         timeout: float | httpx.Timeout | None = None,
         user_agent: str | None = None,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),

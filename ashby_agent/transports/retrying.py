@@ -9,7 +9,6 @@ Clock, sleep and random source are injectable so tests drive retries without wai
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import time
@@ -44,11 +43,12 @@ class Retrier:
         self,
         policy: RetryPolicy | None = None,
         *,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
         self.policy = policy if policy is not None else RetryPolicy()
+        #: None means ``asyncio.sleep``, looked up at the first retry: importing a transport loads no asyncio.
         self._sleep = sleep
         self._clock = clock
         self._rng = rng if rng is not None else random.Random()
@@ -74,4 +74,9 @@ class Retrier:
             _LOG.debug(
                 "%s: retrying in %.3f s (attempt %d/%d)", label, delay, tries + 1, self.policy.max_attempts
             )
-            await self._sleep(delay)
+            if self._sleep is None:
+                import asyncio  # already loaded by whoever runs this coroutine
+
+                await asyncio.sleep(delay)
+            else:
+                await self._sleep(delay)

@@ -45,7 +45,16 @@ def test_operation_is_well_formed(op: object) -> None:
     from ashby_agent.connectors.ashby.catalog import Operation
 
     assert isinstance(op, Operation)
-    assert op.action in ACTIONS
+    assert op.read_only == (op.action in ACTIONS)  # every other action is a write
+    assert op.action.isidentifier() and op.action.islower()
+    if not op.read_only:
+        assert op.permission.endswith("Write") and not op.paginated and not op.sync
+        assert op.access in ("comment", "write")
+        assert not (op.destructive and op.destructive_with)
+        assert {param.refers_to for param in op.params if param.refers_to} <= set(CATALOG)
+        for param in op.params:  # a dry run looks referenced records up with their entity's get
+            if param.refers_to:
+                assert "get" in CATALOG[param.refers_to].operations, param.name
     assert "." in op.endpoint and op.endpoint.split(".")[0][0].islower()
     assert issubclass(op.result, BaseModel) and op.result is not BaseModel
     names = [spelling for param in op.all_params for spelling in param.spellings]

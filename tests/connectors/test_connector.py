@@ -84,10 +84,10 @@ def _params_for(op: Operation, control: Any) -> dict[str, Any]:
     return by_entity.get((op.entity, op.action), {})
 
 
-@pytest.mark.parametrize("op", operations(), ids=lambda op: f"{op.entity}.{op.action}")
-async def test_every_operation_returns_typed_records(
-    op: Operation, connector: Any, shared_sandbox: Any
-) -> None:
+@pytest.mark.parametrize(
+    "op", [op for op in operations() if op.read_only], ids=lambda op: f"{op.entity}.{op.action}"
+)
+async def test_every_read_returns_typed_records(op: Operation, connector: Any, shared_sandbox: Any) -> None:
     params = _params_for(op, shared_sandbox.control)
     result = await connector.execute(op.entity, op.action, params)
     if op.returns_list:

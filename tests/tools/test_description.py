@@ -29,15 +29,36 @@ def test_every_entity_action_and_param_named_exists_in_the_catalog() -> None:
         assert set(params) <= declared, (entity, action, set(params) - declared)
 
 
-def test_every_operation_and_declared_param_is_listed() -> None:
+def test_every_read_and_declared_param_is_listed() -> None:
     listed = {
         (entity, action): set(params) for entity, action, params in names_in_description(build_description())
     }
     for entity in ENTITIES:
         for action, op in entity.operations.items():
+            if not op.read_only:  # a read-only tool (the default) shows no write
+                assert (entity.name, action) not in listed
+                continue
             assert (entity.name, action) in listed
             paging = {"limit", "cursor", "syncToken"}
             assert {p.name for p in op.params if p.name not in paging} == listed[(entity.name, action)]
+
+
+@pytest.mark.parametrize("access", ["comment", "write"])
+def test_an_access_level_lists_exactly_the_writes_it_admits_within_the_budget(access: str) -> None:
+    text = build_description(access=access)  # type: ignore[arg-type]
+    assert len(text.encode()) < 4096
+    listed = {(entity, action) for entity, action, _ in names_in_description(text)}
+    order = ("read", "comment", "write")
+    expected = {
+        (entity.name, action)
+        for entity in ENTITIES
+        for action, op in entity.operations.items()
+        if order.index(op.access) <= order.index(access)
+    }
+    assert listed == expected
+    assert ("candidates", "add_tag") in listed and ("candidate_notes", "create") in listed
+    assert (("applications", "change_stage") in listed) == (access == "write")
+    assert "dry_run=true" in text and "confirm=true" in text
 
 
 def test_required_params_are_starred_and_one_of_groups_joined() -> None:

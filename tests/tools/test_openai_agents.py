@@ -10,6 +10,7 @@ from agents import Agent, FunctionTool, function_tool
 from agents.tool_context import ToolContext
 
 from ashby_agent.connectors.ashby import AshbyConnector
+from ashby_agent.connectors.ashby.catalog import CATALOG
 from ashby_agent.tools import build_description
 
 
@@ -57,7 +58,7 @@ async def test_seed_stack(connector: AshbyConnector) -> None:
     assert "An error occurred" not in wrong
     error = json.loads(wrong)["error"]
     assert error["kind"] == "unknown_action"
-    assert error["valid"] == ["list", "get", "api_search"]
+    assert error["valid"] == CATALOG["candidates"].actions
     assert error["outcome"] == "fix_call"
 
 

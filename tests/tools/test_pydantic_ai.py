@@ -20,6 +20,7 @@ from pydantic_ai.messages import (
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from ashby_agent.connectors.ashby import AshbyConnector
+from ashby_agent.connectors.ashby.catalog import CATALOG
 from ashby_agent.tools import build_description
 
 try:  # works whether or not tests/ is a package
@@ -115,7 +116,7 @@ async def test_seed_stack_bare(connector: AshbyConnector) -> None:
     assert first["meta"]["has_more"] is True
     # Neutral mode: the error is an ordinary tool result the model reads (the run goes on).
     assert wrong["error"]["kind"] == "unknown_action"
-    assert wrong["error"]["valid"] == ["list", "get", "api_search"]
+    assert wrong["error"]["valid"] == CATALOG["candidates"].actions
     assert wrong["error"]["outcome"] == "fix_call"
     expected = await connector.execute("candidates", "list", {"limit": 2, "cursor": first["meta"]["cursor"]})
     assert [record["id"] for record in second["data"]] == [record.id for record in expected.data]

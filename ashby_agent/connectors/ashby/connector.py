@@ -9,7 +9,6 @@ is sent before the params are valid, and Ashby's ``success: false`` always raise
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Mapping
 from datetime import datetime
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 import httpx
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entities, Entity, Operation, find_operation
+from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, SEARCH, SQL_QUERY, STORE_ENV, store_action
 from ashby_agent.envelope import listed_results, single_result
 from ashby_agent.errors import InvalidRequestError, MalformedResponseError, NoContextStoreError
@@ -114,7 +114,13 @@ class AshbyConnector(Entities):
         timeout: float | httpx.Timeout | None = None,
         transport: Transport | httpx.AsyncBaseTransport | None = None,
         context_store: str | ContextStore | None = None,
+        access: Access | None = None,
     ) -> None:
+        from ashby_agent.connectors.ashby.guardrails import resolve_access
+
+        #: The writes this connector may make: ``read`` (none; the default), ``comment`` (notes, tags,
+        #: feedback) or ``write`` (every write); else from ``ASHBY_AGENT_ACCESS``.
+        self.access: Access = resolve_access(access)
         self._resources: dict[str, EntityResource[Any, Any]] = {}
         self._store: ContextStore | None = None if isinstance(context_store, str) else context_store
         self._store_url = context_store if isinstance(context_store, str) else None
@@ -173,7 +179,29 @@ class AshbyConnector(Entities):
             return await self._store_action(entity, store, params)
         if action == DESCRIBE:
             return self.describe(entity)
-        return await self._call(find_operation(entity, action), params)
+        op = find_operation(entity, action)
+        if not op.read_only:
+            return await self._write(op, params)
+        return await self._call(op, params)
+
+    async def _write(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
+        """A write behind its guardrails: the access level, ``confirm`` for destructive calls, and
+        ``dry_run`` (every record the call names is looked up; nothing is sent)."""
+        from ashby_agent.connectors.ashby import guardrails
+
+        guardrails.require_access(op, self.access)
+        rest, controls = guardrails.split_controls(op, params)
+        body = op.build_body(rest)
+        guardrails.require_confirmation(op, body, controls)
+        if controls.dry_run:
+            return await guardrails.dry_run(op, body, self._look_up)
+        return await self._call(op, body)
+
+    async def _look_up(self, entity: str, record_id: str) -> object:
+        """The record of ``entity`` with ``record_id`` (its ``get``; a missing one raises NotFoundError)."""
+        op = CATALOG[entity].operation("get")
+        key = op.one_of[0] if op.one_of else next(p.name for p in op.params if p.required)
+        return await self._call(op, {key: record_id})
 
     def describe(self, entity: str) -> dict[str, Any]:
         """One entity's operations with every param (the ``describe`` action: what the agent tool's
@@ -355,14 +383,19 @@ def _first_problem(exc: ValidationError) -> str:
 
 
 class _LoopThread:
-    """An event loop running forever in a daemon thread."""
+    """An event loop running forever in a daemon thread (asyncio is imported here, not with the module:
+    an async caller has it loaded already, and a connector that is only built should not pay for it)."""
 
     def __init__(self) -> None:
+        import asyncio
+
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="ashby-agent-sync", daemon=True)
         self._thread.start()
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        import asyncio
+
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
 
     def stop(self) -> None:

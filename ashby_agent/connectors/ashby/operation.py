@@ -35,12 +35,14 @@ if TYPE_CHECKING:
     from ashby_agent.pagination import ListResult
 
 __all__ = [
+    "ACCESS_LEVELS",
     "ACTIONS",
     "CREATED_AFTER",
     "CURSOR",
     "INCLUDE_ARCHIVED",
     "LIMIT",
     "SYNC_TOKEN",
+    "Access",
     "Action",
     "Entity",
     "EntityGroup",
@@ -51,14 +53,22 @@ __all__ = [
     "expand_param",
     "filter_param",
     "id_param",
+    "ref_param",
 ]
 
 ListT = TypeVar("ListT", bound="BaseModel")
 GetT = TypeVar("GetT", bound="BaseModel")
 GetT_co = TypeVar("GetT_co", bound="BaseModel", covariant=True)
 
-Action = Literal["list", "get", "api_search"]
-ACTIONS: tuple[Action, ...] = ("list", "get", "api_search")
+#: An action name: one of :data:`ACTIONS` (reads), or a write named for what it does (``create``,
+#: ``add_tag``, ``change_stage``).
+Action = str
+#: The read actions; every other action is a write.
+ACTIONS: tuple[str, ...] = ("list", "get", "api_search")
+#: What an operation may do, least first: a connector's access level admits the operations at or
+#: below it. ``comment`` adds the writes that annotate (notes, feedback, tags) and change nothing else.
+Access = Literal["read", "comment", "write"]
+ACCESS_LEVELS: tuple[Access, ...] = ("read", "comment", "write")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +88,14 @@ class Operation:
     one_of: tuple[str, ...] = ()
     #: Body keys always sent (e.g. ``namesOnly: false`` so roles come back as objects).
     fixed_body: Mapping[str, Any] = field(default_factory=dict)
-    read_only: bool = True
+    #: The access level the operation needs (reads: ``read``).
+    access: Access = "read"
+    #: Irreversible or losing data (anonymize, delete, archive): needs ``confirm: true`` in the call.
+    destructive: bool = False
+    #: Repeating the same write leaves Ashby as one call did (tagging, moving to a stage).
+    idempotent: bool = False
+    #: Params whose presence makes this call destructive (``archiveReasonId``: the move archives).
+    destructive_with: tuple[str, ...] = ()
     entity: str = ""  # set by Entity
     owner: _RecordModels | None = field(default=None, repr=False, compare=False)  # the Entity, set by it
 
@@ -92,19 +109,29 @@ class Operation:
             extra += (SYNC_TOKEN,)
         return self.params + extra
 
+    def destructive_for(self, body: Mapping[str, Any]) -> bool:
+        """Whether this call, with this validated body, needs ``confirm: true``."""
+        return self.destructive or any(name in body for name in self.destructive_with)
+
+    @property
+    def read_only(self) -> bool:
+        """A read: retried freely, and available at every access level."""
+        return self.access == "read"
+
     @property
     def spellings(self) -> Mapping[str, Param]:
         return _spellings(self)
 
     @property
     def returns_list(self) -> bool:
-        return self.action != "get"
+        return self.action in ("list", "api_search")
 
     @property
     def result(self) -> type[BaseModel]:
-        """The record model of this operation's answer: its entity's ``get_model`` or ``list_model``."""
+        """The record model of this operation's answer: its entity's ``list_model`` for lists, else
+        its ``get_model`` (a write answers the record it created or changed)."""
         assert self.owner is not None, "an Operation belongs to an Entity"
-        return self.owner.get_model if self.action == "get" else self.owner.list_model
+        return self.owner.list_model if self.returns_list else self.owner.get_model
 
     def build_body(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """Validate ``params`` and return Ashby's request body (wire names, wire types).
@@ -357,6 +384,11 @@ INCLUDE_ARCHIVED = Param("includeArchived", ParamType.BOOLEAN, "Include archived
 
 def id_param(name: str, what: str, *, aliases: tuple[str, ...] = ()) -> Param:
     return Param(name, ParamType.UUID, f"Id of the {what}.", required=True, aliases=aliases)
+
+
+def ref_param(name: str, entity: str, what: str, *, required: bool = True) -> Param:
+    """The id of a record of ``entity`` (a dry run checks that it exists)."""
+    return Param(name, ParamType.UUID, f"Id of the {what}.", required=required, refers_to=entity)
 
 
 def filter_param(name: str, what: str) -> Param:

@@ -119,6 +119,14 @@ class ParamType(StrEnum):
     ENUM = "enum"
     ENUM_LIST = "enum list"
     STRING_LIST = "string list"
+    #: An ISO-8601 date-time string, sent as written (Ashby's write endpoints take ``createdAt`` so).
+    DATE_TIME = "date-time"
+    #: A JSON object (``location``, ``feedbackForm``), sent as given; Ashby checks its fields.
+    OBJECT = "object"
+    #: A non-empty list of JSON objects (``socialLinks``, ``applicationHistory``).
+    OBJECT_LIST = "object list"
+    #: A string, or an object such as ``{"type": "text/html", "value": ...}`` (a note's body).
+    TEXT_OR_OBJECT = "string or object"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,8 @@ class Param:
     required: bool = False
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    #: The entity whose record this id names (a dry run checks that it exists).
+    refers_to: str = ""
     snake: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -225,6 +235,12 @@ def _enum(value: Any, choices: tuple[str, ...]) -> str:
     raise ParamValueError(f"expected one of {', '.join(choices)}, got {shown(value)}")
 
 
+def _object(value: Any, expected: str = "an object") -> dict[str, Any]:
+    if isinstance(value, Mapping) and all(isinstance(key, str) for key in value):
+        return dict(value)
+    raise ParamValueError(f"expected {expected}, got {shown(value)}")
+
+
 def coerce_param(param: Param, value: Any) -> Any:
     """Return ``value`` in the wire type of ``param`` or raise :class:`ParamValueError`."""
     kind = param.type
@@ -258,6 +274,24 @@ def coerce_param(param: Param, value: Any) -> Any:
         return _to_ms(value)
     if kind is ParamType.ENUM:
         return _enum(value, param.choices)
+    if kind is ParamType.DATE_TIME:
+        if isinstance(value, datetime):
+            return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        if isinstance(value, str) and (_DATE_TIME.fullmatch(value) or _DATE.fullmatch(value)):
+            try:
+                _iso_to_ms(value)
+            except ValueError:
+                raise ParamValueError(f"{shown(value)} is not a real date and time") from None
+            return value
+        raise ParamValueError(f"expected an ISO date-time like 2025-01-31T10:00:00Z, got {shown(value)}")
+    if kind is ParamType.OBJECT:
+        return _object(value)
+    if kind is ParamType.TEXT_OR_OBJECT:
+        return value if isinstance(value, str) else _object(value, "a string or an object")
+    if kind is ParamType.OBJECT_LIST:
+        if not isinstance(value, list | tuple) or not value:
+            raise ParamValueError(f"expected a non-empty list of objects, got {shown(value)}")
+        return [_object(item, "a list of objects") for item in value]
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not items:
         raise ParamValueError("expected a non-empty list")

@@ -31,6 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from ashby_agent.errors import (
+    AccessDeniedError,
     AshbyAgentError,
     AshbyAPIError,
     AuthenticationError,
@@ -90,6 +91,8 @@ def _invalid_request(exc: InvalidRequestError) -> ServiceError:
         items = [ErrorItem(exc.where, exc.message, exc.kind)]
     elif isinstance(exc, EntityNotSyncedError):  # a state of the store, not a malformed call
         return ServiceError(400, exc.message, code=exc.kind, field="entity")
+    elif isinstance(exc, AccessDeniedError):  # a well-formed call this connector may not make
+        return ServiceError(403, exc.message, code=exc.kind, field="action")
     else:
         items = [ErrorItem(None, exc.message, exc.kind)]
     return ServiceError(422, exc.message, code=exc.kind, errors=items)

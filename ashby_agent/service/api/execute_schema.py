@@ -84,6 +84,19 @@ def _value_schema(param: Param) -> dict[str, Any]:
         }
     if kind is ParamType.ENUM:
         return {"type": "string", "pattern": case_insensitive_pattern(param.choices)}
+    if kind is ParamType.DATE_TIME:
+        return {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                {"type": "string", "format": "date-time", "pattern": DATE_TIME_PATTERN},
+            ]
+        }
+    if kind is ParamType.OBJECT:
+        return {"type": "object"}
+    if kind is ParamType.TEXT_OR_OBJECT:
+        return {"anyOf": [{"type": "string"}, {"type": "object"}]}
+    if kind is ParamType.OBJECT_LIST:
+        return {"type": "array", "minItems": 1, "items": {"type": "object"}}
     if kind is ParamType.ENUM_LIST:
         one = {"type": "string", "pattern": case_insensitive_pattern(param.choices)}
     else:  # STRING_LIST

@@ -144,3 +144,27 @@ def test_every_execution_is_audited_without_params(tenant: Tenant, connector_pat
     assert success.connector_id == connector_path.rsplit("/", 1)[1]
     assert success.duration_ms >= 0
     assert success.at.tzinfo is not None
+
+
+def test_a_write_is_refused_403_before_ashby_is_called(
+    tenant: Tenant, connector_path: str, shared_sandbox: Any
+) -> None:
+    """Hosted connectors run reads only (an operator-set access level comes with hosted writes)."""
+    candidate = shared_sandbox.control.records("candidate")[0]
+    before = len(shared_sandbox.control.requests())
+    body = assert_error(
+        run(
+            tenant,
+            connector_path,
+            entity="candidates",
+            action="add_tag",
+            params={"candidate_id": candidate["id"], "tag_id": candidate["id"]},
+        ),
+        403,
+        "access_denied",
+    )
+    assert "candidates.add_tag is a comment action" in body["message"]
+    assert body["errors"][0]["field"] == "action"
+    assert len(shared_sandbox.control.requests()) == before
+    records = operator.list_audit(organization=tenant.organization_name, settings=tenant.service.settings)
+    assert (records[0].action, records[0].status, records[0].http_status) == ("add_tag", "access_denied", 403)

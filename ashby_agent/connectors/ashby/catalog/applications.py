@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ashby_agent.connectors.ashby.catalog.candidates import CANDIDATES_READ
+from ashby_agent.connectors.ashby.catalog.candidates import (
+    CANDIDATE,
+    CANDIDATES_READ,
+    CANDIDATES_WRITE,
+    written_at,
+)
 from ashby_agent.connectors.ashby.operation import (
     CREATED_AFTER,
     Entity,
@@ -13,6 +18,7 @@ from ashby_agent.connectors.ashby.operation import (
     expand_param,
     filter_param,
     id_param,
+    ref_param,
 )
 from ashby_agent.connectors.ashby.params import Param, ParamType
 
@@ -26,6 +32,18 @@ if TYPE_CHECKING:
     from ashby_agent.connectors.ashby.records.organization import HiringTeamRole
 
 __all__ = ["ApplicationEntities"]
+
+_APPLICATION = ref_param("applicationId", "applications", "application")
+_JOB = ref_param("jobId", "jobs", "job")
+_STAGE = ref_param("interviewStageId", "interview_stages", "interview stage (of the job's plan)")
+_PLAN = Param("interviewPlanId", ParamType.UUID, "Id of the job's interview plan.")
+_SOURCE = Param("sourceId", ParamType.UUID, "Id of the source (sources list) credited.")
+_CREDITED = ref_param("creditedToUserId", "users", "user credited", required=False)
+_HISTORY = Param(
+    "applicationHistory",
+    ParamType.OBJECT_LIST,
+    'Past stages: [{"stageId", "stageNumber", "enteredStageAt", "archiveReasonId"?}].',
+)
 
 
 class ApplicationEntities(EntityGroup):
@@ -63,6 +81,92 @@ class ApplicationEntities(EntityGroup):
                 expand_param("openings", "applicationFormSubmissions", "referrals"),
             ),
             one_of=("applicationId", "submittedFormInstanceId"),
+        ),
+        Operation(
+            "create",
+            "application.create",
+            CANDIDATES_WRITE,
+            "Apply a candidate to an open job (first Lead stage of the job's plan unless a stage is given).",
+            (
+                CANDIDATE,
+                _JOB,
+                _PLAN,
+                Param(
+                    "interviewStageId",
+                    ParamType.STRING,
+                    'Id of the first stage, or "FirstPreInterviewScreen" (default: the first Lead stage).',
+                ),
+                _SOURCE,
+                _CREDITED,
+                written_at("application"),
+                _HISTORY,
+            ),
+            access="write",
+        ),
+        Operation(
+            "change_stage",
+            "application.changeStage",
+            CANDIDATES_WRITE,
+            "Move an application to a stage of its plan; to archive, pick the Archived stage and a reason.",
+            (
+                _APPLICATION,
+                _STAGE,
+                Param(
+                    "archiveReasonId", ParamType.UUID, "Why it is archived (needed for an Archived stage)."
+                ),
+                Param(
+                    "archiveEmail",
+                    ParamType.OBJECT,
+                    'Email the candidate on archiving: {"communicationTemplateId", "sendAt"?}.',
+                ),
+            ),
+            access="write",
+            idempotent=True,
+            destructive_with=("archiveReasonId",),
+        ),
+        Operation(
+            "change_source",
+            "application.changeSource",
+            CANDIDATES_WRITE,
+            "Credit an application to another source.",
+            (_APPLICATION, Param("sourceId", ParamType.UUID, "Id of the source.", required=True)),
+            access="write",
+            idempotent=True,
+        ),
+        Operation(
+            "update",
+            "application.update",
+            CANDIDATES_WRITE,
+            "Change an application's source, credited user or creation time.",
+            (
+                _APPLICATION,
+                _SOURCE,
+                _CREDITED,
+                written_at("application"),
+                Param("sendNotifications", ParamType.BOOLEAN, "Notify subscribed users (default true)."),
+            ),
+            access="write",
+            idempotent=True,
+        ),
+        Operation(
+            "transfer",
+            "application.transfer",
+            CANDIDATES_WRITE,
+            "Move an application to another job, at a stage of that job's plan.",
+            (
+                _APPLICATION,
+                _JOB,
+                Param(
+                    "interviewPlanId", ParamType.UUID, "Id of the new job's interview plan.", required=True
+                ),
+                _STAGE,
+                Param(
+                    "startAutomaticActivities",
+                    ParamType.BOOLEAN,
+                    "Run the new stage's automatic activities (default true).",
+                ),
+            ),
+            access="write",
         ),
     )
 

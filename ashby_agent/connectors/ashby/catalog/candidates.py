@@ -4,17 +4,42 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ashby_agent.connectors.ashby.operation import CREATED_AFTER, Entity, EntityGroup, Operation, id_param
+from ashby_agent.connectors.ashby.operation import (
+    CREATED_AFTER,
+    Entity,
+    EntityGroup,
+    Operation,
+    id_param,
+    ref_param,
+)
 from ashby_agent.connectors.ashby.params import Param, ParamType
 
 if TYPE_CHECKING:
     from ashby_agent.connectors.ashby.records.candidates import Candidate, ClientInfo, FraudCheck, Note
     from ashby_agent.connectors.ashby.records.projects import Project
 
-__all__ = ["CANDIDATES_READ", "CandidateEntities"]
+__all__ = ["CANDIDATES_READ", "CANDIDATES_WRITE", "CandidateEntities", "written_at"]
 
-#: The permission Ashby requires to read its candidates module.
+#: The permissions Ashby requires to read and to change its candidates module.
 CANDIDATES_READ = "candidatesRead"
+CANDIDATES_WRITE = "candidatesWrite"
+
+CANDIDATE = ref_param("candidateId", "candidates", "candidate")
+_SOURCE = Param("sourceId", ParamType.UUID, "Id of the source (sources list) credited.")
+_CREDITED = ref_param("creditedToUserId", "users", "user credited", required=False)
+_LOCATION = Param("location", ParamType.OBJECT, 'Where the candidate lives: {"city", "region", "country"}.')
+_NOTIFY = Param("sendNotifications", ParamType.BOOLEAN, "Notify subscribed users (default true).")
+
+
+def written_at(what: str) -> Param:
+    return Param("createdAt", ParamType.DATE_TIME, f"When the {what} happened, if not now (ISO date-time).")
+
+
+_CONTACT = (
+    Param("phoneNumber", ParamType.STRING, "Primary phone number."),
+    Param("linkedInUrl", ParamType.STRING, "LinkedIn profile URL."),
+    Param("githubUrl", ParamType.STRING, "GitHub profile URL."),
+)
 
 
 class CandidateEntities(EntityGroup):
@@ -53,6 +78,96 @@ class CandidateEntities(EntityGroup):
             ),
             one_of=("email", "name"),
         ),
+        Operation(
+            "create",
+            "candidate.create",
+            CANDIDATES_WRITE,
+            "Create a candidate (look for one with the same email first: api_search).",
+            (
+                Param("name", ParamType.STRING, "Full name.", required=True),
+                Param("email", ParamType.STRING, "Primary email address."),
+                *_CONTACT,
+                Param("website", ParamType.STRING, "Personal website URL."),
+                Param("alternateEmailAddresses", ParamType.STRING_LIST, "Other email addresses."),
+                _SOURCE,
+                _CREDITED,
+                _LOCATION,
+                written_at("candidate's creation"),
+            ),
+            access="write",
+        ),
+        Operation(
+            "update",
+            "candidate.update",
+            CANDIDATES_WRITE,
+            "Change a candidate's contact details, source or location (given fields only).",
+            (
+                CANDIDATE,
+                Param("name", ParamType.STRING, "Full name."),
+                Param("email", ParamType.STRING, "Primary email address."),
+                *_CONTACT,
+                Param("websiteUrl", ParamType.STRING, "Personal website URL."),
+                Param("alternateEmail", ParamType.STRING, "An email address to add."),
+                Param(
+                    "socialLinks",
+                    ParamType.OBJECT_LIST,
+                    'Every social link, replacing the current ones: [{"type", "url"}].',
+                ),
+                _SOURCE,
+                _CREDITED,
+                _LOCATION,
+                written_at("candidate's creation"),
+                _NOTIFY,
+            ),
+            access="write",
+            idempotent=True,
+        ),
+        Operation(
+            "add_tag",
+            "candidate.addTag",
+            CANDIDATES_WRITE,
+            "Tag a candidate (candidate_tags lists the tags).",
+            (CANDIDATE, Param("tagId", ParamType.UUID, "Id of the tag.", required=True)),
+            access="comment",
+            idempotent=True,
+        ),
+        Operation(
+            "remove_tag",
+            "candidate.removeTag",
+            CANDIDATES_WRITE,
+            "Remove a tag from a candidate.",
+            (CANDIDATE, Param("tagId", ParamType.UUID, "Id of the tag.", required=True)),
+            access="comment",
+            idempotent=True,
+        ),
+        Operation(
+            "add_project",
+            "candidate.addProject",
+            CANDIDATES_WRITE,
+            "Add a candidate to a sourcing project.",
+            (CANDIDATE, ref_param("projectId", "projects", "project")),
+            access="write",
+            idempotent=True,
+        ),
+        Operation(
+            "remove_project",
+            "candidate.removeProject",
+            CANDIDATES_WRITE,
+            "Remove a candidate from a sourcing project.",
+            (CANDIDATE, ref_param("projectId", "projects", "project")),
+            access="write",
+            idempotent=True,
+        ),
+        Operation(
+            "anonymize",
+            "candidate.anonymize",
+            CANDIDATES_WRITE,
+            "Erase a candidate's personal data for good (every application must be archived or hired).",
+            (CANDIDATE,),
+            access="write",
+            destructive=True,
+            idempotent=True,
+        ),
     )
 
     candidate_notes: Entity[Note, Note] = Entity(
@@ -64,6 +179,25 @@ class CandidateEntities(EntityGroup):
             "Notes of one candidate.",
             (id_param("candidateId", "candidate"),),
             paginated=True,
+        ),
+        Operation(
+            "create",
+            "candidate.createNote",
+            CANDIDATES_WRITE,
+            "Write a note on a candidate's profile.",
+            (
+                CANDIDATE,
+                Param(
+                    "note",
+                    ParamType.TEXT_OR_OBJECT,
+                    'The note: text, or {"type": "text/html", "value": ...} (b, i, u, a, lists, code kept).',
+                    required=True,
+                ),
+                Param("sendNotifications", ParamType.BOOLEAN, "Notify subscribed users (default false)."),
+                Param("isPrivate", ParamType.BOOLEAN, "Only its author can read it (default false)."),
+                written_at("note"),
+            ),
+            access="comment",
         ),
     )
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entity, Operation, find_entity
+from ashby_agent.connectors.ashby.guardrails import require_access
 from ashby_agent.connectors.ashby.store_actions import SEARCH, SQL_ENTITY, SQL_QUERY, store_action
 from ashby_agent.envelope import execute_answer, listed_results, single_result
 from ashby_agent.errors import (
@@ -77,6 +78,8 @@ def _prepare(body: ExecuteRequest) -> tuple[Operation, dict[str, Any], FieldPlan
     """Everything that can fail before Ashby is called: the operation, its validated body, the fields."""
     entity = _entity(body.entity)
     op = _operation(entity, body.action)
+    # Hosted connectors are read-only until an operator can raise a connector's access level.
+    require_access(op, "read", hosted=True)
     ashby_body = op.build_body(body.params)
     return op, ashby_body, plan_fields(op.result, body.select_fields, body.exclude_fields)
 

@@ -1,0 +1,162 @@
+"""What stands between a model and an Ashby write: access levels, confirmation, dry runs.
+
+A connector has one access level (``read`` by default, ``comment``, ``write``; see
+:data:`~ashby_agent.connectors.ashby.operation.ACCESS_LEVELS`), from ``AshbyConnector(access=...)`` or
+``ASHBY_AGENT_ACCESS``. An operation above it is refused before anything is sent, naming the level it
+needs and how to grant it. A write's params may carry three keys the guardrails read and Ashby never
+sees: ``dry_run`` (check everything that can be checked without writing, send nothing, answer the
+exact request that would be sent), ``confirm`` (required by destructive writes) and ``intent`` (why
+the write is made, for the audit log).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from ashby_agent.connectors.ashby.operation import ACCESS_LEVELS, Access, Operation
+from ashby_agent.connectors.ashby.params import Param, ParamType, ParamValueError, coerce_param, shown
+from ashby_agent.errors import (
+    AccessDeniedError,
+    ConfirmationRequiredError,
+    InvalidParamsError,
+    InvalidRequestError,
+)
+
+if TYPE_CHECKING:
+    from ashby_agent.connectors.ashby.write_result import DryRun
+
+__all__ = [
+    "ACCESS_ENV",
+    "CONTROL_PARAMS",
+    "WriteControls",
+    "allows",
+    "dry_run",
+    "require_access",
+    "require_confirmation",
+    "resolve_access",
+    "split_controls",
+]
+
+ACCESS_ENV: Final = "ASHBY_AGENT_ACCESS"
+_MAX_INTENT: Final = 500
+
+#: The params of a write that steer the guardrails (never sent to Ashby).
+CONTROL_PARAMS: Final[tuple[Param, ...]] = (
+    Param("dry_run", ParamType.BOOLEAN, "Check the call and answer the request it would send; send nothing."),
+    Param("confirm", ParamType.BOOLEAN, "Required (true) by destructive writes: anonymize, delete, archive."),
+    Param(
+        "intent",
+        ParamType.STRING,
+        f"Why this write is made, for the audit log (at most {_MAX_INTENT} chars).",
+    ),
+)
+_CONTROL_NAMES: Final = frozenset(param.name for param in CONTROL_PARAMS)
+
+
+def resolve_access(value: str | None = None) -> Access:
+    """``value``, else ``ASHBY_AGENT_ACCESS``, else ``read``; an unknown level is refused."""
+    source = "access"
+    if value is None:
+        value, source = os.environ.get(ACCESS_ENV) or "read", ACCESS_ENV
+    if value not in ACCESS_LEVELS:
+        raise InvalidRequestError(
+            f"Unknown {source} level {shown(value)}; valid: {', '.join(ACCESS_LEVELS)} (default read).",
+            valid=ACCESS_LEVELS,
+        )
+    return value
+
+
+def allows(access: Access, op: Operation) -> bool:
+    return ACCESS_LEVELS.index(op.access) <= ACCESS_LEVELS.index(access)
+
+
+def require_access(op: Operation, access: Access, *, hosted: bool = False) -> None:
+    """Refuse ``op`` unless ``access`` admits it, saying which level it needs and how to grant it."""
+    if allows(access, op):
+        return
+    how = (
+        "the hosted service runs writes only for connectors whose access an operator raised"
+        if hosted
+        else f'create the connector with access="{op.access}" or set {ACCESS_ENV}={op.access}'
+    )
+    raise AccessDeniedError(
+        f"{op.entity}.{op.action} is a {op.access} action and this connector's access level is {access}: "
+        f"{how}.",
+        needed=op.access,
+        access=access,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WriteControls:
+    dry_run: bool = False
+    confirm: bool = False
+    intent: str | None = None
+
+
+def split_controls(op: Operation, params: Mapping[str, Any] | None) -> tuple[dict[str, Any], WriteControls]:
+    """``params`` without the control keys, and the controls they carried (checked)."""
+    if params is None or not isinstance(params, Mapping):
+        return cast(dict[str, Any], params), WriteControls()
+    rest = {key: value for key, value in params.items() if key not in _CONTROL_NAMES}
+    values: dict[str, Any] = {}
+    problems = []
+    for param in CONTROL_PARAMS:
+        value = params.get(param.name)
+        if value is None:
+            continue
+        try:
+            values[param.name] = coerce_param(param, value)
+        except ParamValueError as exc:
+            problems.append(f"param '{param.name}': {exc}")
+    intent = values.get("intent")
+    if intent is not None and len(intent) > _MAX_INTENT:
+        problems.append(f"param 'intent': at most {_MAX_INTENT} characters, got {len(intent)}")
+    if problems:
+        valid = [p.snake for p in (*op.all_params, *CONTROL_PARAMS)]
+        raise InvalidParamsError(op.entity, op.action, problems, valid)
+    return rest, WriteControls(**values)
+
+
+def require_confirmation(op: Operation, body: Mapping[str, Any], controls: WriteControls) -> None:
+    if op.destructive_for(body) and not controls.confirm and not controls.dry_run:
+        raise ConfirmationRequiredError(
+            f'{op.entity}.{op.action} cannot be undone: call it again with "confirm": true once the user '
+            'agreed (or with "dry_run": true to see what it would send).'
+        )
+
+
+#: Reads one record by (entity, id); raises (``NotFoundError``) when it does not exist.
+Lookup = Callable[[str, str], Awaitable[object]]
+
+
+async def dry_run(op: Operation, body: Mapping[str, Any], lookup: Lookup) -> DryRun:
+    """Check that every record ``body`` names exists (one read each), then describe the request."""
+    from ashby_agent.connectors.ashby.write_result import DryRun
+
+    checked: dict[str, str] = {}
+    for param in op.params:
+        value = body.get(param.name)
+        if param.refers_to and isinstance(value, str):
+            await lookup(param.refers_to, value)
+            checked[param.name] = "found"
+    shown_params = ", ".join(f"{name}={_brief(value)}" for name, value in body.items())
+    summary = f"Would {op.description[0].lower()}{op.description[1:].rstrip('.')} (POST /{op.endpoint}"
+    summary += f" with {shown_params}); nothing was sent." if shown_params else "); nothing was sent."
+    return DryRun(
+        entity=op.entity,
+        action=op.action,
+        endpoint=op.endpoint,
+        request=dict(body),
+        summary=summary,
+        checked=checked,
+    )
+
+
+def _brief(value: Any) -> str:
+    if isinstance(value, str):
+        return value if len(value) <= 40 else value[:40] + "…"
+    return shown(value)

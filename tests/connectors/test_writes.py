@@ -1,0 +1,211 @@
+"""Writes through the connector, against a real sandbox: access levels, confirmation, dry runs.
+
+The sandbox's request log is the witness: a refused call or a dry run sends no write to Ashby.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
+from ashby_agent.connectors.ashby.catalog import CATALOG, Operation, operations
+from ashby_agent.connectors.ashby.params import ParamType
+from ashby_agent.connectors.ashby.records.applications import Application
+from ashby_agent.connectors.ashby.records.candidates import Candidate, Note
+from ashby_agent.connectors.ashby.write_result import DryRun
+from ashby_agent.errors import (
+    AccessDeniedError,
+    ConfirmationRequiredError,
+    InvalidParamsError,
+    InvalidRequestError,
+    NotFoundError,
+)
+from ashby_agent.sandbox import run_sandbox
+
+WRITES = [op for op in operations() if not op.read_only]
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    with run_sandbox(seed=11, scale="small") as handle:
+        yield handle
+
+
+def connector_for(sandbox: Any, access: Any = None) -> AshbyConnector:
+    return AshbyConnector(AshbyAuthConfig(api_key=sandbox.api_key), base_url=sandbox.url, access=access)
+
+
+@pytest.fixture
+async def writer(sandbox: Any) -> AsyncIterator[AshbyConnector]:
+    async with connector_for(sandbox, "write") as connector:
+        yield connector
+
+
+def written(sandbox: Any) -> list[str]:
+    """The write endpoints the sandbox received since the log was cleared."""
+    return [
+        entry["path"][1:]
+        for entry in sandbox.control.requests()
+        if entry["path"][1:] in {op.endpoint for op in WRITES}
+    ]
+
+
+def an_active_application(sandbox: Any) -> dict[str, Any]:
+    return next(a for a in sandbox.control.records("application") if a["status"] == "Active")
+
+
+def _stage_of_plan(sandbox: Any, plan_id: str, stage_type: str) -> dict[str, Any]:
+    return next(
+        s
+        for s in sandbox.control.records("interviewStage")
+        if s["interviewPlanId"] == plan_id and s["type"] == stage_type
+    )
+
+
+def _value_for(op: Operation, name: str, kind: ParamType, sandbox: Any) -> Any:
+    """A well-formed value for a required param: a real record's id where the param names one."""
+    param = next(p for p in op.params if p.name == name)
+    if param.refers_to:
+        table = {"candidates": "candidate", "applications": "application", "jobs": "job"}.get(
+            param.refers_to, param.refers_to.rstrip("s").replace("interview_stage", "interviewStage")
+        )
+        return sandbox.control.records(table)[0]["id"]
+    return {
+        ParamType.UUID: str(uuid.uuid4()),
+        ParamType.STRING: "Ada Lovelace",
+        ParamType.TEXT_OR_OBJECT: "Met at the meetup.",
+        ParamType.OBJECT: {},
+    }[kind]
+
+
+@pytest.mark.parametrize("op", WRITES, ids=lambda op: f"{op.entity}.{op.action}")
+async def test_every_write_dry_runs_with_its_exact_request_and_sends_nothing(
+    op: Operation, writer: AshbyConnector, sandbox: Any
+) -> None:
+    params = {p.name: _value_for(op, p.name, p.type, sandbox) for p in op.params if p.required}
+    sandbox.control.clear_requests()
+    answer = await writer.execute(op.entity, op.action, {**params, "dry_run": True})
+    assert isinstance(answer, DryRun)
+    assert (answer.entity, answer.action, answer.endpoint) == (op.entity, op.action, op.endpoint)
+    assert answer.request == op.build_body(params)
+    assert answer.summary.startswith("Would ") and "nothing was sent" in answer.summary
+    assert set(answer.checked) == {p.name for p in op.params if p.refers_to and p.name in params}
+    assert written(sandbox) == []  # only the lookups of the records it names reached Ashby
+
+
+async def test_a_dry_run_names_a_record_that_does_not_exist(writer: AshbyConnector, sandbox: Any) -> None:
+    sandbox.control.clear_requests()
+    with pytest.raises(NotFoundError):
+        await writer.execute(
+            "candidates",
+            "add_tag",
+            {"candidate_id": str(uuid.uuid4()), "tag_id": str(uuid.uuid4()), "dry_run": True},
+        )
+    assert written(sandbox) == []
+
+
+async def test_create_then_note_then_tag_write_ashby_and_answer_typed_records(
+    writer: AshbyConnector, sandbox: Any
+) -> None:
+    created = await writer.execute(
+        "candidates", "create", {"name": "Grace Hopper", "email": "grace@example.com", "intent": "test"}
+    )
+    assert isinstance(created, Candidate)
+    assert sandbox.control.get("candidate", created.id)["name"] == "Grace Hopper"
+    note = await writer.execute("candidate_notes", "create", {"candidate_id": created.id, "note": "Strong."})
+    assert isinstance(note, Note)
+    tag = sandbox.control.records("candidateTag")[0]
+    tagged = await writer.execute("candidates", "add_tag", {"candidate_id": created.id, "tag_id": tag["id"]})
+    assert isinstance(tagged, Candidate)
+    assert tag["id"] in [t["id"] for t in sandbox.control.get("candidate", created.id)["tags"]]
+
+
+async def test_archiving_needs_confirm_and_then_moves_the_application(
+    writer: AshbyConnector, sandbox: Any
+) -> None:
+    application = an_active_application(sandbox)
+    plan_id = application["currentInterviewStage"]["interviewPlanId"]
+    archived = _stage_of_plan(sandbox, plan_id, "Archived")
+    reason = sandbox.control.records("archiveReason")[0]
+    params = {"application_id": application["id"], "interview_stage_id": archived["id"]}
+    sandbox.control.clear_requests()
+    with pytest.raises(ConfirmationRequiredError, match='"confirm": true'):
+        await writer.execute("applications", "change_stage", {**params, "archive_reason_id": reason["id"]})
+    assert written(sandbox) == []
+    moved = await writer.execute(
+        "applications", "change_stage", {**params, "archive_reason_id": reason["id"], "confirm": True}
+    )
+    assert isinstance(moved, Application)
+    assert sandbox.control.get("application", application["id"])["status"] == "Archived"
+    assert written(sandbox) == ["application.changeStage"]
+
+
+async def test_anonymize_is_destructive_even_without_optional_params(
+    writer: AshbyConnector, sandbox: Any
+) -> None:
+    candidate = sandbox.control.records("candidate")[0]
+    with pytest.raises(ConfirmationRequiredError):
+        await writer.execute("candidates", "anonymize", {"candidate_id": candidate["id"]})
+    assert sandbox.control.get("candidate", candidate["id"])["name"] == candidate["name"]
+
+
+@pytest.mark.parametrize(
+    ("access", "entity", "action", "needed"),
+    [
+        (None, "candidates", "add_tag", "comment"),
+        ("read", "candidate_notes", "create", "comment"),
+        ("comment", "applications", "change_stage", "write"),
+        ("comment", "candidates", "create", "write"),
+    ],
+)
+async def test_a_write_above_the_access_level_is_refused_naming_the_level_and_how(
+    sandbox: Any, access: Any, entity: str, action: str, needed: str
+) -> None:
+    sandbox.control.clear_requests()
+    async with connector_for(sandbox, access) as connector:
+        with pytest.raises(AccessDeniedError) as caught:
+            await connector.execute(entity, action, {"dry_run": True})
+    assert caught.value.needed == needed
+    assert (
+        f'access="{needed}"' in caught.value.message
+        and f"ASHBY_AGENT_ACCESS={needed}" in caught.value.message
+    )
+    assert sandbox.control.requests() == []  # refused before validation, lookups or writes
+
+
+async def test_the_access_level_comes_from_the_environment(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASHBY_AGENT_ACCESS", "comment")
+    async with connector_for(sandbox) as connector:
+        assert connector.access == "comment"
+        candidate = sandbox.control.records("candidate")[1]
+        answer = await connector.execute(
+            "candidate_notes", "create", {"candidate_id": candidate["id"], "note": "x", "dry_run": True}
+        )
+        assert isinstance(answer, DryRun)
+    monkeypatch.setenv("ASHBY_AGENT_ACCESS", "admin")
+    with pytest.raises(
+        InvalidRequestError, match="Unknown ASHBY_AGENT_ACCESS level 'admin'; valid: read, comment"
+    ):
+        connector_for(sandbox)
+
+
+async def test_control_params_are_checked_and_never_sent(writer: AshbyConnector, sandbox: Any) -> None:
+    with pytest.raises(InvalidParamsError, match="param 'dry_run': expected true or false"):
+        await writer.execute("candidates", "create", {"name": "X", "dry_run": "maybe"})
+    with pytest.raises(InvalidParamsError, match="param 'intent': at most 500 characters"):
+        await writer.execute("candidates", "create", {"name": "X", "intent": "x" * 501})
+    sandbox.control.clear_requests()
+    await writer.execute("candidates", "create", {"name": "Sent Once", "intent": "why", "confirm": True})
+    (entry,) = [e for e in sandbox.control.requests() if e["path"] == "/candidate.create"]
+    assert entry["body"] == {"name": "Sent Once"}
+
+
+def test_every_write_is_declared_with_a_result_model() -> None:
+    for op in WRITES:
+        assert op.result is CATALOG[op.entity].get_model
