@@ -66,19 +66,30 @@ def _stage_of_plan(sandbox: Any, plan_id: str, stage_type: str) -> dict[str, Any
     )
 
 
+def _table(entity: str) -> str:
+    """The sandbox table of an entity's records: ``interview_stages`` -> ``interviewStage``."""
+    head, *rest = entity.removesuffix("s").split("_")
+    return head + "".join(word.title() for word in rest)
+
+
 def _value_for(op: Operation, name: str, kind: ParamType, sandbox: Any) -> Any:
     """A well-formed value for a required param: a real record's id where the param names one."""
     param = next(p for p in op.params if p.name == name)
     if param.refers_to:
-        table = {"candidates": "candidate", "applications": "application", "jobs": "job"}.get(
-            param.refers_to, param.refers_to.rstrip("s").replace("interview_stage", "interviewStage")
-        )
-        return sandbox.control.records(table)[0]["id"]
+        return sandbox.control.records(_table(param.refers_to))[0]["id"]
+    if param.choices:
+        return param.choices[0] if kind is ParamType.ENUM else [param.choices[0]]
     return {
         ParamType.UUID: str(uuid.uuid4()),
         ParamType.STRING: "Ada Lovelace",
         ParamType.TEXT_OR_OBJECT: "Met at the meetup.",
         ParamType.OBJECT: {},
+        ParamType.OBJECT_LIST: [{}],
+        ParamType.STRING_LIST: ["x"],
+        ParamType.INTEGER: 1,
+        ParamType.BOOLEAN: True,
+        ParamType.DATE_TIME: "2026-01-01T00:00:00Z",
+        ParamType.TIMESTAMP_MS: 1_767_225_600_000,
     }[kind]
 
 
@@ -206,6 +217,11 @@ async def test_control_params_are_checked_and_never_sent(writer: AshbyConnector,
     assert entry["body"] == {"name": "Sent Once"}
 
 
-def test_every_write_is_declared_with_a_result_model() -> None:
+def test_every_write_answers_a_record_model() -> None:
+    """The entity's record unless the operation names another (``returns``), which must resolve."""
+    from pydantic import BaseModel
+
     for op in WRITES:
-        assert op.result is CATALOG[op.entity].get_model
+        assert issubclass(op.result, BaseModel)
+        if not op.returns:
+            assert op.result is CATALOG[op.entity].get_model

@@ -96,6 +96,9 @@ class Operation:
     idempotent: bool = False
     #: Params whose presence makes this call destructive (``archiveReasonId``: the move archives).
     destructive_with: tuple[str, ...] = ()
+    #: ``"<records module>:<Model>"`` when the answer is not the entity's record (``offerProcess.start``
+    #: answers a process, ``webhook.delete`` an acknowledgement); resolved on first use.
+    returns: str = ""
     entity: str = ""  # set by Entity
     owner: _RecordModels | None = field(default=None, repr=False, compare=False)  # the Entity, set by it
 
@@ -131,6 +134,8 @@ class Operation:
         """The record model of this operation's answer: its entity's ``list_model`` for lists, else
         its ``get_model`` (a write answers the record it created or changed)."""
         assert self.owner is not None, "an Operation belongs to an Entity"
+        if self.returns:
+            return _returned_model(self.returns)
         return self.owner.list_model if self.returns_list else self.owner.get_model
 
     def build_body(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -175,6 +180,12 @@ class Operation:
         if problems:
             raise InvalidParamsError(self.entity, self.action, problems, _param_names(self.all_params))
         return body
+
+
+def _returned_model(spec: str) -> type[BaseModel]:
+    module, _, name = spec.partition(":")
+    model: type[BaseModel] = getattr(import_module(f"ashby_agent.connectors.ashby.records.{module}"), name)
+    return model
 
 
 class _RecordModels(Protocol):
