@@ -10,7 +10,9 @@ that names the next step::
     │   ├── UnknownActionError         .entity, .action, .valid
     │   ├── InvalidParamsError         .entity, .action, .problems, .valid
     │   ├── AccessDeniedError          a write above the connector's access level: .needed, .access
-    │   └── ConfirmationRequiredError  a destructive write without ``confirm: true``
+    │   ├── ConfirmationRequiredError  a destructive write without ``confirm: true``
+    │   ├── DuplicateRecordError       a create that would duplicate a record: .existing (ids)
+    │   └── IdempotencyConflictError   an idempotency key reused for another write
     ├── AshbyAPIError                  Ashby answered with an error: .status, .code, .request_id
     │   ├── AuthenticationError        401/403: missing, wrong or deactivated key
     │   ├── PermissionDeniedError      403 missing_endpoint_permission: .missing_permission
@@ -43,9 +45,11 @@ __all__ = [
     "ConfirmationRequiredError",
     "ConnectionFailedError",
     "CursorError",
+    "DuplicateRecordError",
     "EntityNotSyncedError",
     "HostedAuthenticationError",
     "HostedServiceError",
+    "IdempotencyConflictError",
     "InvalidParamsError",
     "InvalidQueryError",
     "InvalidRequestError",
@@ -146,6 +150,22 @@ class AccessDeniedError(InvalidRequestError):
         super().__init__(message)
         self.needed = needed
         self.access = access
+
+
+class DuplicateRecordError(InvalidRequestError):
+    """A create found records it would duplicate (same email); nothing was created."""
+
+    kind = "duplicate_record"
+
+    def __init__(self, message: str, *, existing: Sequence[str]) -> None:
+        super().__init__(message)
+        self.existing = list(existing)
+
+
+class IdempotencyConflictError(InvalidRequestError):
+    """An idempotency key reused for another write, or while its first write still runs."""
+
+    kind = "idempotency_conflict"
 
 
 class ConfirmationRequiredError(InvalidRequestError):

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ashby_agent.errors import MalformedResponseError
 from ashby_agent.store import words
 from ashby_agent.store.query.indexes import word_fields
-from ashby_agent.store.schema import aliases, records, streams, webhook_events
+from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 
 __all__ = ["count", "delete", "drop_connector", "merge", "remove_unseen", "upsert_page"]
 
@@ -151,6 +151,6 @@ def merge(
 
 def drop_connector(connection: Connection, connector_id: str) -> None:
     """Delete every row of one connector (its store data goes with it)."""
-    for table in (records, streams, aliases, webhook_events):
+    for table in (records, streams, aliases, webhook_events, write_keys):
         connection.execute(sa.delete(table).where(table.c.connector_id == connector_id))
     words.drop_connector(connection, connector_id)

@@ -94,6 +94,19 @@ aliases = sa.Table(
     sa.PrimaryKeyConstraint("connector_id", "entity", "old_id"),
 )
 
+#: Idempotency keys of local writes: a repeat of a key answers the first call's result (24 hours).
+write_keys = sa.Table(
+    "store_write_keys",
+    metadata,
+    sa.Column("connector_id", sa.String(_ID), nullable=False),
+    sa.Column("idempotency_key", sa.String(255), nullable=False),
+    sa.Column("operation", sa.String(200), nullable=False),
+    sa.Column("params_hash", sa.String(64), nullable=False),
+    sa.Column("answer", sa.Text(), nullable=True),  # null while the write runs
+    sa.Column("created_at", _tz(), nullable=False),
+    sa.PrimaryKeyConstraint("connector_id", "idempotency_key"),
+)
+
 webhook_events = sa.Table(
     "store_webhook_events",
     metadata,

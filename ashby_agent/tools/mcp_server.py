@@ -24,8 +24,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from ashby_agent.connectors.ashby.catalog import operations
+from ashby_agent.connectors.ashby.guardrails import ACCESS_ENV, allows, resolve_access
+from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.store_actions import STORE_ENV
-from ashby_agent.errors import AshbyAgentError
+from ashby_agent.errors import AshbyAgentError, InvalidRequestError
 from ashby_agent.tools.decorator import tool_utils
 from ashby_agent.tools.description import DEFAULT_MAX_OUTPUT_CHARS, Mode
 from ashby_agent.tools.frameworks import MissingFrameworkError, require_framework
@@ -51,7 +54,7 @@ logger = logging.getLogger("ashby_agent.tools.mcp")
 Transport = Literal["stdio", "http"]
 TOOL_NAME = "ashby_execute"
 
-#: MCP tool annotations: every catalog operation is a read of the Ashby API (an open world).
+#: MCP tool annotations of a read-only tool: every operation it lists reads the Ashby API (an open world).
 TOOL_ANNOTATIONS: dict[str, Any] = {
     "title": "Ashby ATS (read-only)",
     "readOnlyHint": True,
@@ -59,6 +62,21 @@ TOOL_ANNOTATIONS: dict[str, Any] = {
     "idempotentHint": True,
     "openWorldHint": True,
 }
+
+
+def tool_annotations(access: Access) -> dict[str, Any]:
+    """The annotations of the tool at ``access``: it writes unless ``read``; with ``write`` it lists
+    destructive operations too (anonymize, delete, archiving), and not every write is idempotent."""
+    if access == "read":
+        return TOOL_ANNOTATIONS
+    ops = [op for op in operations() if allows(access, op)]
+    return {
+        "title": f"Ashby ATS ({access} access)",
+        "readOnlyHint": False,
+        "destructiveHint": any(op.destructive or op.destructive_with for op in ops),
+        "idempotentHint": all(op.read_only or op.idempotent for op in ops),
+        "openWorldHint": True,
+    }
 
 
 class Backend(Protocol):
@@ -84,6 +102,8 @@ class BackendSpec:
     discover: Callable[[Backend], Any] | None = None
     #: Whether the context store's actions are offered (hosted mode; local mode with a store set).
     context_store: bool = False
+    #: The writes the tool offers (local mode: ``ASHBY_AGENT_ACCESS``; hosted mode: reads only).
+    access: Access = "read"
 
 
 async def _key_scopes(backend: Backend) -> list[str]:
@@ -104,9 +124,13 @@ def local_backend(environ: Mapping[str, str]) -> BackendSpec | None:
         from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
 
         auth = AshbyAuthConfig(api_key=api_key)
-        return AshbyConnector(auth_config=auth, base_url=base_url, context_store=store)
+        return AshbyConnector(auth_config=auth, base_url=base_url, context_store=store, access=access)
 
-    return BackendSpec("local", factory, discover=_key_scopes, context_store=store is not None)
+    try:
+        access = resolve_access(environ.get(ACCESS_ENV) or "read", ACCESS_ENV)
+    except InvalidRequestError as exc:
+        raise MCPConfigurationError(exc.message) from None
+    return BackendSpec("local", factory, discover=_key_scopes, context_store=store is not None, access=access)
 
 
 WORKSPACE_ENV = "AIRBYTE_WORKSPACE_NAME"
@@ -209,9 +233,10 @@ def build_server(
         finally:
             await holder.aclose()
 
+    reach = "Read-only access" if spec.access == "read" else f"Access ({spec.access} level)"
     mcp = FastMCP(
         name,
-        instructions="Read-only access to the Ashby ATS. Call ashby_execute; its description lists "
+        instructions=f"{reach} to the Ashby ATS. Call ashby_execute; its description lists "
         "the entities, actions and params.",
         lifespan=lifespan,
     )
@@ -222,15 +247,17 @@ def build_server(
         scopes=spec.scopes,
         max_output_chars=max_output_chars,
         context_store=spec.context_store,
+        access=spec.access,
     )
     async def ashby_execute(entity: str, action: str, params: dict[str, Any] | None = None) -> Any:
         return await holder.get().execute(entity, action, params or {})
 
+    annotations = tool_annotations(spec.access)
     mcp.tool(
         ashby_execute,
         name=TOOL_NAME,
-        title=TOOL_ANNOTATIONS["title"],
-        annotations=TOOL_ANNOTATIONS,
+        title=annotations["title"],
+        annotations=annotations,
         output_schema=None,
     )
     return mcp

@@ -20,6 +20,8 @@ from ashby_agent.connectors.ashby.write_result import DryRun
 from ashby_agent.errors import (
     AccessDeniedError,
     ConfirmationRequiredError,
+    DuplicateRecordError,
+    IdempotencyConflictError,
     InvalidParamsError,
     InvalidRequestError,
     NotFoundError,
@@ -97,12 +99,15 @@ def _value_for(op: Operation, name: str, kind: ParamType, sandbox: Any) -> Any:
 async def test_every_write_dry_runs_with_its_exact_request_and_sends_nothing(
     op: Operation, writer: AshbyConnector, sandbox: Any
 ) -> None:
-    params = {p.name: _value_for(op, p.name, p.type, sandbox) for p in op.params if p.required}
+    given = [p for p in op.params if p.required or p.name == (op.one_of or ("",))[0]]
+    params = {p.name: _value_for(op, p.name, p.type, sandbox) for p in given}
     sandbox.control.clear_requests()
     answer = await writer.execute(op.entity, op.action, {**params, "dry_run": True})
     assert isinstance(answer, DryRun)
     assert (answer.entity, answer.action, answer.endpoint) == (op.entity, op.action, op.endpoint)
-    assert answer.request == op.build_body(params)
+    secrets = {p.name for p in op.params if p.secret}
+    expected = {k: "[redacted]" if k in secrets else v for k, v in op.build_body(params).items()}
+    assert answer.request == expected
     assert answer.summary.startswith("Would ") and "nothing was sent" in answer.summary
     assert set(answer.checked) == {p.name for p in op.params if p.refers_to and p.name in params}
     assert written(sandbox) == []  # only the lookups of the records it names reached Ashby
@@ -225,3 +230,96 @@ def test_every_write_answers_a_record_model() -> None:
         assert issubclass(op.result, BaseModel)
         if not op.returns:
             assert op.result is CATALOG[op.entity].get_model
+
+
+async def test_a_dry_run_never_echoes_a_secret(writer: AshbyConnector) -> None:
+    answer = await writer.execute(
+        "webhooks",
+        "create",
+        {
+            "webhook_type": "candidateHire",
+            "request_url": "https://example.com/h",
+            "secret_token": "s3cr3t-v4lue",
+            "dry_run": True,
+        },
+    )
+    assert "s3cr3t-v4lue" not in answer.model_dump_json()
+    assert answer.request["secretToken"] == "[redacted]"
+
+
+async def test_creating_a_candidate_whose_email_exists_reports_it_instead(
+    writer: AshbyConnector, sandbox: Any
+) -> None:
+    existing = sandbox.control.records("candidate")[2]
+    email = existing["primaryEmailAddress"]["value"]
+    before = len(sandbox.control.records("candidate"))
+    with pytest.raises(DuplicateRecordError) as caught:
+        await writer.execute("candidates", "create", {"name": "Again", "email": email})
+    assert caught.value.existing == [existing["id"]]
+    assert '"allow_duplicate": true' in caught.value.message
+    assert len(sandbox.control.records("candidate")) == before
+    created = await writer.execute(
+        "candidates", "create", {"name": "Again", "email": email, "allow_duplicate": True}
+    )
+    assert created.id != existing["id"] and len(sandbox.control.records("candidate")) == before + 1
+
+
+@pytest.fixture
+async def keyed_writer(sandbox: Any, tmp_path: Any) -> AsyncIterator[AshbyConnector]:
+    async with AshbyConnector(
+        AshbyAuthConfig(api_key=sandbox.api_key),
+        base_url=sandbox.url,
+        access="write",
+        context_store=f"sqlite:///{tmp_path / 'store.db'}",
+    ) as connector:
+        yield connector
+
+
+async def test_an_idempotency_key_answers_a_repeat_without_writing_again(
+    keyed_writer: AshbyConnector, sandbox: Any
+) -> None:
+    params = {"name": "Once Only", "email": "once@example.com", "idempotency_key": "k-1"}
+    sandbox.control.clear_requests()
+    first = await keyed_writer.execute("candidates", "create", params)
+    again = await keyed_writer.execute("candidates", "create", params)
+    assert again == first and isinstance(again, Candidate)
+    assert written(sandbox) == ["candidate.create"]
+    with pytest.raises(
+        IdempotencyConflictError, match=r"'k-1' was used in the last 24 hours for candidates\.create"
+    ):
+        await keyed_writer.execute("candidates", "create", {**params, "name": "Other"})
+    assert written(sandbox) == ["candidate.create"]
+
+
+async def test_a_failed_write_releases_its_key_and_an_old_key_expires(
+    keyed_writer: AshbyConnector, sandbox: Any
+) -> None:
+    import sqlalchemy as sa
+
+    from ashby_agent.store.schema import write_keys
+
+    candidate = sandbox.control.records("candidate")[3]
+    tag = sandbox.control.records("candidateTag")[1]
+    with pytest.raises(NotFoundError):  # Ashby refused: the key is free again
+        await keyed_writer.execute(
+            "candidates",
+            "add_tag",
+            {"candidate_id": str(uuid.uuid4()), "tag_id": tag["id"], "idempotency_key": "k-2"},
+        )
+    tagged = await keyed_writer.execute(
+        "candidates",
+        "add_tag",
+        {"candidate_id": candidate["id"], "tag_id": tag["id"], "idempotency_key": "k-2"},
+    )
+    assert tagged.id == candidate["id"]
+    store = keyed_writer.context_store
+    store.transaction(
+        lambda c: c.execute(sa.update(write_keys).values(created_at=sa.func.datetime("now", "-25 hours")))
+    )
+    sandbox.control.clear_requests()
+    await keyed_writer.execute(
+        "candidates",
+        "add_tag",
+        {"candidate_id": candidate["id"], "tag_id": tag["id"], "idempotency_key": "k-2"},
+    )
+    assert written(sandbox) == ["candidate.addTag"]  # 25 hours later the key no longer answers

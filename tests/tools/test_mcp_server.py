@@ -185,3 +185,37 @@ async def test_with_a_context_store_the_tool_offers_and_answers_store_actions(
     async with Client(build_server(without)) as client:
         (tool,) = await client.list_tools()
         assert "context_store" not in tool.description
+
+
+async def test_an_access_level_gives_the_tool_its_writes_and_truthful_annotations(sandbox: Any) -> None:
+    spec = backend_from_env(
+        {"ASHBY_API_KEY": "full-key", "ASHBY_API_URL": sandbox.url, "ASHBY_AGENT_ACCESS": "comment"}
+    )
+    assert spec.access == "comment"
+    candidate = sandbox.control.records("candidate")[0]
+    async with Client(build_server(spec)) as client:
+        (tool,) = await client.list_tools()
+        assert tool.annotations is not None
+        assert (tool.annotations.read_only_hint, tool.annotations.destructive_hint) == (False, False)
+        assert "candidate_notes: list" in (tool.description or "") and "create" in (tool.description or "")
+        assert "change_stage" not in (tool.description or "")
+        preview = await client.call_tool(
+            "ashby_execute",
+            {
+                "entity": "candidate_notes",
+                "action": "create",
+                "params": {"candidate_id": candidate["id"], "note": "Call back Monday.", "dry_run": True},
+            },
+        )
+        assert json.loads(preview.content[0].text)["dry_run"] is True  # type: ignore[union-attr]
+        refused = await client.call_tool(
+            "ashby_execute",
+            {"entity": "candidates", "action": "anonymize", "params": {"candidate_id": candidate["id"]}},
+            raise_on_error=False,
+        )
+        assert refused.is_error and "[access_denied]" in refused.content[0].text  # type: ignore[union-attr]
+    write = build_server(backend_from_env({"ASHBY_API_KEY": "k", "ASHBY_AGENT_ACCESS": "write"}))
+    (tool,) = await write.list_tools()  # type: ignore[attr-defined]
+    assert tool.annotations is not None and tool.annotations.destructive_hint is True
+    with pytest.raises(MCPConfigurationError, match="Unknown ASHBY_AGENT_ACCESS level 'all'"):
+        backend_from_env({"ASHBY_API_KEY": "k", "ASHBY_AGENT_ACCESS": "all"})

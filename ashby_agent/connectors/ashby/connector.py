@@ -30,6 +30,7 @@ from ashby_agent.transports.base import Mode, Transport
 if TYPE_CHECKING:
     from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
+    from ashby_agent.connectors.ashby.guardrails import WriteControls
     from ashby_agent.connectors.ashby.models import ApiKey, AshbyAuthConfig
     from ashby_agent.store.context_store import ContextStore
     from ashby_agent.store.replicator import Progress, SyncReport
@@ -193,9 +194,48 @@ class AshbyConnector(Entities):
         rest, controls = guardrails.split_controls(op, params)
         body = op.build_body(rest)
         guardrails.require_confirmation(op, body, controls)
+        if controls.idempotency_key is not None and not controls.dry_run:
+            return await self._write_once(op, body, controls)
+        await guardrails.refuse_duplicate(op, body, controls, self._find_ids)
         if controls.dry_run:
             return await guardrails.dry_run(op, body, self._look_up)
         return await self._call(op, body)
+
+    async def _write_once(self, op: Operation, body: dict[str, Any], controls: WriteControls) -> Any:
+        """A write with an idempotency key: a repeat answers the first call's record (kept in the
+        context store for 24 hours) and sends nothing."""
+        import functools
+        from datetime import UTC, datetime
+
+        from ashby_agent.connectors.ashby import guardrails
+        from ashby_agent.store import write_keys
+
+        key = controls.idempotency_key
+        assert key is not None
+        store, tenant = self.context_store, self.store_connector_id
+        name = f"{op.entity}.{op.action}"
+        digest = write_keys.params_hash(name, body)
+        now = datetime.now(UTC)
+        first = await store.run(
+            functools.partial(
+                write_keys.claim, connector_id=tenant, key=key, operation=name, digest=digest, now=now
+            )
+        )
+        if first is not None:
+            return self._typed(op, first, "The context store")
+        try:
+            await guardrails.refuse_duplicate(op, body, controls, self._find_ids)
+            envelope = await self.transport.send(op, body)
+            results = single_result(envelope, op.endpoint, "Ashby")
+        except BaseException:
+            await store.run(functools.partial(write_keys.release, connector_id=tenant, key=key))
+            raise
+        await store.run(functools.partial(write_keys.settle, connector_id=tenant, key=key, answer=results))
+        return self._typed(op, results, "Ashby")
+
+    async def _find_ids(self, entity: str, param: str, value: str) -> list[str]:
+        page: ListResult[Any] = await self._call(CATALOG[entity].operation("api_search"), {param: value})
+        return [str(record.id) for record in page.data]
 
     async def _look_up(self, entity: str, record_id: str) -> object:
         """The record of ``entity`` with ``record_id`` (its ``get``; a missing one raises NotFoundError)."""
@@ -263,7 +303,10 @@ class AshbyConnector(Entities):
         if op.returns_list:
             records = listed_results(envelope, op.endpoint, source)
             return ListResult.lazy(records, _adapter(op), page_meta(envelope))
-        results = single_result(envelope, op.endpoint, source)
+        return self._typed(op, single_result(envelope, op.endpoint, source), source)
+
+    def _typed(self, op: Operation, results: Any, source: str) -> Any:
+        """One answer record validated into ``op``'s model."""
         adapter = _adapter(op)
         from pydantic import ValidationError  # loaded with the adapter already: ~0.3 µs
 

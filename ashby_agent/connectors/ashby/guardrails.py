@@ -21,6 +21,7 @@ from ashby_agent.connectors.ashby.params import Param, ParamType, ParamValueErro
 from ashby_agent.errors import (
     AccessDeniedError,
     ConfirmationRequiredError,
+    DuplicateRecordError,
     InvalidParamsError,
     InvalidRequestError,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "WriteControls",
     "allows",
     "dry_run",
+    "refuse_duplicate",
     "require_access",
     "require_confirmation",
     "resolve_access",
@@ -42,6 +44,7 @@ __all__ = [
 
 ACCESS_ENV: Final = "ASHBY_AGENT_ACCESS"
 _MAX_INTENT: Final = 500
+_MAX_KEY: Final = 255
 
 #: The params of a write that steer the guardrails (never sent to Ashby).
 CONTROL_PARAMS: Final[tuple[Param, ...]] = (
@@ -52,13 +55,19 @@ CONTROL_PARAMS: Final[tuple[Param, ...]] = (
         ParamType.STRING,
         f"Why this write is made, for the audit log (at most {_MAX_INTENT} chars).",
     ),
+    Param("allow_duplicate", ParamType.BOOLEAN, "Create even if a record with the same email exists."),
+    Param(
+        "idempotency_key",
+        ParamType.STRING,
+        "A key of yours (at most 255 chars): repeating the call with it answers the first result for 24 h.",
+    ),
 )
 _CONTROL_NAMES: Final = frozenset(param.name for param in CONTROL_PARAMS)
 
 
-def resolve_access(value: str | None = None) -> Access:
-    """``value``, else ``ASHBY_AGENT_ACCESS``, else ``read``; an unknown level is refused."""
-    source = "access"
+def resolve_access(value: str | None = None, source: str = "access") -> Access:
+    """``value`` (named ``source`` in a refusal), else ``ASHBY_AGENT_ACCESS``, else ``read``; an
+    unknown level is refused."""
     if value is None:
         value, source = os.environ.get(ACCESS_ENV) or "read", ACCESS_ENV
     if value not in ACCESS_LEVELS:
@@ -95,6 +104,8 @@ class WriteControls:
     dry_run: bool = False
     confirm: bool = False
     intent: str | None = None
+    allow_duplicate: bool = False
+    idempotency_key: str | None = None
 
 
 def split_controls(op: Operation, params: Mapping[str, Any] | None) -> tuple[dict[str, Any], WriteControls]:
@@ -115,6 +126,9 @@ def split_controls(op: Operation, params: Mapping[str, Any] | None) -> tuple[dic
     intent = values.get("intent")
     if intent is not None and len(intent) > _MAX_INTENT:
         problems.append(f"param 'intent': at most {_MAX_INTENT} characters, got {len(intent)}")
+    key = values.get("idempotency_key")
+    if key is not None and not 1 <= len(key) <= _MAX_KEY:
+        problems.append(f"param 'idempotency_key': 1 to {_MAX_KEY} characters, got {len(key)}")
     if problems:
         valid = [p.snake for p in (*op.all_params, *CONTROL_PARAMS)]
         raise InvalidParamsError(op.entity, op.action, problems, valid)
@@ -126,6 +140,27 @@ def require_confirmation(op: Operation, body: Mapping[str, Any], controls: Write
         raise ConfirmationRequiredError(
             f'{op.entity}.{op.action} cannot be undone: call it again with "confirm": true once the user '
             'agreed (or with "dry_run": true to see what it would send).'
+        )
+
+
+#: Finds the ids of an entity's records by (entity, param, value) with its ``api_search``.
+Search = Callable[[str, str, str], Awaitable[list[str]]]
+
+
+async def refuse_duplicate(
+    op: Operation, body: Mapping[str, Any], controls: WriteControls, search: Search
+) -> None:
+    """For a create with ``unique_by``: refuse when a record with the same value exists."""
+    value = body.get(op.unique_by) if op.unique_by else None
+    if not isinstance(value, str) or controls.allow_duplicate:
+        return
+    found = await search(op.entity, op.unique_by, value)
+    if found:
+        again = f'{op.entity}.{op.action} again with "allow_duplicate": true'
+        raise DuplicateRecordError(
+            f"{op.entity} {', '.join(found)} already has {op.unique_by} {value!r}: use it (get, update), "
+            f"or call {again} to create another.",
+            existing=found,
         )
 
 
@@ -143,14 +178,16 @@ async def dry_run(op: Operation, body: Mapping[str, Any], lookup: Lookup) -> Dry
         if param.refers_to and isinstance(value, str):
             await lookup(param.refers_to, value)
             checked[param.name] = "found"
-    shown_params = ", ".join(f"{name}={_brief(value)}" for name, value in body.items())
+    secrets = {param.name for param in op.params if param.secret}
+    request = {name: "[redacted]" if name in secrets else value for name, value in body.items()}
+    shown_params = ", ".join(f"{name}={_brief(value)}" for name, value in request.items())
     summary = f"Would {op.description[0].lower()}{op.description[1:].rstrip('.')} (POST /{op.endpoint}"
     summary += f" with {shown_params}); nothing was sent." if shown_params else "); nothing was sent."
     return DryRun(
         entity=op.entity,
         action=op.action,
         endpoint=op.endpoint,
-        request=dict(body),
+        request=request,
         summary=summary,
         checked=checked,
     )

@@ -96,6 +96,9 @@ class Operation:
     idempotent: bool = False
     #: Params whose presence makes this call destructive (``archiveReasonId``: the move archives).
     destructive_with: tuple[str, ...] = ()
+    #: A create that first looks for an existing record with the same value of this param (through the
+    #: entity's ``api_search``) and reports it instead of making a duplicate.
+    unique_by: str = ""
     #: ``"<records module>:<Model>"`` when the answer is not the entity's record (``offerProcess.start``
     #: answers a process, ``webhook.delete`` an acknowledgement); resolved on first use.
     returns: str = ""

@@ -141,6 +141,8 @@ class Param:
     aliases: tuple[str, ...] = ()
     #: The entity whose record this id names (a dry run checks that it exists).
     refers_to: str = ""
+    #: A credential (a webhook's signing secret): never echoed back, e.g. by a dry run.
+    secret: bool = False
     snake: str = field(init=False)
 
     def __post_init__(self) -> None:

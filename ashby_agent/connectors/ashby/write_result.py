@@ -16,7 +16,7 @@ class DryRun(BaseModel):
     entity: str
     action: str
     endpoint: str
-    #: The body exactly as it would be posted.
+    #: The body exactly as it would be posted, secrets (a webhook's signing secret) redacted.
     request: dict[str, Any]
     summary: str
     #: The records the request names that were looked up and found (``param -> "found"``).

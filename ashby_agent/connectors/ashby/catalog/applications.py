@@ -39,6 +39,8 @@ _STAGE = ref_param("interviewStageId", "interview_stages", "interview stage (of 
 _PLAN = Param("interviewPlanId", ParamType.UUID, "Id of the job's interview plan.")
 _SOURCE = Param("sourceId", ParamType.UUID, "Id of the source (sources list) credited.")
 _CREDITED = ref_param("creditedToUserId", "users", "user credited", required=False)
+_MEMBER = ref_param("teamMemberId", "users", "user")
+_ROLE = Param("roleId", ParamType.UUID, "Id of the hiring team role.", required=True)
 _HISTORY = Param(
     "applicationHistory",
     ParamType.OBJECT_LIST,
@@ -168,6 +170,36 @@ class ApplicationEntities(EntityGroup):
             ),
             access="write",
         ),
+        Operation(
+            "add_hiring_team_member",
+            "application.addHiringTeamMember",
+            CANDIDATES_WRITE,
+            "Put a user on an application's hiring team in a role (application_hiring_team_roles).",
+            (_APPLICATION, _MEMBER, _ROLE),
+            access="write",
+            idempotent=True,
+            returns="common:HiringTeamMember",
+        ),
+        Operation(
+            "remove_hiring_team_member",
+            "application.removeHiringTeamMember",
+            CANDIDATES_WRITE,
+            "Take a user off an application's hiring team role.",
+            (_APPLICATION, _MEMBER, _ROLE),
+            access="write",
+            idempotent=True,
+            returns="common:HiringTeamMember",
+        ),
+        Operation(
+            "delete",
+            "application.delete",
+            CANDIDATES_WRITE,
+            "Delete an application and its stage history for good.",
+            (_APPLICATION,),
+            access="write",
+            destructive=True,
+            returns="applications:DeletedApplication",
+        ),
     )
 
     application_history: Entity[ApplicationHistory, ApplicationHistory] = Entity(
@@ -179,6 +211,16 @@ class ApplicationEntities(EntityGroup):
             "Stage history of one application.",
             (id_param("applicationId", "application"),),
             paginated=True,
+        ),
+        Operation(
+            "update",
+            "application.updateHistory",
+            CANDIDATES_WRITE,
+            "Replace an application's whole stage history (Ashby must have enabled it for the key).",
+            (_APPLICATION, Param(_HISTORY.name, ParamType.OBJECT_LIST, _HISTORY.description, required=True)),
+            access="write",
+            idempotent=True,
+            returns="applications:Application",
         ),
     )
 
@@ -204,6 +246,26 @@ class ApplicationEntities(EntityGroup):
             (CREATED_AFTER, filter_param("applicationId", "application")),
             paginated=True,
             sync=True,
+        ),
+        Operation(
+            "submit",
+            "applicationFeedback.submit",
+            CANDIDATES_WRITE,
+            "Submit a scorecard for an application (or an interview event, with userId).",
+            (
+                Param(
+                    "feedbackForm",
+                    ParamType.OBJECT,
+                    'The answers: {"fieldSubmissions": [{"path", "value"}]} (see feedback_form_definitions).',
+                    required=True,
+                ),
+                ref_param("formDefinitionId", "feedback_form_definitions", "feedback form definition"),
+                _APPLICATION,
+                ref_param("userId", "users", "user submitting", required=False),
+                Param("interviewEventId", ParamType.UUID, "Id of the interview event it is about."),
+            ),
+            access="comment",
+            returns="applications:SubmittedFeedback",
         ),
     )
 

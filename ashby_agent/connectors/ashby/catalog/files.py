@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ashby_agent.connectors.ashby.catalog.candidates import CANDIDATES_READ
+from ashby_agent.connectors.ashby.catalog.candidates import CANDIDATES_READ, CANDIDATES_WRITE
 from ashby_agent.connectors.ashby.operation import Entity, EntityGroup, Operation
 from ashby_agent.connectors.ashby.params import Param, ParamType
 
@@ -32,5 +32,25 @@ class FileEntities(EntityGroup):
                     required=True,
                 ),
             ),
+        ),
+        Operation(
+            "create_upload_handle",
+            "file.createFileUploadHandle",
+            CANDIDATES_WRITE,
+            "A place to upload a file (POST it to url with fields), then attach its handle.",
+            (
+                Param(
+                    "fileUploadContext",
+                    ParamType.ENUM,
+                    "What the file is for.",
+                    required=True,
+                    choices=("CandidateResume", "CandidateFiles", "ApplicationForm"),
+                ),
+                Param("filename", ParamType.STRING, "The file's name.", required=True),
+                Param("contentType", ParamType.STRING, "Its MIME type, e.g. application/pdf.", required=True),
+                Param("contentLength", ParamType.INTEGER, "Its size in bytes.", required=True),
+            ),
+            access="write",
+            returns="files:FileUploadHandle",
         ),
     )

@@ -20,6 +20,8 @@ __all__ = [
     "ApplicationJob",
     "ApplicationReferral",
     "CriteriaEvaluation",
+    "DeletedApplication",
+    "SubmittedFeedback",
 ]
 
 
@@ -132,3 +134,15 @@ class ApplicationFeedback(AshbyRecord):
     interview_id: str | None = Field(None, description="Interview id (UUID), when tied to an interview.")
     interview_event_id: str | None = Field(None, description="Interview event id (UUID), when tied to one.")
     application_history_id: str | None = Field(None, description="Application history entry id (UUID).")
+
+
+class DeletedApplication(AshbyRecord):
+    """The acknowledgement of ``application.delete``."""
+
+    application_id: str = Field(description="Id of the deleted application.")
+
+
+class SubmittedFeedback(AshbyRecord):
+    """The answer of ``applicationFeedback.submit``: the submitted form instance, as Ashby returns it."""
+
+    submitted_form_instance: dict[str, Any] | None = Field(None, description="The submitted form.")

@@ -4,7 +4,7 @@ from pydantic import Field, SecretStr
 
 from .base import AshbyRecord
 
-__all__ = ["Webhook"]
+__all__ = ["DeletedWebhook", "Webhook"]
 
 
 class Webhook(AshbyRecord):
@@ -19,3 +19,9 @@ class Webhook(AshbyRecord):
     secret_token: SecretStr | None = Field(
         None, description="Signing secret (only in webhook.create results; never shown in repr or dumps)."
     )
+
+
+class DeletedWebhook(AshbyRecord):
+    """The acknowledgement of ``webhook.delete``."""
+
+    webhook_id: str = Field(description="Id of the deleted webhook.")
