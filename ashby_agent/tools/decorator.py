@@ -17,7 +17,7 @@ import functools
 import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast, overload
 
 from ashby_agent.connectors.ashby.catalog import Operation, find_operation
@@ -44,7 +44,8 @@ from ashby_agent.tools.frameworks import (
     normalize_framework,
     require_framework,
 )
-from ashby_agent.tools.output import FieldsError, parse_fields, shape_output
+from ashby_agent.tools.output import FieldsError, parse_fields, shape_output, to_jsonable
+from ashby_agent.tools.redaction import Redaction
 
 __all__ = ["ToolSettings", "tool_utils"]
 
@@ -59,6 +60,7 @@ _OPTIONS = (
     "drop_nulls",
     "context_store",
     "access",
+    "redact",
 )
 
 
@@ -75,6 +77,8 @@ class ToolSettings:
     context_store: bool = False
     #: The writes the tool offers (``read``: none); local mode's default is ``ASHBY_AGENT_ACCESS``.
     access: Access = "read"
+    #: Personal data replaced in every answer (default: ``ASHBY_AGENT_REDACT``).
+    redaction: Redaction = field(default_factory=Redaction)
 
     @classmethod
     def from_options(cls, framework: str | None, options: Mapping[str, Any]) -> ToolSettings:
@@ -112,6 +116,7 @@ class ToolSettings:
             drop_nulls=bool(options.get("drop_nulls", True)),
             context_store=store,
             access=access,
+            redaction=Redaction.parse(options.get("redact")),
         )
 
     def description(self) -> str:
@@ -189,7 +194,7 @@ def _shape(result: Any, call: _Call, settings: ToolSettings) -> Any:
         # A null group key or column is an answer ("no source"), not noise.
         drop_nulls = drop_nulls and call.store == SEARCH
     return shape_output(
-        result,
+        settings.redaction.apply(to_jsonable(result)),
         fields=call.fields,
         max_chars=settings.max_output_chars,
         paginated=paginated,
@@ -283,7 +288,10 @@ def tool_utils(
     Options: ``max_output_chars`` (default 24000), ``scopes``/``permissions`` (the key's scopes, e.g.
     ``["candidates:read"]``, to list and allow only those), ``mode`` (``"local"``/``"hosted"``),
     ``errors`` (``"auto"``/``"raise"``/``"return"``), ``drop_nulls`` (default True), ``context_store``
-    (offer the context store's actions; default: in hosted mode, or when ``ASHBY_AGENT_STORE`` is set).
+    (offer the context store's actions; default: in hosted mode, or when ``ASHBY_AGENT_STORE`` is set),
+    ``access`` (the writes listed: ``read``, ``comment``, ``write``; local default ``ASHBY_AGENT_ACCESS``)
+    and ``redact`` (personal data replaced in every answer, e.g. ``["emails", "phones",
+    "custom:Salary"]``; default ``ASHBY_AGENT_REDACT``).
     """
     settings = ToolSettings.from_options(framework, options)
     if func is None:

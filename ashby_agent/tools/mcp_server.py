@@ -32,6 +32,7 @@ from ashby_agent.errors import AshbyAgentError, InvalidRequestError
 from ashby_agent.tools.decorator import tool_utils
 from ashby_agent.tools.description import DEFAULT_MAX_OUTPUT_CHARS, Mode
 from ashby_agent.tools.frameworks import MissingFrameworkError, require_framework
+from ashby_agent.tools.redaction import REDACT_ENV, Redaction
 
 if TYPE_CHECKING:
     from fastmcp import FastMCP
@@ -104,6 +105,8 @@ class BackendSpec:
     context_store: bool = False
     #: The writes the tool offers (local mode: ``ASHBY_AGENT_ACCESS``; hosted mode: reads only).
     access: Access = "read"
+    #: Personal data replaced in every answer (``ASHBY_AGENT_REDACT``, comma-separated).
+    redact: str = ""
 
 
 async def _key_scopes(backend: Backend) -> list[str]:
@@ -130,7 +133,24 @@ def local_backend(environ: Mapping[str, str]) -> BackendSpec | None:
         access = resolve_access(environ.get(ACCESS_ENV) or "read", ACCESS_ENV)
     except InvalidRequestError as exc:
         raise MCPConfigurationError(exc.message) from None
-    return BackendSpec("local", factory, discover=_key_scopes, context_store=store is not None, access=access)
+    return BackendSpec(
+        "local",
+        factory,
+        discover=_key_scopes,
+        context_store=store is not None,
+        access=access,
+        redact=_redaction(environ),
+    )
+
+
+def _redaction(environ: Mapping[str, str]) -> str:
+    """``ASHBY_AGENT_REDACT``, checked now so that a typo stops the server with the valid names."""
+    spec = environ.get(REDACT_ENV, "")
+    try:
+        Redaction.parse(spec)
+    except ValueError as exc:
+        raise MCPConfigurationError(f"{REDACT_ENV}: {exc}") from None
+    return spec
 
 
 WORKSPACE_ENV = "AIRBYTE_WORKSPACE_NAME"
@@ -161,7 +181,9 @@ def hosted_backend(environ: Mapping[str, str]) -> BackendSpec | None:
         )
         return AshbyConnector(auth_config=auth)
 
-    return BackendSpec("hosted", factory, discover=_key_scopes, context_store=True)
+    return BackendSpec(
+        "hosted", factory, discover=_key_scopes, context_store=True, redact=_redaction(environ)
+    )
 
 
 #: Tried in order by :func:`backend_from_env`: local mode first, then hosted mode.
@@ -248,6 +270,7 @@ def build_server(
         max_output_chars=max_output_chars,
         context_store=spec.context_store,
         access=spec.access,
+        redact=spec.redact,
     )
     async def ashby_execute(entity: str, action: str, params: dict[str, Any] | None = None) -> Any:
         return await holder.get().execute(entity, action, params or {})

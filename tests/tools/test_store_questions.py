@@ -373,3 +373,36 @@ def test_without_a_store_the_description_has_no_store_lines(connector: AshbyConn
     assert "context_store" not in description and "Context store" not in description
     with_store = tool_for(connector).__doc__ or ""
     assert all(name in with_store for name in STORE_ACTIONS)
+
+
+async def test_a_redaction_policy_hides_personal_data_in_reads_search_aggregates_and_sql(
+    connector: AshbyConnector, sandbox: Any
+) -> None:
+    tool = tool_for(connector, redact=["emails", "phones", "custom:Expected Salary"])
+    candidate = sandbox.control.records("candidate")[0]
+    email = candidate["primaryEmailAddress"]["value"]
+    answers = [
+        await tool("candidates", "get", {"id": candidate["id"]}),
+        await tool(
+            "candidates", "context_store_search", {"query": {"filter": {"eq": {"id": candidate["id"]}}}}
+        ),
+        await tool(
+            "candidates", "context_store_aggregate", {"group_by": ["primaryEmailAddress.value"], "limit": 5}
+        ),
+        await tool(
+            "context_store",
+            "context_store_sql_query",
+            {"sql": "SELECT name, primary_email_address, phone_numbers FROM candidates LIMIT 5"},
+        ),
+    ]
+    text = json.dumps(answers)
+    assert email not in text and "@" not in text
+    assert "[redacted]" in json.dumps(answers[0]) and "[redacted]" in json.dumps(answers[3])
+    assert candidate["name"] in json.dumps(answers[0])  # only the named categories go
+    unredacted = await tool_for(connector)("candidates", "get", {"id": candidate["id"]})
+    assert email in json.dumps(unredacted)
+
+
+def test_an_unknown_redaction_is_refused_naming_the_valid_ones() -> None:
+    with pytest.raises(ValueError, match="Unknown redaction 'email'; valid: emails, phones, social_links"):
+        tool_utils(redact="email")
