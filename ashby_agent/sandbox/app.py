@@ -126,7 +126,7 @@ class SandboxApp:
         self.webhooks.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/_sandbox/"):
+        if scope["type"] != "http" or scope["path"] == "/_sandbox" or scope["path"].startswith("/_sandbox/"):
             await self._control_app(scope, receive, send)
             return
         body = b""

@@ -94,6 +94,7 @@ EXPECTED_MODELS: dict[str, tuple[str, str]] = {
     "user_interviewer_pauses": ("InterviewerPause", "InterviewerPause"),
     "hiring_team_roles": ("HiringTeamRole", "HiringTeamRole"),
     "brands": ("Brand", "Brand"),
+    "hiring_teams": ("HiringTeamMember", "HiringTeamMember"),
     "sources": ("Source", "Source"),
     "archive_reasons": ("ArchiveReason", "ArchiveReason"),
     "close_reasons": ("CloseReason", "CloseReason"),

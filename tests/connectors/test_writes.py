@@ -92,6 +92,7 @@ def _value_for(op: Operation, name: str, kind: ParamType, sandbox: Any) -> Any:
         ParamType.BOOLEAN: True,
         ParamType.DATE_TIME: "2026-01-01T00:00:00Z",
         ParamType.TIMESTAMP_MS: 1_767_225_600_000,
+        ParamType.JSON: "x",
     }[kind]
 
 

@@ -10,6 +10,7 @@ from langchain_core.messages import ToolMessage
 from langchain_core.tools import tool
 
 from ashby_agent.connectors.ashby import AshbyConnector
+from ashby_agent.connectors.ashby.catalog import CATALOG
 from ashby_agent.tools import build_description
 
 try:  # works whether or not tests/ is a package
@@ -84,4 +85,4 @@ async def test_errors_raise_tool_exception_for_tools_that_handle_them(connector:
     ashby_execute.handle_tool_error = True
     message = await ashby_execute.ainvoke(_call({"entity": "jobs", "action": "fetch"}))
     assert message.status == "error"
-    assert json.loads(message.content)["error"]["valid"] == ["list", "get", "api_search"]
+    assert json.loads(message.content)["error"]["valid"] == CATALOG["jobs"].actions

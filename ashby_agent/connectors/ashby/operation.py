@@ -96,6 +96,8 @@ class Operation:
     idempotent: bool = False
     #: Params whose presence makes this call destructive (``archiveReasonId``: the move archives).
     destructive_with: tuple[str, ...] = ()
+    #: A write that answers a list of records (``customField.setValues``).
+    answers_list: bool = False
     #: A create that first looks for an existing record with the same value of this param (through the
     #: entity's ``api_search``) and reports it instead of making a duplicate.
     unique_by: str = ""
@@ -130,7 +132,7 @@ class Operation:
 
     @property
     def returns_list(self) -> bool:
-        return self.action in ("list", "api_search")
+        return self.action in ("list", "api_search") or self.answers_list
 
     @property
     def result(self) -> type[BaseModel]:

@@ -127,6 +127,8 @@ class ParamType(StrEnum):
     OBJECT_LIST = "object list"
     #: A string, or an object such as ``{"type": "text/html", "value": ...}`` (a note's body).
     TEXT_OR_OBJECT = "string or object"
+    #: Any JSON value but null (a custom field's value: text, number, boolean, list or object).
+    JSON = "json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +245,23 @@ def _object(value: Any, expected: str = "an object") -> dict[str, Any]:
     raise ParamValueError(f"expected {expected}, got {shown(value)}")
 
 
+def _json_value(value: Any, depth: int = 0) -> Any:
+    """``value`` if JSON can carry it (strings, finite numbers, booleans, lists, string-keyed objects)."""
+    if depth > 20:
+        raise ParamValueError("expected a JSON value nested at most 20 deep")
+    if isinstance(value, str | bool | int) or (
+        isinstance(value, float) and value == value and abs(value) != float("inf")
+    ):
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_value(item, depth + 1) for item in value]
+    if isinstance(value, Mapping) and all(isinstance(key, str) for key in value):
+        return {key: _json_value(item, depth + 1) for key, item in value.items()}
+    raise ParamValueError(
+        f"expected a JSON value (text, number, boolean, list or object), got {shown(value)}"
+    )
+
+
 def coerce_param(param: Param, value: Any) -> Any:
     """Return ``value`` in the wire type of ``param`` or raise :class:`ParamValueError`."""
     kind = param.type
@@ -290,6 +309,8 @@ def coerce_param(param: Param, value: Any) -> Any:
         return _object(value)
     if kind is ParamType.TEXT_OR_OBJECT:
         return value if isinstance(value, str) else _object(value, "a string or an object")
+    if kind is ParamType.JSON:
+        return _json_value(value)
     if kind is ParamType.OBJECT_LIST:
         if not isinstance(value, list | tuple) or not value:
             raise ParamValueError(f"expected a non-empty list of objects, got {shown(value)}")

@@ -18,11 +18,17 @@ from . import (
     candidates,
     feedback,
     files,
+    interview_writes,
     interviews,
+    job_writes,
     jobs,
     metadata,
+    metadata_writes,
+    offer_writes,
     offers,
+    opening_writes,
     organization,
+    organization_writes,
     projects,
     webhooks,
 )
@@ -37,10 +43,16 @@ MODULES: tuple[ModuleType, ...] = (
     application_writes,
     feedback,
     jobs,
+    job_writes,
+    opening_writes,
     organization,
+    organization_writes,
     metadata,
+    metadata_writes,
     interviews,
+    interview_writes,
     offers,
+    offer_writes,
     projects,
     files,
 )
@@ -50,6 +62,11 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 """``"<noun>.<verb>"`` → its endpoint, for every endpoint the sandbox serves."""
 
-WRITE_TABLES: tuple[str, ...] = (files.UPLOAD_TABLE, candidate_writes.EMAIL_TABLE)
+WRITE_TABLES: tuple[str, ...] = (
+    files.UPLOAD_TABLE,
+    candidate_writes.EMAIL_TABLE,
+    offer_writes.PROCESS_TABLE,
+    offer_writes.APPROVAL_TABLE,
+)
 
 __all__ = ["ENDPOINTS", "MODULES", "WRITE_TABLES", "Endpoint"]

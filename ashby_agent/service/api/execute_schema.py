@@ -97,6 +97,8 @@ def _value_schema(param: Param) -> dict[str, Any]:
         return {"anyOf": [{"type": "string"}, {"type": "object"}]}
     if kind is ParamType.OBJECT_LIST:
         return {"type": "array", "minItems": 1, "items": {"type": "object"}}
+    if kind is ParamType.JSON:
+        return {"type": ["string", "number", "boolean", "array", "object"]}
     if kind is ParamType.ENUM_LIST:
         one = {"type": "string", "pattern": case_insensitive_pattern(param.choices)}
     else:  # STRING_LIST

@@ -86,8 +86,15 @@ def index_statements(dialect_name: str) -> dict[str, str]:
     return statements
 
 
+#: PostgreSQL advisory lock serializing the reconciliation across processes (two servers starting at
+#: once would both find an index missing and race to create it; SQLite's BEGIN IMMEDIATE does this).
+_RECONCILE_LOCK_ID: Final = 0x0A5B_1DE0
+
+
 def create_indexes(connection: Connection) -> None:
     """Create the declared indexes and drop the ones no longer declared."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _RECONCILE_LOCK_ID})
     wanted = index_statements(connection.dialect.name)
     existing = set(connection.execute(sa.text(_EXISTING[connection.dialect.name])).scalars())
     for stale in sorted(name for name in existing - wanted.keys() if name.startswith(_PREFIX)):

@@ -47,14 +47,45 @@ CANDIDATE_WRITES = {
     ),
     "applicationFeedback.submit",
     "file.createFileUploadHandle",
+    "customField.setValue",
+    "customField.setValues",
+}  # fmt: skip
+#: permission -> the writes of the other modules.
+MODULE_WRITES = {
+    "jobsWrite": {
+        "job.create", "job.update", "job.setStatus", "job.updateCompensation", "jobPosting.update",
+        *(f"opening.{verb}" for verb in (
+            "create", "update", "addJob", "removeJob", "addLocation", "removeLocation", "setOpeningState",
+            "setArchived",
+        )),
+    },
+    "organizationWrite": {
+        *(f"department.{verb}" for verb in ("create", "update", "archive", "restore", "move")),
+        *(f"location.{verb}" for verb in (
+            "create", "archive", "restore", "move", "updateAddress", "updateName", "updateExternalName",
+            "updateWorkplaceType",
+        )),
+        "hiringTeam.addMember", "hiringTeam.removeMember",
+    },
+    "hiringProcessMetadataWrite": {
+        "candidateTag.create", "candidateTag.archive", "customField.create",
+        "customField.updateSelectableValues",
+    },
+    "interviewsWrite": {"interviewSchedule.create", "interviewSchedule.update", "interviewSchedule.cancel"},
+    "offersWrite": {
+        "offerProcess.start", "offer.start", "offer.create", "offer.update", "offer.approve",
+        "offer.startApprovalProcess",
+    },
 }  # fmt: skip
 
 
 def test_the_catalogue_is_reads_and_the_served_writes_and_excludes_deferred_families() -> None:
     assert len(ENDPOINTS) >= 60
     assert not [name for name in ENDPOINTS if name.startswith(DEFERRED_PREFIXES)]
-    writes = WEBHOOK_WRITES | CANDIDATE_WRITES
+    writes = WEBHOOK_WRITES | CANDIDATE_WRITES | set().union(*MODULE_WRITES.values())
     assert writes <= set(ENDPOINTS)
+    for permission, names in MODULE_WRITES.items():
+        assert {ENDPOINTS[name].permission for name in names} == {permission}
     assert {e.permission for name, e in ENDPOINTS.items() if name in WEBHOOK_WRITES} == {"apiKeysWrite"}
     assert {e.permission for name, e in ENDPOINTS.items() if name in CANDIDATE_WRITES} == {"candidatesWrite"}
     assert {name for name, e in ENDPOINTS.items() if e.permission.endswith("Write")} == writes

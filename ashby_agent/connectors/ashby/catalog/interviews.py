@@ -13,6 +13,7 @@ from ashby_agent.connectors.ashby.operation import (
     expand_param,
     filter_param,
     id_param,
+    ref_param,
 )
 from ashby_agent.connectors.ashby.params import Param, ParamType
 
@@ -26,10 +27,16 @@ if TYPE_CHECKING:
         InterviewStageGroup,
     )
 
-__all__ = ["INTERVIEWS_READ", "InterviewEntities"]
+__all__ = ["INTERVIEWS_READ", "INTERVIEWS_WRITE", "InterviewEntities"]
 
-#: The permission Ashby requires to read its interviews module.
+#: The permissions Ashby requires to read and to change its interviews module.
 INTERVIEWS_READ = "interviewsRead"
+INTERVIEWS_WRITE = "interviewsWrite"
+
+_EVENT_SHAPE = (
+    '{"startTime", "endTime" (ISO date-times), "interviewers": [{"email", "feedbackRequired"?}], '
+    '"interviewId"?, "extraData"?}'
+)
 
 
 class InterviewEntities(EntityGroup):
@@ -121,6 +128,72 @@ class InterviewEntities(EntityGroup):
             ),
             paginated=True,
             sync=True,
+        ),
+        Operation(
+            "create",
+            "interviewSchedule.create",
+            INTERVIEWS_WRITE,
+            "Schedule interviews for an application at its current stage; interviewers are users, by email.",
+            (
+                ref_param("applicationId", "applications", "application"),
+                Param(
+                    "interviewEvents",
+                    ParamType.OBJECT_LIST,
+                    f"The interviews to hold: [{_EVENT_SHAPE}].",
+                    required=True,
+                ),
+            ),
+            access="write",
+        ),
+        Operation(
+            "update",
+            "interviewSchedule.update",
+            INTERVIEWS_WRITE,
+            "Add or change events of a schedule this API key created, or cancel some of its events.",
+            (
+                Param("interviewScheduleId", ParamType.UUID, "Id of the interview schedule.", required=True),
+                Param(
+                    "interviewEvent",
+                    ParamType.OBJECT_LIST,
+                    f"Events to add, or to change when they carry an interviewEventId: [{_EVENT_SHAPE}].",
+                ),
+                Param(
+                    "interviewEventIdToCancel",
+                    ParamType.STRING_LIST,
+                    "Ids of the schedule's events to cancel.",
+                ),
+                Param(
+                    "allowFeedbackDeletion",
+                    ParamType.BOOLEAN,
+                    "Allow cancelling events with submitted feedback, which deletes it (default false).",
+                ),
+            ),
+            one_of=("interviewEvent", "interviewEventIdToCancel"),
+            access="write",
+            destructive_with=("interviewEventIdToCancel",),
+        ),
+        Operation(
+            "cancel",
+            "interviewSchedule.cancel",
+            INTERVIEWS_WRITE,
+            "Cancel an interview schedule.",
+            (
+                Param(
+                    "id",
+                    ParamType.UUID,
+                    "Id of the interview schedule.",
+                    required=True,
+                    aliases=("interview_schedule_id", "interviewScheduleId"),
+                ),
+                Param(
+                    "allowReschedule",
+                    ParamType.BOOLEAN,
+                    "Keep the schedule open to new events after cancelling (default false).",
+                ),
+            ),
+            access="write",
+            destructive=True,
+            idempotent=True,
         ),
     )
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ashby_agent.connectors.ashby.operation import INCLUDE_ARCHIVED, Entity, EntityGroup, Operation, id_param
+from ashby_agent.connectors.ashby.operation import (
+    INCLUDE_ARCHIVED,
+    Entity,
+    EntityGroup,
+    Operation,
+    id_param,
+    ref_param,
+)
 from ashby_agent.connectors.ashby.params import Param, ParamType
 
 if TYPE_CHECKING:
@@ -21,10 +28,36 @@ if TYPE_CHECKING:
         SourceTrackingLink,
     )
 
-__all__ = ["METADATA_READ", "MetadataEntities"]
+__all__ = ["METADATA_READ", "METADATA_WRITE", "MetadataEntities"]
 
-#: The permission Ashby requires to read its hiring-process metadata module.
+#: The permissions Ashby requires to read and to change its hiring-process metadata module.
 METADATA_READ = "hiringProcessMetadataRead"
+METADATA_WRITE = "hiringProcessMetadataWrite"
+#: Custom field values are candidate data: Ashby wants the candidates module's write permission.
+CANDIDATES_WRITE = "candidatesWrite"
+
+_CUSTOM_FIELD = ref_param("customFieldId", "custom_fields", "custom field")
+_FIELD_TYPES = (
+    "Boolean", "CompensationRange", "Currency", "Date", "LongText", "MultiValueSelect", "Number",
+    "NumberRange", "String", "ValueSelect", "Url", "UUID",
+)  # fmt: skip
+_OBJECT_TYPES = (
+    "Application",
+    "Candidate",
+    "Job",
+    "Employee",
+    "Talent_Project",
+    "Opening_Version",
+    "Offer_Version",
+)
+_VALUE_OBJECT_TYPES = ("Application", "Candidate", "Job", "Opening")
+_FIELD_VALUE = (
+    "The value in the field type's format: true/false (Boolean), an integer (Number), a string (String, "
+    "LongText, Email, Phone, Url, UUID, Date as YYYY-MM-DD, ValueSelect option value), a list of option "
+    'values (MultiValueSelect) or an object (Currency {"value", "currencyCode"}, NumberRange {"type": '
+    '"number-range", "minValue", "maxValue"}, CompensationRange {"type": "compensation-range", "minValue", '
+    '"maxValue", "currencyCode", "interval"}).'
+)
 
 
 class MetadataEntities(EntityGroup):
@@ -56,6 +89,25 @@ class MetadataEntities(EntityGroup):
             paginated=True,
             sync=True,
         ),
+        Operation(
+            "create",
+            "candidateTag.create",
+            METADATA_WRITE,
+            "Create a candidate tag; a tag with the same title already is answered instead.",
+            (Param("title", ParamType.STRING, "Tag title.", required=True),),
+            access="write",
+            idempotent=True,
+        ),
+        Operation(
+            "archive",
+            "candidateTag.archive",
+            METADATA_WRITE,
+            "Archive a candidate tag so it can no longer be chosen.",
+            (Param("tagId", ParamType.UUID, "Id of the tag (candidate_tags list).", required=True),),
+            access="write",
+            destructive=True,
+            idempotent=True,
+        ),
     )
 
     custom_fields: Entity[CustomField, CustomField] = Entity(
@@ -75,6 +127,104 @@ class MetadataEntities(EntityGroup):
             METADATA_READ,
             "One custom field definition.",
             (id_param("customFieldId", "custom field", aliases=("id",)),),
+        ),
+        Operation(
+            "create",
+            "customField.create",
+            METADATA_WRITE,
+            "Define a custom field for one kind of record.",
+            (
+                Param(
+                    "fieldType", ParamType.ENUM, "Type of the values.", required=True, choices=_FIELD_TYPES
+                ),
+                Param(
+                    "objectType",
+                    ParamType.ENUM,
+                    "Kind of record the field belongs to.",
+                    required=True,
+                    choices=_OBJECT_TYPES,
+                ),
+                Param("title", ParamType.STRING, "Field title.", required=True),
+                Param("description", ParamType.STRING, "What the field is for."),
+                Param(
+                    "selectableValues",
+                    ParamType.OBJECT_LIST,
+                    'Options of a (Multi)ValueSelect field, required for them: [{"label", "value"}].',
+                ),
+                Param("isDateOnlyField", ParamType.BOOLEAN, "For Date fields: a date without a time."),
+                Param(
+                    "isExposableToCandidate",
+                    ParamType.BOOLEAN,
+                    "May be shown to candidates, e.g. in email templates (default false).",
+                ),
+            ),
+            access="write",
+        ),
+        Operation(
+            "set_value",
+            "customField.setValue",
+            CANDIDATES_WRITE,
+            "Set one custom field's value on an application, candidate, job or opening.",
+            (
+                Param("objectId", ParamType.UUID, "Id of the record the value is set on.", required=True),
+                Param(
+                    "objectType",
+                    ParamType.ENUM,
+                    "Kind of that record (the field's object type).",
+                    required=True,
+                    choices=_VALUE_OBJECT_TYPES,
+                ),
+                ref_param("fieldId", "custom_fields", "custom field"),
+                Param("fieldValue", ParamType.JSON, _FIELD_VALUE, required=True),
+            ),
+            access="write",
+            idempotent=True,
+            returns="common:CustomFieldValue",
+        ),
+        Operation(
+            "set_values",
+            "customField.setValues",
+            CANDIDATES_WRITE,
+            "Set several custom field values on one record at once (all are checked before any is set).",
+            (
+                Param("objectId", ParamType.UUID, "Id of the record the values are set on.", required=True),
+                Param(
+                    "objectType",
+                    ParamType.ENUM,
+                    "Kind of that record (the fields' object type).",
+                    required=True,
+                    choices=_VALUE_OBJECT_TYPES,
+                ),
+                Param(
+                    "values",
+                    ParamType.OBJECT_LIST,
+                    'The values: [{"fieldId", "fieldValue"}], at least one.',
+                    required=True,
+                ),
+            ),
+            access="write",
+            idempotent=True,
+            answers_list=True,
+            returns="common:CustomFieldValue",
+        ),
+        Operation(
+            "update_selectable_values",
+            "customField.updateSelectableValues",
+            METADATA_WRITE,
+            "Merge options into a select field by value: new ones are added, given ones relabelled, "
+            "options left out are archived.",
+            (
+                _CUSTOM_FIELD,
+                Param(
+                    "selectableValues",
+                    ParamType.OBJECT_LIST,
+                    'Every option the field keeps active: [{"label", "value", "isArchived"?}].',
+                    required=True,
+                ),
+            ),
+            access="write",
+            idempotent=True,
+            destructive=True,
         ),
     )
 

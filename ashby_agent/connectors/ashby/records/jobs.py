@@ -28,6 +28,7 @@ __all__ = [
     "JobPostingLocationIds",
     "JobPostingSummary",
     "JobTemplate",
+    "JobWithCompensationTiers",
     "Opening",
     "OpeningVersion",
 ]
@@ -136,6 +137,14 @@ class Job(AshbyRecord):
     )
     compensation: JobCompensation | None = Field(
         None, description="Compensation (only with expand: compensation)."
+    )
+
+
+class JobWithCompensationTiers(Job):
+    """A job as ``job.updateCompensation`` answers it: the job and the tiers just set."""
+
+    compensation_tiers: list[CompensationTier] = Field(
+        default_factory=list, description="The job's compensation tiers, as set."
     )
 
 

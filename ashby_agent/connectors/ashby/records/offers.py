@@ -8,7 +8,7 @@ from .base import AshbyRecord, Timestamp
 from .common import CustomFieldValue, FileHandle, FormDefinition
 from .organization import User
 
-__all__ = ["Offer", "OfferProcess", "OfferSummary", "OfferVersion", "Salary"]
+__all__ = ["Offer", "OfferForm", "OfferProcess", "OfferSummary", "OfferVersion", "Salary"]
 
 
 class Salary(AshbyRecord):
@@ -68,3 +68,10 @@ class OfferProcess(AshbyRecord):
     id: str = Field(description="Offer process id (UUID).")
     application_id: str | None = Field(None, description="Application id (UUID).")
     status: str | None = Field(None, description="WaitingOnOfferCreation or one of the offer status values.")
+
+
+class OfferForm(AshbyRecord):
+    """An offer form to fill (``offer.start``): pass its id as ``offerFormId`` to ``offer.create``."""
+
+    id: str = Field(description="Offer form id (UUID), the offerFormId of offer.create.")
+    form_definition: FormDefinition = Field(description="The fields to submit in offerForm.fieldSubmissions.")
