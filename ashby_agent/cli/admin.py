@@ -94,6 +94,30 @@ def rotate_key(db: DbOption = None) -> None:
         )
 
 
+@app.command("connector-policy", epilog=KEY_HELP)
+def connector_policy(
+    connector_id: Annotated[str, typer.Argument(help="The connector's id.")],
+    access: Annotated[
+        str | None, typer.Option(help="The writes it may make: read (none), comment (notes, tags), write.")
+    ] = None,
+    redact: Annotated[
+        str | None,
+        typer.Option(
+            help='Personal data kept from its answers, e.g. "emails,phones,custom:Salary"; "" clears.'
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or set a connector's access level and redaction policy (only the operator can raise access)."""
+    from ashby_agent.service import operator
+
+    settings = _settings(db)
+    level, policy = run_on_database(
+        lambda: operator.set_connector_policy(connector_id, access=access, redact=redact, settings=settings)
+    )
+    console.print(f"{connector_id}: access={level} redact={policy or '(none)'}", markup=False)
+
+
 @app.command("audit", epilog=KEY_HELP)
 def audit(
     org: Annotated[str | None, typer.Option("--org", help="Only this organization (name or id).")] = None,

@@ -24,12 +24,15 @@ import httpx
 import orjson
 
 from ashby_agent.errors import (
+    AccessDeniedError,
     AshbyAgentError,
     AshbyAPIError,
+    ConfirmationRequiredError,
     ConnectionFailedError,
     EntityNotSyncedError,
     HostedAuthenticationError,
     HostedServiceError,
+    IdempotencyConflictError,
     InvalidParamsError,
     InvalidQueryError,
     InvalidRequestError,
@@ -304,6 +307,14 @@ def _status_named(message: str) -> str:
     return found.group(1) if found else "not_synced"
 
 
+def _level_named(message: str) -> str:
+    """The access level an ``access_denied`` message says the action needs."""
+    for level in ("comment", "write"):
+        if f"is a {level} action" in message:
+            return level
+    return "write"
+
+
 def _service_error(
     status: int,
     data: Mapping[str, Any],
@@ -326,6 +337,10 @@ def _service_error(
             return InvalidParamsError(*operation, problems, valid)
         if code == InvalidQueryError.kind:  # the context store's refusal, as local mode raises it
             return InvalidQueryError(message, valid=valid, where=str(first.get("field") or "query"))
+        if code == ConfirmationRequiredError.kind:
+            return ConfirmationRequiredError(message)
+        if code == IdempotencyConflictError.kind:
+            return IdempotencyConflictError(message)
         # Any other refusal (an unknown entity, a management call's field) reads as the service put it.
         return InvalidRequestError(message, valid=valid)
     sentence = message.rstrip(".")
@@ -340,6 +355,8 @@ def _service_error(
             status=status,
             code=code,
         )
+    if status == 403 and code == AccessDeniedError.kind:  # a write above the connector's access level
+        return AccessDeniedError(message, needed=_level_named(message), access="read")
     if status == 403:  # a valid token that may not do this (organization, token kind, inactive workspace)
         return HostedAuthenticationError(
             f"The hosted service refused {path} (403): {message}", status=status, code=code

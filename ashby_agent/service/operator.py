@@ -39,6 +39,7 @@ __all__ = [
     "list_orgs",
     "revoke_client",
     "rotate_key",
+    "set_connector_policy",
 ]
 
 T = TypeVar("T")
@@ -184,6 +185,38 @@ def revoke_client(
             raise AdminError(f"No active client '{client_id}' (unknown or already revoked).")
 
     _transaction(_settings(db_url, settings), work)
+
+
+def set_connector_policy(
+    connector_id: str,
+    *,
+    access: str | None = None,
+    redact: str | None = None,
+    db_url: str | None = None,
+    settings: ServiceSettings | None = None,
+) -> tuple[str, str | None]:
+    """Set a connector's access level (the writes it may make) and/or redaction policy; returns both.
+
+    Only the operator does this (API clients cannot raise a connector's access). ``redact=""`` clears
+    the policy. The service reads both with the connector on every execute, so the next call obeys."""
+    from ashby_agent.connectors.ashby.guardrails import resolve_access
+    from ashby_agent.errors import InvalidRequestError
+    from ashby_agent.tools.redaction import Redaction
+
+    try:
+        level = resolve_access(access, "access") if access is not None else None
+        if redact is not None:
+            Redaction.parse(redact)
+    except (InvalidRequestError, ValueError) as exc:
+        raise AdminError(str(exc)) from None
+
+    def work(connection: Connection) -> tuple[str, str | None]:
+        found = connectors.set_policy(connection, connector_id, access=level, redact=redact)
+        if found is None:
+            raise AdminError(f"No connector '{connector_id}'.")
+        return found
+
+    return _transaction(_settings(db_url, settings), work)
 
 
 def _write_key_file(path: Path, key: SecretStr) -> Path:

@@ -124,3 +124,22 @@ def test_a_bad_database_in_a_real_process(tmp_path: Path) -> None:
     outcome = process("admin", "create-org", "acme", "--db", "not a url", cwd=tmp_path)
     assert_fails(outcome, 1, "'not a url' is neither a database URL nor an SQLite file path")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_connector_policy_refuses_bad_values_and_unknown_connectors_in_one_line(db: str) -> None:
+    assert cli("admin", "create-org", "policy-org", "--db", db).code == 0  # the database exists
+    assert_fails(
+        cli("admin", "connector-policy", str(uuid.uuid4()), "--access", "admin", "--db", db),
+        1,
+        "Unknown access level 'admin'; valid: read, comment, write",
+    )
+    assert_fails(
+        cli("admin", "connector-policy", str(uuid.uuid4()), "--redact", "emails,ssn", "--db", db),
+        1,
+        "Unknown redaction 'ssn'; valid: emails, phones",
+    )
+    assert_fails(
+        cli("admin", "connector-policy", "no-such-connector", "--access", "comment", "--db", db),
+        1,
+        "No connector 'no-such-connector'",
+    )

@@ -39,7 +39,15 @@ READS: dict[str, list[str]] = {
     "docs reference": [],
     **{
         f"admin {verb}": DATABASE
-        for verb in ("create-org", "list-orgs", "create-client", "revoke-client", "rotate-key", "audit")
+        for verb in (
+            "create-org",
+            "list-orgs",
+            "create-client",
+            "revoke-client",
+            "rotate-key",
+            "audit",
+            "connector-policy",
+        )
     },
     "connectors create": [*HOSTED, "ASHBY_API_KEY"],
     "connectors rotate-key": [*HOSTED, "ASHBY_API_KEY"],

@@ -22,7 +22,7 @@ from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, SEARCH, SQL_QUERY, STORE_ENV, store_action
 from ashby_agent.envelope import listed_results, single_result
 from ashby_agent.errors import InvalidRequestError, MalformedResponseError, NoContextStoreError
-from ashby_agent.pagination import ListResult, iterate_pages, page_meta
+from ashby_agent.pagination import ListResult, PageMeta, iterate_pages, page_meta
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import AshbyTransport
 from ashby_agent.transports.base import Mode, Transport
@@ -186,22 +186,60 @@ class AshbyConnector(Entities):
         return await self._call(op, params)
 
     async def _write(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
-        """A write behind its guardrails: the access level, ``confirm`` for destructive calls, and
-        ``dry_run`` (every record the call names is looked up; nothing is sent)."""
+        if self.mode == "hosted":
+            return await self._hosted_write(op, params)
+        return await self.write(op, params, access=self.access)
+
+    async def _hosted_write(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
+        """A write through the hosted service, which applies the guardrails with the connector's own
+        access level: checked here only for their shape, sent with their control params."""
+        from ashby_agent.connectors.ashby import guardrails
+        from ashby_agent.connectors.ashby.write_result import DryRun
+
+        rest, controls = guardrails.split_controls(op, params)
+        sent = {**op.build_body(rest), **guardrails.control_values(controls)}
+        envelope = await self.transport.send(op, sent)
+        if controls.dry_run:
+            return DryRun.model_validate(single_result(envelope, op.endpoint, "The hosted service"))
+        if op.returns_list:
+            return self._answer(op, listed_results(envelope, op.endpoint, "The hosted service"), "")
+        return self._answer(
+            op, single_result(envelope, op.endpoint, "The hosted service"), "The hosted service"
+        )
+
+    async def write(
+        self,
+        op: Operation,
+        params: Mapping[str, Any] | None,
+        *,
+        access: Access,
+        keys: tuple[ContextStore, str] | None = None,
+    ) -> Any:
+        """A write behind its guardrails: the ``access`` level, ``confirm`` for destructive calls,
+        the duplicate check, ``dry_run`` (every record the call names is looked up; nothing is sent)
+        and ``idempotency_key`` (kept in ``keys``: a store and the tenant id to file them under; by
+        default this connector's context store). The hosted service calls it with each connector's
+        stored level and its own store."""
         from ashby_agent.connectors.ashby import guardrails
 
-        guardrails.require_access(op, self.access)
+        guardrails.require_access(op, access, hosted=keys is not None)
         rest, controls = guardrails.split_controls(op, params)
         body = op.build_body(rest)
         guardrails.require_confirmation(op, body, controls)
         if controls.idempotency_key is not None and not controls.dry_run:
-            return await self._write_once(op, body, controls)
+            return await self._write_once(op, body, controls, keys)
         await guardrails.refuse_duplicate(op, body, controls, self._find_ids)
         if controls.dry_run:
             return await guardrails.dry_run(op, body, self._look_up)
         return await self._call(op, body)
 
-    async def _write_once(self, op: Operation, body: dict[str, Any], controls: WriteControls) -> Any:
+    async def _write_once(
+        self,
+        op: Operation,
+        body: dict[str, Any],
+        controls: WriteControls,
+        keys: tuple[ContextStore, str] | None,
+    ) -> Any:
         """A write with an idempotency key: a repeat answers the first call's record (kept in the
         context store for 24 hours) and sends nothing."""
         import functools
@@ -212,7 +250,7 @@ class AshbyConnector(Entities):
 
         key = controls.idempotency_key
         assert key is not None
-        store, tenant = self.context_store, self.store_connector_id
+        store, tenant = keys or (self.context_store, self.store_connector_id)
         name = f"{op.entity}.{op.action}"
         digest = write_keys.params_hash(name, body)
         now = datetime.now(UTC)
@@ -222,16 +260,25 @@ class AshbyConnector(Entities):
             )
         )
         if first is not None:
-            return self._typed(op, first, "The context store")
+            return self._answer(op, first, "The context store")
         try:
             await guardrails.refuse_duplicate(op, body, controls, self._find_ids)
             envelope = await self.transport.send(op, body)
-            results = single_result(envelope, op.endpoint, "Ashby")
+            if op.returns_list:
+                results: Any = listed_results(envelope, op.endpoint, "Ashby")
+            else:
+                results = single_result(envelope, op.endpoint, "Ashby")
         except BaseException:
             await store.run(functools.partial(write_keys.release, connector_id=tenant, key=key))
             raise
         await store.run(functools.partial(write_keys.settle, connector_id=tenant, key=key, answer=results))
-        return self._typed(op, results, "Ashby")
+        return self._answer(op, results, "Ashby")
+
+    def _answer(self, op: Operation, results: Any, source: str) -> Any:
+        """A write's recorded answer: its record, or the page of records of a write that answers a list."""
+        if op.returns_list:
+            return ListResult.lazy(results, _adapter(op), PageMeta())
+        return self._typed(op, results, source)
 
     async def _find_ids(self, entity: str, param: str, value: str) -> list[str]:
         page: ListResult[Any] = await self._call(CATALOG[entity].operation("api_search"), {param: value})

@@ -34,6 +34,7 @@ __all__ = [
     "CONTROL_PARAMS",
     "WriteControls",
     "allows",
+    "control_values",
     "dry_run",
     "refuse_duplicate",
     "require_access",
@@ -133,6 +134,16 @@ def split_controls(op: Operation, params: Mapping[str, Any] | None) -> tuple[dic
         valid = [p.snake for p in (*op.all_params, *CONTROL_PARAMS)]
         raise InvalidParamsError(op.entity, op.action, problems, valid)
     return rest, WriteControls(**values)
+
+
+def control_values(controls: WriteControls) -> dict[str, Any]:
+    """The controls as params again (those set), to pass a write on to the hosted service."""
+    defaults = WriteControls()
+    return {
+        param.name: getattr(controls, param.name)
+        for param in CONTROL_PARAMS
+        if getattr(controls, param.name) != getattr(defaults, param.name)
+    }
 
 
 def require_confirmation(op: Operation, body: Mapping[str, Any], controls: WriteControls) -> None:

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, Final
 
 from ashby_agent.connectors.ashby.catalog import Operation, operations
+from ashby_agent.connectors.ashby.guardrails import CONTROL_PARAMS
 from ashby_agent.connectors.ashby.operation import LIMIT
 from ashby_agent.connectors.ashby.params import (
     BOOLEAN_PATTERN,
@@ -127,6 +128,9 @@ def _params_schema(op: Operation, style: str) -> dict[str, Any]:
     fixed = {"description": "Fixed for this endpoint; ignored."}
     properties: dict[str, Any] = dict.fromkeys(op.fixed_body, fixed)
     rules: list[dict[str, Any]] = []
+    # A write also takes its guardrails' params (dry_run, confirm, intent, ...), spelled alike in both styles.
+    controls = () if op.read_only else CONTROL_PARAMS
+    properties.update({param.name: param_schema(param) for param in controls})
     for param in op.all_params:
         spellings = _style_spellings(param, style)
         properties.update(dict.fromkeys(spellings, param_schema(param)))

@@ -32,6 +32,8 @@ class AuditRecord:
     status: str
     http_status: int
     duration_ms: int
+    #: The ids a write named (``candidateId``, ``tagId``, ...); empty for reads.
+    record_ids: tuple[str, ...] = ()
 
 
 def build_record(entry: AuditRecord) -> Insert:
@@ -47,6 +49,7 @@ def build_record(entry: AuditRecord) -> Insert:
         status=entry.status[:100],
         http_status=entry.http_status,
         duration_ms=entry.duration_ms,
+        record_ids=",".join(entry.record_ids)[:4000] or None,
     )
 
 
@@ -89,6 +92,7 @@ def list_records(
             status=row.status,
             http_status=row.http_status,
             duration_ms=row.duration_ms,
+            record_ids=tuple(row.record_ids.split(",")) if row.record_ids else (),
         )
         for row in rows
     ]

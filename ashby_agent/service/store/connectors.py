@@ -41,7 +41,13 @@ def find(
 
 
 #: What callers may see of a connector's replication (never its webhook secret).
-_REPLICATION_COLUMNS = (connectors.c.refresh_minutes, connectors.c.next_sync_at, connectors.c.webhook_status)
+_REPLICATION_COLUMNS = (
+    connectors.c.refresh_minutes,
+    connectors.c.next_sync_at,
+    connectors.c.webhook_status,
+    connectors.c.access,
+    connectors.c.redact,
+)
 
 
 def create(
@@ -210,3 +216,20 @@ def set_webhooks(connection: Connection, connector_id: str, status: str, webhook
         .values(webhook_status=status, webhook_ids=webhook_ids)
     )
     return bool(result.rowcount)
+
+
+def set_policy(
+    connection: Connection, connector_id: str, *, access: str | None, redact: str | None
+) -> tuple[str, str | None] | None:
+    """Change a connector's access level and/or redaction (``""``: none); ``None`` if it does not exist."""
+    values: dict[str, Any] = {}
+    if access is not None:
+        values["access"] = access
+    if redact is not None:
+        values["redact"] = redact.strip() or None
+    if values:
+        connection.execute(connectors.update().where(connectors.c.id == connector_id).values(**values))
+    row = connection.execute(
+        select(connectors.c.access, connectors.c.redact).where(connectors.c.id == connector_id)
+    ).first()
+    return None if row is None else (row.access, row.redact)

@@ -122,6 +122,10 @@ connectors = Table(
     Column("next_sync_at", DateTime(timezone=True), nullable=True),
     #: Fernet token of the webhook signing secret (see crypto.py); never selected by list/get queries.
     Column("webhook_secret", Text, nullable=True),
+    #: The writes the connector may make (``read``, ``comment``, ``write``); only an operator raises it.
+    Column("access", String(16), nullable=False, server_default="read"),
+    #: The personal data replaced in its answers (``emails,phones,custom:Salary``); NULL: none.
+    Column("redact", Text, nullable=True),
     #: ``registered`` / ``failed`` when the service registered its webhooks with Ashby, else NULL.
     Column("webhook_status", String(20), nullable=True),
     #: JSON list of the Ashby webhook ids the service created (deleted with the connector).
@@ -140,6 +144,8 @@ audit_log = Table(
     Column("entity", String(100), nullable=False),
     Column("action", String(50), nullable=False),
     Column("intent", String(500), nullable=True),
+    #: A write's target record ids (the ids among its params), comma-separated; NULL for reads.
+    Column("record_ids", Text, nullable=True),
     #: ``success`` or the error code returned.
     Column("status", String(100), nullable=False),
     Column("http_status", Integer, nullable=False),

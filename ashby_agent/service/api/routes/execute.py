@@ -21,14 +21,18 @@ from sqlalchemy import Connection
 from starlette.responses import Response
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entity, Operation, find_entity
-from ashby_agent.connectors.ashby.guardrails import require_access
+from ashby_agent.connectors.ashby.guardrails import require_access, split_controls
+from ashby_agent.connectors.ashby.operation import Access
+from ashby_agent.connectors.ashby.params import ParamType
 from ashby_agent.connectors.ashby.store_actions import SEARCH, SQL_ENTITY, SQL_QUERY, store_action
+from ashby_agent.connectors.ashby.write_result import DryRun
 from ashby_agent.envelope import execute_answer, listed_results, single_result
 from ashby_agent.errors import (
     AshbyAgentError,
     UnknownActionError,
     UnknownEntityError,
 )
+from ashby_agent.pagination import ListResult
 from ashby_agent.service.api.errors import from_connector_error, json_response
 from ashby_agent.service.api.execute_schema import execute_request_schema
 from ashby_agent.service.api.projection import FieldPlan, plan_fields, truncate_strings
@@ -38,6 +42,7 @@ from ashby_agent.service.security.tenancy import find_connector
 from ashby_agent.service.state import ServiceState
 from ashby_agent.service.store import audit
 from ashby_agent.service.store.timestamps import utcnow
+from ashby_agent.tools.redaction import Redaction
 from ashby_agent.wire import ExecuteOut, ExecuteRequest
 
 __all__ = ["ENDPOINTS"]
@@ -74,14 +79,48 @@ def _inactive(row: Any) -> ServiceError:
     )
 
 
-def _prepare(body: ExecuteRequest) -> tuple[Operation, dict[str, Any], FieldPlan]:
-    """Everything that can fail before Ashby is called: the operation, its validated body, the fields."""
+def _prepare(body: ExecuteRequest, access: Access) -> tuple[Operation, dict[str, Any] | None, FieldPlan]:
+    """Everything that can fail before Ashby is called: the operation, the connector's access level
+    (a write above it is refused), a read's validated body (a write's is checked by its guardrails), and
+    the fields."""
     entity = _entity(body.entity)
     op = _operation(entity, body.action)
-    # Hosted connectors are read-only until an operator can raise a connector's access level.
-    require_access(op, "read", hosted=True)
-    ashby_body = op.build_body(body.params)
+    require_access(op, access, hosted=True)
+    if op.read_only:
+        ashby_body: dict[str, Any] | None = op.build_body(body.params)
+    else:  # checked here too, so that a bad write is refused before the connector is even built
+        op.build_body(split_controls(op, body.params)[0])
+        ashby_body = None
     return op, ashby_body, plan_fields(op.result, body.select_fields, body.exclude_fields)
+
+
+async def _write_answer(
+    state: ServiceState, row: Any, op: Operation, body: ExecuteRequest, plan: FieldPlan
+) -> tuple[Any, dict[str, Any]]:
+    """A write through the connector's guardrails at its stored access level; idempotency keys are kept
+    in the service's store under the connector's id. The answer is Ashby's record in its wire form
+    (secrets masked), or the dry run."""
+    connector = await state.pooled_connector(row)
+    answer = await connector.write(op, body.params, access=row.access, keys=(state.store, row.id))
+    metadata = {"cursor": None, "has_more": False, "sync_token": None}
+    if isinstance(answer, ListResult):
+        return [plan.apply(record) for record in answer.wire_records()], metadata
+    if isinstance(answer, DryRun):
+        return answer.model_dump(mode="json"), metadata
+    return plan.apply(answer.model_dump(mode="json", by_alias=True, exclude_unset=True)), metadata
+
+
+def _target_ids(op: Operation, params: Any) -> tuple[str, ...]:
+    """The record ids a write names (audited; ids only, never other values)."""
+    if op.read_only or not isinstance(params, dict):
+        return ()
+    spellings = op.spellings
+    found = []
+    for name, value in params.items():
+        param = spellings.get(name) if isinstance(name, str) else None
+        if param is not None and param.type is ParamType.UUID and isinstance(value, str):
+            found.append(value[:64])
+    return tuple(found)
 
 
 def _shape(
@@ -144,6 +183,7 @@ async def execute(call: Call) -> Response:
     row = await state.run(lambda c: find_connector(c, principal, connector_id, with_credentials=True))
     started = time.perf_counter()
     outcome, http_status = "internal", 500
+    record_ids: tuple[str, ...] = ()
     try:
         if row.workspace_status != "active":
             raise _inactive(row)
@@ -151,10 +191,16 @@ async def execute(call: Call) -> Response:
         if store is not None:
             shaped, metadata = await _store_answer(state, row, body, store)
         else:
-            op, ashby_body, plan = _prepare(body)
-            connector = await state.pooled_connector(row)
-            envelope = await connector.send(op, ashby_body)
-            shaped, metadata = _shape(envelope, op, plan, body, state.settings.truncate_strings_at)
+            op, ashby_body, plan = _prepare(body, row.access)
+            record_ids = _target_ids(op, body.params)
+            if ashby_body is None:
+                shaped, metadata = await _write_answer(state, row, op, body, plan)
+            else:
+                connector = await state.pooled_connector(row)
+                envelope = await connector.send(op, ashby_body)
+                shaped, metadata = _shape(envelope, op, plan, body, state.settings.truncate_strings_at)
+        if row.redact:
+            shaped = Redaction.parse(row.redact).apply(shaped)
         outcome, http_status = "success", 200
     except (ServiceError, AshbyAgentError) as exc:
         error = exc if isinstance(exc, ServiceError) else from_connector_error(exc, connector_id=row.id)
@@ -174,6 +220,7 @@ async def execute(call: Call) -> Response:
             status=outcome,
             http_status=http_status,
             duration_ms=elapsed_ms,
+            record_ids=record_ids,
         )
         await _write_audit(state, entry)
     # ExecuteOut documents this shape (OpenAPI); the records are already JSON, so they go straight to
