@@ -15,7 +15,9 @@ EPILOG = (
     "Local mode reads ASHBY_API_KEY (and ASHBY_API_URL for a sandbox or proxy). Hosted mode reads "
     "AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET, AIRBYTE_WORKSPACE_NAME (or --workspace), "
     "AIRBYTE_ORGANIZATION_ID (clients of several organizations) and ASHBY_AGENT_API_URL "
-    "(default http://127.0.0.1:8000)."
+    "(default http://127.0.0.1:8000). ASHBY_AGENT_ACCESS (read, comment, write) sets the writes the tool "
+    "offers in local mode, ASHBY_AGENT_REDACT (e.g. emails,phones) the personal data kept from its "
+    "answers, and ASHBY_AGENT_MCP_TOKEN the bearer token HTTP clients must send."
 )
 
 
@@ -23,7 +25,12 @@ def mcp(
     transport: Annotated[
         str, typer.Option(help="stdio (for desktop MCP clients) or http (streamable HTTP).")
     ] = "stdio",
-    host: Annotated[str, typer.Option(help="Interface for --transport http.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Interface for --transport http; beyond 127.0.0.1 only with ASHBY_AGENT_MCP_TOKEN set."
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port for --transport http, 1-65535.")] = 8000,
     workspace: Annotated[
         str | None,

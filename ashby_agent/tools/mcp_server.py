@@ -22,7 +22,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from ashby_agent.connectors.ashby.catalog import operations
 from ashby_agent.connectors.ashby.guardrails import ACCESS_ENV, allows, resolve_access
@@ -236,13 +236,38 @@ class _LazyBackend:
             await backend.aclose()
 
 
+#: The bearer token the HTTP transport requires when set (from the environment, never the command
+#: line, where other users of the machine could read it).
+TOKEN_ENV: Final = "ASHBY_AGENT_MCP_TOKEN"
+_LOOPBACK: Final = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _bearer(token: str) -> Any:
+    """A FastMCP token verifier that accepts exactly ``token`` (compared in constant time)."""
+    import hmac
+
+    from fastmcp.server.auth import AccessToken, TokenVerifier
+
+    expected = token.encode()
+
+    class _Bearer(TokenVerifier):
+        async def verify_token(self, token: str) -> AccessToken | None:
+            if hmac.compare_digest(token.encode(), expected):
+                return AccessToken(token=token, client_id="ashby-agent-mcp", scopes=[])
+            return None
+
+    return _Bearer()
+
+
 def build_server(
     spec: BackendSpec,
     *,
     name: str = "Ashby Agent",
     max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
+    token: str | None = None,
 ) -> FastMCP:
-    """A FastMCP server with the ``ashby_execute`` tool over ``spec``'s backend."""
+    """A FastMCP server with the ``ashby_execute`` tool over ``spec``'s backend; with ``token``, HTTP
+    clients must send it as ``Authorization: Bearer <token>``."""
     require_framework("fastmcp")  # MissingFrameworkError names the pip extra
     from fastmcp import FastMCP
 
@@ -261,6 +286,7 @@ def build_server(
         instructions=f"{reach} to the Ashby ATS. Call ashby_execute; its description lists "
         "the entities, actions and params.",
         lifespan=lifespan,
+        auth=_bearer(token) if token else None,
     )
 
     @tool_utils(
@@ -303,10 +329,16 @@ def run_mcp(
         require_framework("fastmcp")
     except MissingFrameworkError as exc:  # the CLI prints configuration errors without a traceback
         raise MCPConfigurationError(str(exc)) from None
+    token = os.environ.get(TOKEN_ENV) or None
+    if transport == "http" and token is None and host not in _LOOPBACK:
+        raise MCPConfigurationError(
+            f"Serving MCP on {host} would let anyone who reaches it use the Ashby key: set {TOKEN_ENV} "
+            "(clients then send it as a bearer token) or bind 127.0.0.1."
+        )
     spec = spec or backend_from_env()
     if discover and spec.scopes is None:
         spec = replace(spec, scopes=asyncio.run(discover_scopes(spec)))
-    mcp = build_server(spec, max_output_chars=max_output_chars)
+    mcp = build_server(spec, max_output_chars=max_output_chars, token=token if transport == "http" else None)
     if transport == "stdio":
         mcp.run("stdio", show_banner=False)
     else:
@@ -317,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """``python -m ashby_agent.tools.mcp_server``: the same options as ``ashby-agent mcp``."""
     parser = argparse.ArgumentParser(prog="python -m ashby_agent.tools.mcp_server", description=__doc__)
     parser.add_argument("--transport", choices=("stdio", "http"), default="stdio")
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1", help=f"Beyond 127.0.0.1 only with {TOKEN_ENV} set.")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--path", default="/mcp")
     parser.add_argument("--no-discover", action="store_true", help="Do not read the key's scopes at startup.")

@@ -219,3 +219,52 @@ async def test_an_access_level_gives_the_tool_its_writes_and_truthful_annotation
     assert tool.annotations is not None and tool.annotations.destructive_hint is True
     with pytest.raises(MCPConfigurationError, match="Unknown ASHBY_AGENT_ACCESS level 'all'"):
         backend_from_env({"ASHBY_API_KEY": "k", "ASHBY_AGENT_ACCESS": "all"})
+
+
+@pytest.fixture
+def token_server(sandbox: Any) -> Iterator[str]:
+    port = _free_port()
+    env = {**_env(sandbox), "ASHBY_AGENT_MCP_TOKEN": "mcp-s3cret"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ashby_agent.tools.mcp_server", "--transport", "http", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the MCP HTTP server did not start") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+async def test_with_a_token_the_http_server_lists_no_tool_without_it(token_server: str, sandbox: Any) -> None:
+    import httpx
+
+    async with Client(token_server, auth="mcp-s3cret") as client:
+        (tool,) = await client.list_tools()
+        assert tool.name == "ashby_execute"
+    async with httpx.AsyncClient() as http:
+        for headers in ({}, {"Authorization": "Bearer wrong"}):
+            refused = await http.post(
+                token_server,
+                json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+                headers={**headers, "Accept": "application/json, text/event-stream"},
+            )
+            assert refused.status_code == 401
+            assert "ashby_execute" not in refused.text
+
+
+def test_binding_beyond_loopback_without_a_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASHBY_AGENT_MCP_TOKEN", raising=False)
+    with pytest.raises(MCPConfigurationError, match="set ASHBY_AGENT_MCP_TOKEN"):
+        run_mcp("http", host="0.0.0.0", spec=backend_from_env({"ASHBY_API_KEY": "k"}), discover=False)

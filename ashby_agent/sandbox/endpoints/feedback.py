@@ -36,11 +36,14 @@ def form_fields(definition: Record) -> dict[str, tuple[Record, bool]]:
     return fields
 
 
-def _values(submissions: list[Record], fields: dict[str, tuple[Record, bool]]) -> Record:
-    """``submittedValues`` (path -> value) from the submissions, checked against the form."""
+def form_values(
+    submissions: list[Record], fields: dict[str, tuple[Record, bool]], prefix: str = _SUBMISSIONS
+) -> Record:
+    """``submittedValues`` (path -> value) from the submissions, checked against the form (``prefix``:
+    where the submissions are in the request, for the messages)."""
     values: Record = {}
     for i, item in enumerate(submissions):
-        where = f"{_SUBMISSIONS}[{i}]"
+        where = f"{prefix}[{i}]"
         path = item.get("path")
         if not isinstance(path, str) or path not in fields:
             shown = ", ".join(sorted(fields)[:20])
@@ -65,9 +68,7 @@ def _values(submissions: list[Record], fields: dict[str, tuple[Record, bool]]) -
         if required and path not in values
     ]
     if missing:
-        raise InvalidInput(
-            f'"{_SUBMISSIONS}" lacks the required field(s): {", ".join(missing)}', _SUBMISSIONS
-        )
+        raise InvalidInput(f'"{prefix}" lacks the required field(s): {", ".join(missing)}', prefix)
     return values
 
 
@@ -102,7 +103,7 @@ def _submit(ctx: Ctx, p: Params) -> bytes:
         user = existing(ctx, "user", p["userId"]) if "userId" in p else api_user(ctx)
         event = _event(ctx, p, application["id"], user) if "interviewEventId" in p else None
         form_definition = definition.get("formDefinition") or {"sections": []}
-        values = _values(form["fieldSubmissions"], form_fields(form_definition))
+        values = form_values(form["fieldSubmissions"], form_fields(form_definition))
         record: Record = {
             "id": str(uuid.uuid4()),
             "applicationId": application["id"],
@@ -140,4 +141,4 @@ ENDPOINTS: list[Endpoint] = [
     ),
 ]
 
-__all__ = ["ENDPOINTS", "form_fields"]
+__all__ = ["ENDPOINTS", "form_fields", "form_values"]

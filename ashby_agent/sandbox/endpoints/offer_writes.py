@@ -26,8 +26,7 @@ from typing import Any
 from ..params import InvalidInput, Param, validate_item
 from ..store import Record, iso_ms, public
 from .endpoint import ApiError, Ctx, Endpoint, Params, dumps, not_found, ok
-from .feedback import form_fields
-from .field_values import check
+from .feedback import form_fields, form_values
 from .lookups import api_user, existing
 from .offers import DEFAULT_OFFER_FORM
 
@@ -119,36 +118,11 @@ def _offers_of(ctx: Ctx, application_id: str) -> list[Record]:
 def _values(ctx: Ctx, p: Params, form: Record, application: Record, own_offer: str | None) -> Record:
     """``offerForm``'s values by path, checked against ``form`` (required fields, formats, opening)."""
     submissions = validate_item(_FORM, p["offerForm"], "offerForm")["fieldSubmissions"]
-    fields = form_fields(form)
-    values: Record = {}
-    for i, item in enumerate(submissions):
-        where = f"{_SUBMISSIONS}[{i}]"
-        path = item.get("path")
-        if not isinstance(path, str) or path not in fields:
-            shown = ", ".join(sorted(fields))
-            raise InvalidInput(
-                f'"{where}.path" must be the path of a field of the form: {shown}', f"{where}.path"
-            )
-        if path in values:
-            raise InvalidInput(f'"{where}.path": the field {path} is submitted twice', f"{where}.path")
-        if "value" not in item:
-            raise InvalidInput(f'"{where}.value" is missing', f"{where}.value")
-        field, required = fields[path]
-        value = item["value"]
-        if value is None:
-            if required:
-                raise InvalidInput(f'"{where}.value": the field {path} is required', f"{where}.value")
-            values[path] = None
-            continue
-        options = [str(o.get("value")) for o in field.get("selectableValues") or [] if isinstance(o, dict)]
-        values[path] = check(str(field.get("type")), value, options, f"{where}.value")
-        if path == "openingId":
-            values[path] = _opening(ctx, value, application, own_offer, f"{where}.value")
-    missing = [str(f.get("title") or path) for path, (f, req) in fields.items() if req and path not in values]
-    if missing:
-        raise InvalidInput(
-            f'"{_SUBMISSIONS}" lacks the required field(s): {", ".join(missing)}', _SUBMISSIONS
-        )
+    values = form_values(submissions, form_fields(form), _SUBMISSIONS)
+    if values.get("openingId") is not None:
+        i = next(i for i, item in enumerate(submissions) if item.get("path") == "openingId")
+        where = f"{_SUBMISSIONS}[{i}].value"
+        values["openingId"] = _opening(ctx, submissions[i]["value"], application, own_offer, where)
     return values
 
 
