@@ -324,3 +324,19 @@ async def test_a_failed_write_releases_its_key_and_an_old_key_expires(
         {"candidate_id": candidate["id"], "tag_id": tag["id"], "idempotency_key": "k-2"},
     )
     assert written(sandbox) == ["candidate.addTag"]  # 25 hours later the key no longer answers
+
+
+async def test_a_write_is_seen_by_the_next_incremental_sync(
+    keyed_writer: AshbyConnector, sandbox: Any
+) -> None:
+    await keyed_writer.replicate(["candidates"])
+    created = await keyed_writer.execute("candidates", "create", {"name": "Synced Later"})
+    sandbox.control.clear_requests()
+    report = await keyed_writer.replicate(["candidates"])
+    assert report.ok
+    bodies = [e["body"] for e in sandbox.control.requests() if e["path"] == "/candidate.list"]
+    assert bodies and all("syncToken" in body for body in bodies)  # only the changes were fetched
+    found = await keyed_writer.execute(
+        "candidates", "context_store_search", {"query": {"filter": {"eq": {"id": created.id}}}}
+    )
+    assert [record["name"] for record in found.data] == ["Synced Later"]
