@@ -66,3 +66,19 @@ def test_the_package_loads_no_agent_framework(statement: str) -> None:
 def test_importing_ashby_agent_loads_nothing_heavy() -> None:
     loaded = loaded_after("import ashby_agent")
     assert not {name for name in loaded if name.split(".")[0] in {"pydantic", "httpx"}}
+
+
+def test_a_call_finds_sniffio_so_httpcore_does_not_search_for_it_on_every_request(
+    shared_sandbox: object,
+) -> None:
+    """httpcore imports sniffio per request; the core install has it, so that import is a dict lookup."""
+    statement = (
+        "import asyncio\n"
+        "from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector\n"
+        "async def main():\n"
+        f"    async with AshbyConnector(AshbyAuthConfig(api_key={shared_sandbox.api_key!r}), "  # type: ignore[attr-defined]
+        f"base_url={shared_sandbox.url!r}) as c:\n"  # type: ignore[attr-defined]
+        "        await c.execute('jobs', 'list', {'limit': 1})\n"
+        "asyncio.run(main())"
+    )
+    assert "sniffio" in loaded_after(statement)
