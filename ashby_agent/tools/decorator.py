@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast, overload
 
 from ashby_agent.connectors.ashby.catalog import Operation, find_operation
-from ashby_agent.connectors.ashby.guardrails import resolve_access
+from ashby_agent.connectors.ashby.guardrails import OPERATION_KINDS, kind_of, resolve_access
 from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.store_actions import SEARCH, STORE_ENV, store_action
 from ashby_agent.errors import AshbyAgentError, UnknownEntityError
@@ -61,6 +61,7 @@ _OPTIONS = (
     "context_store",
     "access",
     "redact",
+    "kinds",
 )
 
 
@@ -79,6 +80,8 @@ class ToolSettings:
     access: Access = "read"
     #: Personal data replaced in every answer (default: ``ASHBY_AGENT_REDACT``).
     redaction: Redaction = field(default_factory=Redaction)
+    #: The kinds of operation the tool offers (``read``, ``write``, ``destructive``); ``None``: all.
+    kinds: frozenset[str] | None = None
 
     @classmethod
     def from_options(cls, framework: str | None, options: Mapping[str, Any]) -> ToolSettings:
@@ -117,6 +120,7 @@ class ToolSettings:
             context_store=store,
             access=access,
             redaction=Redaction.parse(options.get("redact")),
+            kinds=_kinds(options.get("kinds")),
         )
 
     def description(self) -> str:
@@ -124,8 +128,9 @@ class ToolSettings:
             self.mode,
             self.permissions,
             max_output_chars=self.max_output_chars,
-            context_store=self.context_store,
+            context_store=self.context_store and (self.kinds is None or "read" in self.kinds),
             access=self.access,
+            kinds=self.kinds,
         )
 
 
@@ -170,13 +175,37 @@ def _prepare(
             operation = None  # the function raises the same error, with the valid choices
     if operation is not None and not permitted(operation, settings.permissions):
         return not_permitted(operation.entity, operation.action, operation.permission, _available(settings))
+    if settings.kinds is not None and (
+        (operation is not None and kind_of(operation) not in settings.kinds)
+        or (store is not None and "read" not in settings.kinds)
+    ):
+        what = kind_of(operation) if operation is not None else "read"
+        return ErrorContent(
+            "wrong_tool",
+            f"{entity}.{action} is a {what} operation, which this tool does not run; call the tool whose "
+            f"description lists it.",
+            "fix_call",
+            "Call the other tool.",
+        )
     return _Call(bound.args, bound.kwargs, fields, operation, store)
 
 
+def _kinds(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(items, list | tuple | set | frozenset)
+        or not items
+        or any(k not in OPERATION_KINDS for k in items)
+    ):
+        raise ValueError(f"kinds must be a non-empty list of {', '.join(OPERATION_KINDS)}, got {value!r}")
+    return frozenset(items)
+
+
 def _available(settings: ToolSettings) -> list[str]:
-    return [
-        entity.name for entity, _ in available_entities(settings.mode, settings.permissions, settings.access)
-    ]
+    found = available_entities(settings.mode, settings.permissions, settings.access, settings.kinds)
+    return [entity.name for entity, _ in found]
 
 
 def _closest(name: str, choices: list[str]) -> str | None:

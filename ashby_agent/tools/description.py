@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from ashby_agent.connectors.ashby.catalog import ENTITIES, Entity, Operation
-from ashby_agent.connectors.ashby.guardrails import allows
+from ashby_agent.connectors.ashby.guardrails import allows, kind_of
 from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.params import Param, ParamType
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, STORE_ACTIONS
@@ -62,15 +62,23 @@ def permitted(op: Operation, permissions: frozenset[str] | None) -> bool:
 
 
 def available_entities(
-    mode: Mode = "local", permissions: frozenset[str] | None = None, access: Access = "read"
+    mode: Mode = "local",
+    permissions: frozenset[str] | None = None,
+    access: Access = "read",
+    kinds: frozenset[str] | None = None,
 ) -> list[tuple[Entity[Any, Any], list[Operation]]]:
-    """Entities and their operations available in ``mode``, permitted by ``permissions`` and admitted
-    by the ``access`` level (writes are not shown to a read-only tool)."""
+    """Entities and their operations available in ``mode``, permitted by ``permissions``, admitted
+    by the ``access`` level (writes are not shown to a read-only tool) and of the ``kinds`` a tool is
+    limited to (``None``: every kind)."""
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}; valid: {', '.join(MODES)}.")
     found: list[tuple[Entity[Any, Any], list[Operation]]] = []
     for entity in ENTITIES:
-        ops = [op for op in entity.operations.values() if permitted(op, permissions) and allows(access, op)]
+        ops = [
+            op
+            for op in entity.operations.values()
+            if permitted(op, permissions) and allows(access, op) and (kinds is None or kind_of(op) in kinds)
+        ]
         if ops:
             found.append((entity, ops))
     return found
@@ -116,10 +124,8 @@ def _entity_line(entity: Entity[Any, Any], ops: Sequence[Operation], level: str 
     return f"{entity.name}: " + "; ".join(_operation(op, level) for op in ops)
 
 
-_HEADER = (
-    "Read recruiting data from the Ashby ATS{mode_note}. Call with entity, action, params (JSON object)."
-)
-_MODE_NOTES: dict[str, str] = {"local": " (local mode, read-only)", "hosted": " (hosted mode, read-only)"}
+_HEADER = "{verb} the Ashby ATS{mode_note}. Call with entity, action, params (JSON object)."
+_MODE_NOTES: dict[str, str] = {"local": " (local mode{reach})", "hosted": " (hosted mode{reach})"}
 _GUIDE = (
     "list = a page of records; get = one record; api_search = Ashby search (max 100, no paging).",
     "Params: * = required; a|b = give one; x=A|B = allowed values; [..] = a list; timestamps: ms "
@@ -165,6 +171,7 @@ def build_description(
     max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
     context_store: bool = False,
     access: Access = "read",
+    kinds: frozenset[str] | None = None,
 ) -> str:
     """The tool description for ``mode``, listing only what ``scopes`` permit (all when ``None``) and
     ``access`` admits, with the context store's actions when ``context_store``.
@@ -174,7 +181,7 @@ def build_description(
     full list on demand.
     """
     for level in _LEVELS:
-        text = _render(mode, scopes, max_output_chars, context_store, level, access)
+        text = _render(mode, scopes, max_output_chars, context_store, level, access, kinds)
         if len(text.encode()) < DESCRIPTION_BUDGET_BYTES:
             break
     return text
@@ -187,18 +194,27 @@ def _render(
     context_store: bool,
     level: str,
     access: Access = "read",
+    kinds: frozenset[str] | None = None,
 ) -> str:
     compact = level != "full"
     permissions = normalize_permissions(scopes)
-    entities = available_entities(mode, permissions, access)
+    entities = available_entities(mode, permissions, access, kinds)
     budget = str(max_output_chars)
-    lines = [_HEADER.format(mode_note=_MODE_NOTES[mode])]
+    writes = [op for _, ops in entities for op in ops if not op.read_only]
+    reads = any(op.read_only for _, ops in entities for op in ops)
+    verb = (
+        "Read recruiting data from"
+        if not writes
+        else ("Read and change" if reads else "Change recruiting data in")
+    )
+    reach = ", read-only" if not writes else f", {access} access"
+    lines = [_HEADER.format(verb=verb, mode_note=_MODE_NOTES[mode].format(reach=reach))]
     lines += [line.replace("{budget}", budget) for line in _GUIDE]
     if compact:
         lines.append(_DESCRIBE_LINE)
     if context_store:
         lines += _store_lines()
-    if access != "read":
+    if writes:
         lines.append(_WRITE_LINE.format(access=access))
     if permissions is not None:
         lines.append("Only the entities this API key may read are listed.")

@@ -25,7 +25,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from ashby_agent.connectors.ashby.catalog import operations
-from ashby_agent.connectors.ashby.guardrails import ACCESS_ENV, allows, resolve_access
+from ashby_agent.connectors.ashby.guardrails import (
+    ACCESS_ENV,
+    OPERATION_KINDS,
+    OperationKind,
+    allows,
+    kind_of,
+    resolve_access,
+)
 from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.store_actions import STORE_ENV
 from ashby_agent.errors import AshbyAgentError, InvalidRequestError
@@ -65,19 +72,37 @@ TOOL_ANNOTATIONS: dict[str, Any] = {
 }
 
 
-def tool_annotations(access: Access) -> dict[str, Any]:
-    """The annotations of the tool at ``access``: it writes unless ``read``; with ``write`` it lists
-    destructive operations too (anonymize, delete, archiving), and not every write is idempotent."""
-    if access == "read":
+#: The tools by the kind of operation they run (MCP annotates a tool, not an action): the writes a
+#: connector's access level admits come as tools of their own, so that each tool's hints are true.
+TOOLS: Final[dict[OperationKind, tuple[str, str]]] = {
+    "read": (TOOL_NAME, "Ashby ATS (read-only)"),
+    "write": ("ashby_write", "Ashby ATS writes (notes, tags, updates)"),
+    "destructive": ("ashby_write_destructive", "Ashby ATS destructive writes (archive, anonymize, delete)"),
+}
+
+
+def tool_annotations(kind: OperationKind, access: Access = "write") -> dict[str, Any]:
+    """The annotations of the tool of ``kind``: reads are read-only and idempotent; writes are not
+    read-only, idempotent only if every write the level admits is; destructive ones say so."""
+    if kind == "read":
         return TOOL_ANNOTATIONS
-    ops = [op for op in operations() if allows(access, op)]
+    ops = [op for op in operations() if allows(access, op) and kind_of(op) == kind]
     return {
-        "title": f"Ashby ATS ({access} access)",
+        "title": TOOLS[kind][1],
         "readOnlyHint": False,
-        "destructiveHint": any(op.destructive or op.destructive_with for op in ops),
-        "idempotentHint": all(op.read_only or op.idempotent for op in ops),
+        "destructiveHint": kind == "destructive",
+        "idempotentHint": bool(ops) and all(op.idempotent for op in ops),
         "openWorldHint": True,
     }
+
+
+def tool_kinds(access: Access) -> list[OperationKind]:
+    """The tools a server at ``access`` offers: reads, and each kind of write the level admits."""
+    return [
+        kind
+        for kind in OPERATION_KINDS
+        if kind == "read" or any(allows(access, op) and kind_of(op) == kind for op in operations())
+    ]
 
 
 class Backend(Protocol):
@@ -289,27 +314,35 @@ def build_server(
         auth=_bearer(token) if token else None,
     )
 
+    for kind in tool_kinds(spec.access):
+        _add_tool(mcp, holder, spec, kind, max_output_chars)
+    return mcp
+
+
+def _add_tool(
+    mcp: FastMCP, holder: _LazyBackend, spec: BackendSpec, kind: OperationKind, budget: int
+) -> None:
     @tool_utils(
         framework="fastmcp",
         mode=spec.mode,
         scopes=spec.scopes,
-        max_output_chars=max_output_chars,
+        max_output_chars=budget,
         context_store=spec.context_store,
         access=spec.access,
         redact=spec.redact,
+        kinds=[kind],
     )
     async def ashby_execute(entity: str, action: str, params: dict[str, Any] | None = None) -> Any:
         return await holder.get().execute(entity, action, params or {})
 
-    annotations = tool_annotations(spec.access)
+    name, title = TOOLS[kind]
     mcp.tool(
         ashby_execute,
-        name=TOOL_NAME,
-        title=annotations["title"],
-        annotations=annotations,
+        name=name,
+        title=title,
+        annotations=tool_annotations(kind, spec.access),
         output_schema=None,
     )
-    return mcp
 
 
 def run_mcp(

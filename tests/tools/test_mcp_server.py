@@ -187,20 +187,22 @@ async def test_with_a_context_store_the_tool_offers_and_answers_store_actions(
         assert "context_store" not in tool.description
 
 
-async def test_an_access_level_gives_the_tool_its_writes_and_truthful_annotations(sandbox: Any) -> None:
-    spec = backend_from_env(
-        {"ASHBY_API_KEY": "full-key", "ASHBY_API_URL": sandbox.url, "ASHBY_AGENT_ACCESS": "comment"}
-    )
+async def test_an_access_level_adds_a_tool_per_kind_of_write_with_truthful_annotations(sandbox: Any) -> None:
+    env = {"ASHBY_API_KEY": "full-key", "ASHBY_API_URL": sandbox.url, "ASHBY_AGENT_ACCESS": "comment"}
+    spec = backend_from_env(env)
     assert spec.access == "comment"
     candidate = sandbox.control.records("candidate")[0]
     async with Client(build_server(spec)) as client:
-        (tool,) = await client.list_tools()
-        assert tool.annotations is not None
-        assert (tool.annotations.read_only_hint, tool.annotations.destructive_hint) == (False, False)
-        assert "candidate_notes: list" in (tool.description or "") and "create" in (tool.description or "")
-        assert "change_stage" not in (tool.description or "")
+        tools = {tool.name: tool for tool in await client.list_tools()}
+        assert set(tools) == {"ashby_execute", "ashby_write"}  # comment admits no destructive write
+        reads, writes = tools["ashby_execute"], tools["ashby_write"]
+        assert reads.annotations is not None and writes.annotations is not None
+        assert (reads.annotations.read_only_hint, reads.annotations.destructive_hint) == (True, False)
+        assert (writes.annotations.read_only_hint, writes.annotations.destructive_hint) == (False, False)
+        assert "candidate_notes: create" in (writes.description or "")
+        assert "candidate_notes: list(candidateId*)+p\n" in (reads.description or "")  # no create there
         preview = await client.call_tool(
-            "ashby_execute",
+            "ashby_write",
             {
                 "entity": "candidate_notes",
                 "action": "create",
@@ -208,15 +210,24 @@ async def test_an_access_level_gives_the_tool_its_writes_and_truthful_annotation
             },
         )
         assert json.loads(preview.content[0].text)["dry_run"] is True  # type: ignore[union-attr]
-        refused = await client.call_tool(
+        wrong = await client.call_tool(
             "ashby_execute",
-            {"entity": "candidates", "action": "anonymize", "params": {"candidate_id": candidate["id"]}},
+            {"entity": "candidate_notes", "action": "create", "params": {"candidate_id": candidate["id"]}},
             raise_on_error=False,
         )
-        assert refused.is_error and "[access_denied]" in refused.content[0].text  # type: ignore[union-attr]
-    write = build_server(backend_from_env({"ASHBY_API_KEY": "k", "ASHBY_AGENT_ACCESS": "write"}))
-    (tool,) = await write.list_tools()  # type: ignore[attr-defined]
-    assert tool.annotations is not None and tool.annotations.destructive_hint is True
+        assert wrong.is_error and "[wrong_tool]" in wrong.content[0].text  # type: ignore[union-attr]
+    tools = {
+        tool.name: tool
+        for tool in await build_server(
+            backend_from_env({"ASHBY_API_KEY": "k", "ASHBY_AGENT_ACCESS": "write"})
+        ).list_tools()
+    }  # type: ignore[attr-defined]
+    assert set(tools) == {"ashby_execute", "ashby_write", "ashby_write_destructive"}
+    destructive = tools["ashby_write_destructive"].annotations
+    assert destructive is not None and destructive.destructive_hint is True
+    assert "candidates: anonymize" in (tools["ashby_write_destructive"].description or "")
+    assert "anonymize(" not in (tools["ashby_write"].description or "")
+    assert "read-only" not in (tools["ashby_write"].description or "")
     with pytest.raises(MCPConfigurationError, match="Unknown ASHBY_AGENT_ACCESS level 'all'"):
         backend_from_env({"ASHBY_API_KEY": "k", "ASHBY_AGENT_ACCESS": "all"})
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 from ashby_agent.connectors.ashby.operation import ACCESS_LEVELS, Access, Operation
 from ashby_agent.connectors.ashby.params import Param, ParamType, ParamValueError, coerce_param, shown
@@ -32,10 +32,13 @@ if TYPE_CHECKING:
 __all__ = [
     "ACCESS_ENV",
     "CONTROL_PARAMS",
+    "OPERATION_KINDS",
+    "OperationKind",
     "WriteControls",
     "allows",
     "control_values",
     "dry_run",
+    "kind_of",
     "refuse_duplicate",
     "require_access",
     "require_confirmation",
@@ -77,6 +80,18 @@ def resolve_access(value: str | None = None, source: str = "access") -> Access:
             valid=ACCESS_LEVELS,
         )
     return value
+
+
+#: What an operation does, as an agent tool (and MCP's annotations) tells them apart: reads, writes,
+#: and writes that may destroy or archive (``destructive`` or ``destructive_with``).
+OperationKind = Literal["read", "write", "destructive"]
+OPERATION_KINDS: Final[tuple[OperationKind, ...]] = ("read", "write", "destructive")
+
+
+def kind_of(op: Operation) -> OperationKind:
+    if op.read_only:
+        return "read"
+    return "destructive" if op.destructive or op.destructive_with else "write"
 
 
 def allows(access: Access, op: Operation) -> bool:
