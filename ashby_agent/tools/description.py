@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from ashby_agent.connectors.ashby.catalog import ENTITIES, Entity, Operation
-from ashby_agent.connectors.ashby.guardrails import allows, kind_of
+from ashby_agent.connectors.ashby.guardrails import allows, kind_of, normalize_permissions
 from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.params import Param, ParamType
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, STORE_ACTIONS
@@ -40,20 +40,6 @@ DESCRIPTION_BUDGET_BYTES = 4096
 
 #: Default output budget of a tool call, in characters of JSON.
 DEFAULT_MAX_OUTPUT_CHARS = 24_000
-
-
-def normalize_permissions(scopes: Iterable[str] | None) -> frozenset[str] | None:
-    """Scopes (``candidates:read``) or permission ids (``candidatesRead``) as permission ids.
-
-    ``None`` means "not known": everything is permitted.
-    """
-    if scopes is None:
-        return None
-    found: set[str] = set()
-    for scope in scopes:
-        module, sep, access = scope.strip().partition(":")
-        found.add(module + access.capitalize() if sep else module)
-    return frozenset(found)
 
 
 def permitted(op: Operation, permissions: frozenset[str] | None) -> bool:

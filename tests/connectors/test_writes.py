@@ -25,6 +25,7 @@ from ashby_agent.errors import (
     InvalidParamsError,
     InvalidRequestError,
     NotFoundError,
+    PermissionDeniedError,
 )
 from ashby_agent.sandbox import run_sandbox
 
@@ -74,6 +75,22 @@ def _table(entity: str) -> str:
     return head + "".join(word.title() for word in rest)
 
 
+def _consistent_plan(params: dict[str, Any], sandbox: Any) -> None:
+    """A stage used with a plan must be of it (the dry run checks): that plan, or an application in it."""
+    stage_id = params.get("interviewStageId")
+    if not isinstance(stage_id, str) or stage_id == "FirstPreInterviewScreen":
+        return
+    plan = sandbox.control.get("interviewStage", stage_id)["interviewPlanId"]
+    if "interviewPlanId" in params:
+        params["interviewPlanId"] = plan
+    elif "applicationId" in params:
+        params["applicationId"] = next(
+            a["id"]
+            for a in sandbox.control.records("application")
+            if a["currentInterviewStage"]["interviewPlanId"] == plan
+        )
+
+
 def _value_for(op: Operation, name: str, kind: ParamType, sandbox: Any) -> Any:
     """A well-formed value for a required param: a real record's id where the param names one."""
     param = next(p for p in op.params if p.name == name)
@@ -102,6 +119,7 @@ async def test_every_write_dry_runs_with_its_exact_request_and_sends_nothing(
 ) -> None:
     given = [p for p in op.params if p.required or p.name == (op.one_of or ("",))[0]]
     params = {p.name: _value_for(op, p.name, p.type, sandbox) for p in given}
+    _consistent_plan(params, sandbox)
     sandbox.control.clear_requests()
     answer = await writer.execute(op.entity, op.action, {**params, "dry_run": True})
     assert isinstance(answer, DryRun)
@@ -340,3 +358,35 @@ async def test_a_write_is_seen_by_the_next_incremental_sync(
         "candidates", "context_store_search", {"query": {"filter": {"eq": {"id": created.id}}}}
     )
     assert [record["name"] for record in found.data] == ["Synced Later"]
+
+
+async def test_a_dry_run_checks_the_keys_permission_and_that_a_stage_is_of_the_plan(
+    writer: AshbyConnector, sandbox: Any
+) -> None:
+    application = an_active_application(sandbox)
+    plan = application["currentInterviewStage"]["interviewPlanId"]
+    other = next(s for s in sandbox.control.records("interviewStage") if s["interviewPlanId"] != plan)
+    sandbox.control.clear_requests()
+    with pytest.raises(
+        InvalidParamsError, match=f"belongs to interview plan {other['interviewPlanId']}, not to {plan}"
+    ):
+        await writer.execute(
+            "applications",
+            "change_stage",
+            {"application_id": application["id"], "interview_stage_id": other["id"], "dry_run": True},
+        )
+    assert written(sandbox) == []
+    with run_sandbox(seed=11, scale="small", api_keys=["narrow:candidates:read,apiKeys:read"]) as narrow:
+        candidate = narrow.control.records("candidate")[0]
+        async with AshbyConnector(
+            AshbyAuthConfig(api_key="narrow"), base_url=narrow.url, access="write"
+        ) as c:
+            with pytest.raises(
+                PermissionDeniedError, match=r"lacks candidatesWrite, which candidate_notes\.create"
+            ):
+                await c.execute(
+                    "candidate_notes",
+                    "create",
+                    {"candidate_id": candidate["id"], "note": "x", "dry_run": True},
+                )
+        assert [e["path"] for e in narrow.control.requests()] == ["/apiKey.info"]

@@ -21,7 +21,12 @@ from ashby_agent.connectors.ashby.catalog import CATALOG, Entities, Entity, Oper
 from ashby_agent.connectors.ashby.operation import Access
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, SEARCH, SQL_QUERY, STORE_ENV, store_action
 from ashby_agent.envelope import listed_results, single_result
-from ashby_agent.errors import InvalidRequestError, MalformedResponseError, NoContextStoreError
+from ashby_agent.errors import (
+    InvalidRequestError,
+    MalformedResponseError,
+    NoContextStoreError,
+    PermissionDeniedError,
+)
 from ashby_agent.pagination import ListResult, PageMeta, iterate_pages, page_meta
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import AshbyTransport
@@ -230,7 +235,7 @@ class AshbyConnector(Entities):
             return await self._write_once(op, body, controls, keys)
         await guardrails.refuse_duplicate(op, body, controls, self._find_ids)
         if controls.dry_run:
-            return await guardrails.dry_run(op, body, self._look_up)
+            return await guardrails.dry_run(op, body, self._look_up, self._scopes)
         return await self._call(op, body)
 
     async def _write_once(
@@ -279,6 +284,13 @@ class AshbyConnector(Entities):
         if op.returns_list:
             return ListResult.lazy(results, _adapter(op), PageMeta())
         return self._typed(op, results, source)
+
+    async def _scopes(self) -> list[str] | None:
+        """The key's scopes, or ``None`` when the key may not read them (then a dry run cannot tell)."""
+        try:
+            return list((await self.check()).scopes)
+        except PermissionDeniedError:
+            return None
 
     async def _find_ids(self, entity: str, param: str, value: str) -> list[str]:
         page: ListResult[Any] = await self._call(CATALOG[entity].operation("api_search"), {param: value})

@@ -12,7 +12,7 @@ the write is made, for the audit log).
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
@@ -24,6 +24,7 @@ from ashby_agent.errors import (
     DuplicateRecordError,
     InvalidParamsError,
     InvalidRequestError,
+    PermissionDeniedError,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ __all__ = [
     "control_values",
     "dry_run",
     "kind_of",
+    "normalize_permissions",
     "refuse_duplicate",
     "require_access",
     "require_confirmation",
@@ -92,6 +94,20 @@ def kind_of(op: Operation) -> OperationKind:
     if op.read_only:
         return "read"
     return "destructive" if op.destructive or op.destructive_with else "write"
+
+
+def normalize_permissions(scopes: Iterable[str] | None) -> frozenset[str] | None:
+    """Scopes (``candidates:read``) or permission ids (``candidatesRead``) as permission ids.
+
+    ``None`` means "not known": everything is permitted.
+    """
+    if scopes is None:
+        return None
+    found: set[str] = set()
+    for scope in scopes:
+        module, sep, level = scope.strip().partition(":")
+        found.add(module + level.capitalize() if sep else module)
+    return frozenset(found)
 
 
 def allows(access: Access, op: Operation) -> bool:
@@ -194,16 +210,30 @@ async def refuse_duplicate(
 Lookup = Callable[[str, str], Awaitable[object]]
 
 
-async def dry_run(op: Operation, body: Mapping[str, Any], lookup: Lookup) -> DryRun:
-    """Check that every record ``body`` names exists (one read each), then describe the request."""
+#: The scopes of the key making the calls (``apiKey.info``).
+Scopes = Callable[[], Awaitable[list[str] | None]]
+
+
+async def dry_run(op: Operation, body: Mapping[str, Any], lookup: Lookup, scopes: Scopes) -> DryRun:
+    """Check what can be checked without writing — the key holds the endpoint's permission, every
+    record ``body`` names exists (one read each), a stage belongs to the plan it is used in — then
+    describe the request."""
     from ashby_agent.connectors.ashby.write_result import DryRun
 
-    checked: dict[str, str] = {}
+    granted = normalize_permissions(await scopes())
+    if granted is not None and op.permission not in granted:
+        raise PermissionDeniedError(
+            f"This API key lacks {op.permission}, which {op.entity}.{op.action} needs: ask an Ashby admin "
+            "to grant it to the key (nothing was sent).",
+            missing_permission=op.permission,
+            endpoint=op.endpoint,
+        )
+    found: dict[str, Any] = {}
     for param in op.params:
         value = body.get(param.name)
         if param.refers_to and isinstance(value, str):
-            await lookup(param.refers_to, value)
-            checked[param.name] = "found"
+            found[param.name] = await lookup(param.refers_to, value)
+    _check_plan(op, body, found)
     secrets = {param.name for param in op.params if param.secret}
     request = {name: "[redacted]" if name in secrets else value for name, value in body.items()}
     shown_params = ", ".join(f"{name}={_brief(value)}" for name, value in request.items())
@@ -215,8 +245,31 @@ async def dry_run(op: Operation, body: Mapping[str, Any], lookup: Lookup) -> Dry
         endpoint=op.endpoint,
         request=request,
         summary=summary,
-        checked=checked,
+        checked=dict.fromkeys(found, "found"),
     )
+
+
+def _check_plan(op: Operation, body: Mapping[str, Any], found: Mapping[str, Any]) -> None:
+    """A stage must belong to the interview plan it is used in: the application's (a stage move) or
+    the one named (a transfer)."""
+    stage = found.get("interviewStageId")
+    stage_plan = getattr(stage, "interview_plan_id", None)
+    if stage_plan is None:
+        return
+    plan = body.get("interviewPlanId")
+    if plan is None and "applicationId" in found:
+        current = getattr(found["applicationId"], "current_interview_stage", None)
+        plan = getattr(current, "interview_plan_id", None)
+    if plan is not None and plan != stage_plan:
+        raise InvalidParamsError(
+            op.entity,
+            op.action,
+            [
+                f"param 'interviewStageId': stage {body['interviewStageId']} belongs to interview plan "
+                f"{stage_plan}, not to {plan}; pick a stage of that plan (interview_stages list)"
+            ],
+            [p.snake for p in op.all_params],
+        )
 
 
 def _brief(value: Any) -> str:
