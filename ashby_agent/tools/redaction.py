@@ -1,9 +1,11 @@
 """Personal data kept out of what the model reads: a redaction policy applied to every tool answer.
 
 A policy names categories (``emails``, ``phones``, ``social_links``, ``addresses``) and custom fields
-by title (``custom:Salary expectation``). Every value under a key of a named category is replaced by
-``[redacted]`` wherever it appears — records of a read, search hits, aggregate group keys
-(``primaryEmailAddress.value``) and SQL columns (``primary_email_address``) alike — and a custom field
+by title (``custom:Salary expectation``). Every text under a key of a named category is replaced by
+``[redacted]`` wherever it appears: records of a read, search hits, aggregate group keys
+(``primaryEmailAddress.value``) and SQL columns (``primary_email_address``) alike. Objects and lists keep
+their shape, and keys that only say what a value is (``type``, ``isPrimary``) stay, so that typed
+records still parse. A custom field
 whose title is named keeps its title but loses its value. Keys are compared without case or
 underscores, so the wire form, snake_case and dotted paths all match.
 """
@@ -90,7 +92,7 @@ class Redaction:
             out: dict[str, Any] = {}
             for key, item in value.items():
                 if self._hidden(str(key)):
-                    out[key] = REDACTED if item is not None else None
+                    out[key] = _blank(item)
                 elif _norm(str(key)) in _CUSTOM_FIELD_LISTS and isinstance(item, list):
                     out[key] = [self._custom(field) for field in item]
                 else:
@@ -111,3 +113,19 @@ class Redaction:
                 for key, item in walked.items()
             }
         return walked
+
+
+#: Keys inside a redacted value that say what it is rather than hold it (kept, so records keep their
+#: shape and their models still parse them).
+_KEPT: Final = frozenset({"type", "isprimary", "id"})
+
+
+def _blank(value: Any) -> Any:
+    """``value`` with every text it holds replaced, its structure (objects, lists) kept."""
+    if isinstance(value, str):
+        return REDACTED
+    if isinstance(value, dict):
+        return {key: item if _norm(str(key)) in _KEPT else _blank(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_blank(item) for item in value]
+    return value

@@ -390,3 +390,27 @@ async def test_a_dry_run_checks_the_keys_permission_and_that_a_stage_is_of_the_p
                     {"candidate_id": candidate["id"], "note": "x", "dry_run": True},
                 )
         assert [e["path"] for e in narrow.control.requests()] == ["/apiKey.info"]
+
+
+async def test_an_email_message_is_logged_on_the_candidate(writer: AshbyConnector, sandbox: Any) -> None:
+    from ashby_agent.connectors.ashby.records.candidates import EmailMessage
+
+    candidate = sandbox.control.records("candidate")[6]
+    logged = await writer.execute(
+        "candidates",
+        "add_email_message",
+        {
+            "candidate_id": candidate["id"],
+            "email_provider_email_id": "provider-1",
+            "subject": "Next steps",
+            "from": "recruiter@example.com",
+            "to": "ada@example.com",
+            "body": "Thanks for today.",
+        },
+    )
+    assert isinstance(logged, EmailMessage)
+    assert (logged.candidate_id, logged.subject, logged.from_) == (
+        candidate["id"],
+        "Next steps",
+        "recruiter@example.com",
+    )

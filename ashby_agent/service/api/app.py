@@ -1,5 +1,6 @@
 """The ASGI app, assembled explicitly: the endpoint declarations of each ``routes`` module (and the
-unauthenticated ``/health`` probe beside ``/openapi.json``), one middleware (body size limit), one error
+unauthenticated ``/health`` probe beside ``/openapi.json``, and MCP at ``/mcp/{workspace_name}``, which
+is not REST and so not in the document), one middleware (body size limit), one error
 mapper, and a lifespan that opens the database (running migrations), starts the sync scheduler (syncs
 in-process on SQLite, the job queue on PostgreSQL) and closes both with the connector pool.
 """
@@ -17,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ashby_agent._version import __version__
+from ashby_agent.service.api import mcp
 from ashby_agent.service.api.errors import exception_handlers, json_response
 from ashby_agent.service.api.openapi import openapi_document
 from ashby_agent.service.api.routes import (
@@ -69,6 +71,7 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
             Route("/openapi.json", openapi, methods=["GET"]),
             *health.ROUTES,
             *(to_route(endpoint) for endpoint in ENDPOINTS),
+            *mcp.ROUTES,
         ],
         middleware=[Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)],
         exception_handlers=exception_handlers(),

@@ -11,6 +11,7 @@ __all__ = [
     "Candidate",
     "CandidateLocation",
     "ClientInfo",
+    "EmailMessage",
     "FraudCheck",
     "LocationComponent",
     "Note",
@@ -102,3 +103,19 @@ class FraudCheck(AshbyRecord):
     status: str | None = Field(None, description="Known values: Pending, Passed, Flagged.")
     check_type: str | None = Field(None, description="Kind of check performed.")
     created_at: Timestamp | None = Field(None, description="When the check ran.")
+
+
+class EmailMessage(AshbyRecord):
+    """An email logged on a candidate's profile by an integration (``candidate.addEmailMessage``)."""
+
+    id: str = Field(description="Email message id (UUID).")
+    candidate_id: str | None = Field(None, description="The candidate's id (UUID).")
+    email_provider_email_id: str | None = Field(None, description="The message's id at the mail provider.")
+    subject: str | None = Field(None, description="Subject line.")
+    from_: str | None = Field(None, alias="from", description="Sender address.")
+    to: str | None = Field(None, description="Recipient addresses.")
+    cc: str | None = Field(None, description="Copied addresses.")
+    body: str | None = Field(None, description="The message text.")
+    sent_at: Timestamp | None = Field(None, description="When it was sent.")
+    thread_id: str | None = Field(None, description="Id of the mail thread.")
+    is_private: bool | None = Field(None, description="Only visible to its sender.")
