@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from ashby_agent.sandbox import SandboxConfig, SandboxHandle, run_sandbox
+from tests.sandbox.webhooks.receiver import Receiver, run_receiver
 
 NOW_MS = 1_767_225_600_000  # 2026-01-01T00:00:00.000Z
 N_CANDIDATES = 250
@@ -296,3 +297,10 @@ def fresh() -> SandboxFactory:
         return run_sandbox(api_keys=api_keys, config=settings)
 
     return start
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on a free port (the deliveries it got, by path)."""
+    with run_receiver() as server:
+        yield server

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -127,12 +128,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def http_server(sandbox: Any) -> Iterator[str]:
+@contextmanager
+def serving_http(env: dict[str, str]) -> Iterator[str]:
+    """``python -m ashby_agent.tools.mcp_server --transport http`` on a free port: its URL."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ashby_agent.tools.mcp_server", "--transport", "http", "--port", str(port)],
-        env=_env(sandbox),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -150,6 +152,12 @@ def http_server(sandbox: Any) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture
+def http_server(sandbox: Any) -> Iterator[str]:
+    with serving_http(_env(sandbox)) as url:
+        yield url
 
 
 async def test_streamable_http(http_server: str, sandbox: Any) -> None:
@@ -234,28 +242,8 @@ async def test_an_access_level_adds_a_tool_per_kind_of_write_with_truthful_annot
 
 @pytest.fixture
 def token_server(sandbox: Any) -> Iterator[str]:
-    port = _free_port()
-    env = {**_env(sandbox), "ASHBY_AGENT_MCP_TOKEN": "mcp-s3cret"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ashby_agent.tools.mcp_server", "--transport", "http", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the MCP HTTP server did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with serving_http({**_env(sandbox), "ASHBY_AGENT_MCP_TOKEN": "mcp-s3cret"}) as url:
+        yield url
 
 
 async def test_with_a_token_the_http_server_lists_no_tool_without_it(token_server: str, sandbox: Any) -> None:

@@ -12,7 +12,8 @@ import pytest
 from ashby_agent.sandbox import SandboxHandle
 from tests.sandbox.conftest import Api, SandboxFactory, _uid
 from tests.sandbox.endpoints.conftest import Delta, error, results
-from tests.sandbox.webhooks.receiver import Receiver, run_receiver
+from tests.sandbox.webhooks.conftest import subscribe
+from tests.sandbox.webhooks.receiver import Receiver
 from tests.sandbox.write_dataset import IDS, UNKNOWN, write_dataset
 
 KEYS = ["full-key", "other-key", "read-key:interviews:read", "write-key:interviews:write"]
@@ -33,18 +34,10 @@ def _dataset() -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with run_receiver() as server:
-        yield server
-
-
-@pytest.fixture
 def isb(fresh: SandboxFactory, receiver: Receiver) -> Iterator[SandboxHandle]:
     with fresh(api_keys=KEYS, dataset=_dataset(), webhook_retry_scale=0.0001) as sb:
         for event in ("interviewScheduleCreate", "interviewScheduleUpdate"):
-            sb.control.create(
-                "webhook", {"enabled": True, "requestUrl": receiver.url(f"/{event}"), "webhookType": event}
-            )
+            subscribe(sb, receiver, event, f"/{event}")
         yield sb
 
 

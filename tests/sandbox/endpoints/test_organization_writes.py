@@ -12,7 +12,7 @@ from ashby_agent.sandbox import SandboxHandle
 from tests.sandbox.conftest import Api, SandboxFactory, _uid
 from tests.sandbox.endpoints.conftest import Delta, error, results
 from tests.sandbox.webhooks.conftest import FAST, subscribe
-from tests.sandbox.webhooks.receiver import Receiver, run_receiver
+from tests.sandbox.webhooks.receiver import Receiver
 from tests.sandbox.write_dataset import IDS, UNKNOWN, write_dataset
 
 ENGINEERING, OLD = _uid(0, 7), _uid(1, 7)
@@ -77,12 +77,6 @@ def dataset() -> dict[str, list[dict[str, Any]]]:
         }
     ]
     return data
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with run_receiver() as server:
-        yield server
 
 
 @pytest.fixture

@@ -9,16 +9,10 @@ import pytest
 
 from ashby_agent.sandbox import SandboxHandle
 from tests.sandbox.conftest import SandboxFactory
-from tests.sandbox.webhooks.receiver import Receiver, run_receiver
+from tests.sandbox.webhooks.receiver import Receiver
 
 #: Ashby's 10 s, 30 s, 70 s ... become 1 ms, 3 ms, 7 ms ...
 FAST = 0.0001
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with run_receiver() as server:
-        yield server
 
 
 @pytest.fixture
