@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import shlex
 import socket
@@ -36,6 +37,36 @@ class SandboxHandle:
         return f"SandboxHandle(url={self.url!r})"
 
 
+class _Server(uvicorn.Server):
+    """uvicorn looks at ``should_exit`` every 100 ms; a test run stops a thousand sandboxes, so this one
+    looks every 10 ms (and still does uvicorn's own tick, the date header and the request limit, every
+    100 ms)."""
+
+    async def main_loop(self) -> None:
+        ticks = 0
+        while True:
+            if ticks % 10 == 0:
+                if await self.on_tick(ticks // 10):
+                    return
+            elif self.should_exit:
+                return
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """With no connection left to drain, skip uvicorn's fixed 100 ms grace (the common case: the
+        test closed its clients first)."""
+        if self.server_state.connections or self.server_state.tasks:
+            await super().shutdown(sockets)
+            return
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
+
 def _server(app: SandboxApp, host: str, port: int, sock: socket.socket | None = None) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
@@ -46,7 +77,7 @@ def _server(app: SandboxApp, host: str, port: int, sock: socket.socket | None = 
         lifespan="off",
         timeout_graceful_shutdown=2,
     )
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
 @contextmanager
