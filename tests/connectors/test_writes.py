@@ -6,7 +6,7 @@ The sandbox's request log is the witness: a refused call or a dry run sends no w
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -32,20 +32,8 @@ from ashby_agent.sandbox import run_sandbox
 WRITES = [op for op in operations() if not op.read_only]
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Any]:
-    with run_sandbox(seed=11, scale="small") as handle:
-        yield handle
-
-
 def connector_for(sandbox: Any, access: Any = None) -> AshbyConnector:
     return AshbyConnector(AshbyAuthConfig(api_key=sandbox.api_key), base_url=sandbox.url, access=access)
-
-
-@pytest.fixture
-async def writer(sandbox: Any) -> AsyncIterator[AshbyConnector]:
-    async with connector_for(sandbox, "write") as connector:
-        yield connector
 
 
 def written(sandbox: Any) -> list[str]:

@@ -3,31 +3,16 @@ its typed record and changes the sandbox's state; destructive ones need ``confir
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
-from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
+from ashby_agent.connectors.ashby import AshbyConnector
 from ashby_agent.connectors.ashby.records.interviews import InterviewSchedule
 from ashby_agent.connectors.ashby.records.offers import Offer, OfferForm, OfferProcess
 from ashby_agent.errors import AshbyValidationError, ConfirmationRequiredError, NotFoundError
-from ashby_agent.sandbox import run_sandbox
 
 UNKNOWN = "0b5e2f4c-9d1a-4c3b-8e7f-6a5d4c3b2a19"
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Any]:
-    with run_sandbox(seed=11, scale="small") as handle:
-        yield handle
-
-
-@pytest.fixture
-async def writer(sandbox: Any) -> AsyncIterator[AshbyConnector]:
-    connector = AshbyConnector(AshbyAuthConfig(api_key=sandbox.api_key), base_url=sandbox.url, access="write")
-    async with connector:
-        yield connector
 
 
 def _active_applications(sandbox: Any) -> list[dict[str, Any]]:

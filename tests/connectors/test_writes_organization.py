@@ -3,12 +3,11 @@ its typed model and changes the sandbox's state; refusals answer typed errors.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
-from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
+from ashby_agent.connectors.ashby import AshbyConnector
 from ashby_agent.connectors.ashby.records.common import CustomFieldValue, HiringTeamMember
 from ashby_agent.connectors.ashby.records.metadata import CandidateTag, CustomField
 from ashby_agent.connectors.ashby.records.organization import Department, Location
@@ -18,69 +17,59 @@ from ashby_agent.errors import (
     InvalidParamsError,
     NotFoundError,
 )
-from ashby_agent.sandbox import run_sandbox
 
 UNKNOWN = "0b5e2f4c-9d1a-4c3b-8e7f-6a5d4c3b2a19"
 
 
-@pytest.fixture(scope="module")
-def sb() -> Iterator[Any]:
-    with run_sandbox(seed=11, scale="small") as handle:
-        yield handle
-
-
-@pytest.fixture
-async def writer(sb: Any) -> AsyncIterator[AshbyConnector]:
-    async with AshbyConnector(
-        AshbyAuthConfig(api_key=sb.api_key), base_url=sb.url, access="write"
-    ) as connector:
-        yield connector
-
-
-def _first(sb: Any, table: str, **match: Any) -> dict[str, Any]:
-    return next(r for r in sb.control.records(table) if all(r.get(k) == v for k, v in match.items()))
+def _first(sandbox: Any, table: str, **match: Any) -> dict[str, Any]:
+    return next(r for r in sandbox.control.records(table) if all(r.get(k) == v for k, v in match.items()))
 
 
 # -- departments ------------------------------------------------------------------------------------
-async def test_department_lifecycle(writer: AshbyConnector, sb: Any) -> None:
-    parent = _first(sb, "department", isArchived=False, parentId=None)
+async def test_department_lifecycle(writer: AshbyConnector, sandbox: Any) -> None:
+    parent = _first(sandbox, "department", isArchived=False, parentId=None)
     created = await writer.execute("departments", "create", {"name": "Research", "parent_id": parent["id"]})
     assert isinstance(created, Department) and created.parent_id == parent["id"]
-    assert sb.control.get("department", created.id)["name"] == "Research"
+    assert sandbox.control.get("department", created.id)["name"] == "Research"
     updated = await writer.execute(
         "departments", "update", {"department_id": created.id, "external_name": "R&D"}
     )
     assert (
-        isinstance(updated, Department) and sb.control.get("department", created.id)["externalName"] == "R&D"
+        isinstance(updated, Department)
+        and sandbox.control.get("department", created.id)["externalName"] == "R&D"
     )
     moved = await writer.execute("departments", "move", {"department_id": created.id})
-    assert isinstance(moved, Department) and sb.control.get("department", created.id)["parentId"] is None
+    assert isinstance(moved, Department) and sandbox.control.get("department", created.id)["parentId"] is None
     with pytest.raises(ConfirmationRequiredError):
         await writer.execute("departments", "archive", {"department_id": created.id})
     archived = await writer.execute("departments", "archive", {"department_id": created.id, "confirm": True})
-    assert isinstance(archived, Department) and sb.control.get("department", created.id)["isArchived"] is True
+    assert (
+        isinstance(archived, Department)
+        and sandbox.control.get("department", created.id)["isArchived"] is True
+    )
     restored = await writer.execute("departments", "restore", {"department_id": created.id})
     assert (
-        isinstance(restored, Department) and sb.control.get("department", created.id)["isArchived"] is False
+        isinstance(restored, Department)
+        and sandbox.control.get("department", created.id)["isArchived"] is False
     )
 
 
-async def test_department_refusals_are_typed(writer: AshbyConnector, sb: Any) -> None:
+async def test_department_refusals_are_typed(writer: AshbyConnector, sandbox: Any) -> None:
     with pytest.raises(InvalidParamsError):
         await writer.execute("departments", "create", {"parent_id": "not-a-uuid"})
     with pytest.raises(NotFoundError):
         await writer.execute("departments", "update", {"department_id": UNKNOWN, "name": "X"})
-    child = _first(sb, "department", isArchived=False)
+    child = _first(sandbox, "department", isArchived=False)
     with pytest.raises(AshbyValidationError):  # Ashby's invalid_input: a department under itself
         await writer.execute("departments", "move", {"department_id": child["id"], "parent_id": child["id"]})
 
 
 # -- locations --------------------------------------------------------------------------------------
-async def test_location_lifecycle(writer: AshbyConnector, sb: Any) -> None:
-    region = _first(sb, "location", type="LocationHierarchy", isArchived=False)
+async def test_location_lifecycle(writer: AshbyConnector, sandbox: Any) -> None:
+    region = _first(sandbox, "location", type="LocationHierarchy", isArchived=False)
     other = next(
         r
-        for r in sb.control.records("location")
+        for r in sandbox.control.records("location")
         if r["type"] == "LocationHierarchy"
         and r is not region
         and r["id"] != region["id"]
@@ -93,7 +82,7 @@ async def test_location_lifecycle(writer: AshbyConnector, sb: Any) -> None:
         {"name": "Berlin", "type": "Location", "parent_location_id": region["id"], "address": address},
     )
     assert isinstance(created, Location) and created.workplace_type == "OnSite"
-    assert sb.control.get("location", created.id)["parentLocationId"] == region["id"]
+    assert sandbox.control.get("location", created.id)["parentLocationId"] == region["id"]
     steps: list[tuple[str, dict[str, Any], str, Any]] = [
         ("update_name", {"name": "Berlin HQ"}, "name", "Berlin HQ"),
         ("update_external_name", {"external_name": "Berlin"}, "externalName", "Berlin"),
@@ -119,11 +108,11 @@ async def test_location_lifecycle(writer: AshbyConnector, sb: Any) -> None:
     for action, params, field, expected in steps:
         answer = await writer.execute("locations", action, {"location_id": created.id, **params})
         assert isinstance(answer, Location), action
-        assert sb.control.get("location", created.id)[field] == expected, action
+        assert sandbox.control.get("location", created.id)[field] == expected, action
 
 
-async def test_location_refusals_are_typed(writer: AshbyConnector, sb: Any) -> None:
-    office = _first(sb, "location", type="Location", isArchived=False)
+async def test_location_refusals_are_typed(writer: AshbyConnector, sandbox: Any) -> None:
+    office = _first(sandbox, "location", type="Location", isArchived=False)
     with pytest.raises(InvalidParamsError):
         await writer.execute(
             "locations", "update_workplace_type", {"location_id": office["id"], "workplace_type": "Moon"}
@@ -137,16 +126,16 @@ async def test_location_refusals_are_typed(writer: AshbyConnector, sb: Any) -> N
 
 
 # -- hiring teams -----------------------------------------------------------------------------------
-async def test_hiring_team_members_on_a_job_and_an_opening(writer: AshbyConnector, sb: Any) -> None:
-    user = _first(sb, "user", isEnabled=True)
-    role = sb.control.records("hiringTeamRole")[0]
-    job, opening = sb.control.records("job")[0], sb.control.records("opening")[0]
+async def test_hiring_team_members_on_a_job_and_an_opening(writer: AshbyConnector, sandbox: Any) -> None:
+    user = _first(sandbox, "user", isEnabled=True)
+    role = sandbox.control.records("hiringTeamRole")[0]
+    job, opening = sandbox.control.records("job")[0], sandbox.control.records("opening")[0]
     member = {"userId": user["id"], "role": role["title"]}
     for target, read in (
-        ({"job_id": job["id"]}, lambda: sb.control.get("job", job["id"])["hiringTeam"]),
+        ({"job_id": job["id"]}, lambda: sandbox.control.get("job", job["id"])["hiringTeam"]),
         (
             {"opening_id": opening["id"]},
-            lambda: sb.control.get("opening", opening["id"])["latestVersion"]["hiringTeam"],
+            lambda: sandbox.control.get("opening", opening["id"])["latestVersion"]["hiringTeam"],
         ),
     ):
         params = {**target, "team_member_id": user["id"], "role_id": role["id"]}
@@ -158,8 +147,8 @@ async def test_hiring_team_members_on_a_job_and_an_opening(writer: AshbyConnecto
         assert member not in [{"userId": m["userId"], "role": m["role"]} for m in read()]
 
 
-async def test_a_hiring_team_needs_one_target(writer: AshbyConnector, sb: Any) -> None:
-    user, role = _first(sb, "user", isEnabled=True), sb.control.records("hiringTeamRole")[0]
+async def test_a_hiring_team_needs_one_target(writer: AshbyConnector, sandbox: Any) -> None:
+    user, role = _first(sandbox, "user", isEnabled=True), sandbox.control.records("hiringTeamRole")[0]
     with pytest.raises(InvalidParamsError, match="give at least one of"):
         await writer.execute(
             "hiring_teams", "add_member", {"team_member_id": user["id"], "role_id": role["id"]}
@@ -173,11 +162,11 @@ async def test_a_hiring_team_needs_one_target(writer: AshbyConnector, sb: Any) -
 
 
 # -- tags and custom fields -------------------------------------------------------------------------
-async def test_tags_are_created_once_and_archived(writer: AshbyConnector, sb: Any) -> None:
+async def test_tags_are_created_once_and_archived(writer: AshbyConnector, sandbox: Any) -> None:
     created = await writer.execute("candidate_tags", "create", {"title": "Writes test"})
     assert (
         isinstance(created, CandidateTag)
-        and sb.control.get("candidateTag", created.id)["title"] == "Writes test"
+        and sandbox.control.get("candidateTag", created.id)["title"] == "Writes test"
     )
     again = await writer.execute("candidate_tags", "create", {"title": "writes TEST"})
     assert again.id == created.id
@@ -186,11 +175,11 @@ async def test_tags_are_created_once_and_archived(writer: AshbyConnector, sb: An
     archived = await writer.execute("candidate_tags", "archive", {"tag_id": created.id, "confirm": True})
     assert (
         isinstance(archived, CandidateTag)
-        and sb.control.get("candidateTag", created.id)["isArchived"] is True
+        and sandbox.control.get("candidateTag", created.id)["isArchived"] is True
     )
 
 
-async def test_custom_fields_are_defined_merged_and_set(writer: AshbyConnector, sb: Any) -> None:
+async def test_custom_fields_are_defined_merged_and_set(writer: AshbyConnector, sandbox: Any) -> None:
     options = [{"label": "Senior", "value": "sr"}, {"label": "Junior", "value": "jr"}]
     field = await writer.execute(
         "custom_fields",
@@ -204,7 +193,7 @@ async def test_custom_fields_are_defined_merged_and_set(writer: AshbyConnector, 
     )
     assert (
         isinstance(field, CustomField)
-        and sb.control.get("customField", field.id)["objectType"] == "Candidate"
+        and sandbox.control.get("customField", field.id)["objectType"] == "Candidate"
     )
     merged = await writer.execute(
         "custom_fields",
@@ -217,19 +206,22 @@ async def test_custom_fields_are_defined_merged_and_set(writer: AshbyConnector, 
     )
     assert isinstance(merged, CustomField)
     assert [
-        (o["label"], o["isArchived"]) for o in sb.control.get("customField", field.id)["selectableValues"]
+        (o["label"], o["isArchived"])
+        for o in sandbox.control.get("customField", field.id)["selectableValues"]
     ] == [
         ("Lead", False),
         ("Junior", True),
     ]
-    candidate = sb.control.records("candidate")[0]
+    candidate = sandbox.control.records("candidate")[0]
     value = await writer.execute(
         "custom_fields",
         "set_value",
         {"object_id": candidate["id"], "object_type": "Candidate", "field_id": field.id, "field_value": "sr"},
     )
     assert isinstance(value, CustomFieldValue) and value.value_label == "Lead"
-    stored = [v for v in sb.control.get("candidate", candidate["id"])["customFields"] if v["id"] == field.id]
+    stored = [
+        v for v in sandbox.control.get("candidate", candidate["id"])["customFields"] if v["id"] == field.id
+    ]
     assert stored == [
         {"id": field.id, "title": "Seniority", "value": "sr", "isPrivate": False, "valueLabel": "Lead"}
     ]
@@ -251,7 +243,7 @@ async def test_custom_fields_are_defined_merged_and_set(writer: AshbyConnector, 
 
 
 async def test_set_values_answers_a_typed_list_and_booleans_and_numbers_are_values(
-    writer: AshbyConnector, sb: Any
+    writer: AshbyConnector, sandbox: Any
 ) -> None:
     from ashby_agent.pagination import ListResult
 
@@ -261,7 +253,7 @@ async def test_set_values_answers_a_typed_list_and_booleans_and_numbers_are_valu
     years = await writer.execute(
         "custom_fields", "create", {"field_type": "Number", "object_type": "Candidate", "title": "Years"}
     )
-    candidate = sb.control.records("candidate")[1]
+    candidate = sandbox.control.records("candidate")[1]
     one = await writer.execute(
         "custom_fields",
         "set_value",
@@ -278,7 +270,7 @@ async def test_set_values_answers_a_typed_list_and_booleans_and_numbers_are_valu
         },
     )
     assert isinstance(many, ListResult) and all(isinstance(v, CustomFieldValue) for v in many.data)
-    stored = {v["id"]: v["value"] for v in sb.control.get("candidate", candidate["id"])["customFields"]}
+    stored = {v["id"]: v["value"] for v in sandbox.control.get("candidate", candidate["id"])["customFields"]}
     assert (stored[flag.id], stored[years.id]) == (False, 7)
     with pytest.raises(InvalidParamsError, match="expected a JSON value"):
         await writer.execute(
