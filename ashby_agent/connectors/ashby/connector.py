@@ -203,14 +203,10 @@ class AshbyConnector(Entities):
 
         rest, controls = guardrails.split_controls(op, params)
         sent = {**op.build_body(rest), **guardrails.control_values(controls)}
+        if not controls.dry_run:
+            return await self._call_body(op, sent)
         envelope = await self.transport.send(op, sent)
-        if controls.dry_run:
-            return DryRun.model_validate(single_result(envelope, op.endpoint, "The hosted service"))
-        if op.returns_list:
-            return self._answer(op, listed_results(envelope, op.endpoint, "The hosted service"), "")
-        return self._answer(
-            op, single_result(envelope, op.endpoint, "The hosted service"), "The hosted service"
-        )
+        return DryRun.model_validate(single_result(envelope, op.endpoint, self._source))
 
     async def write(
         self,
@@ -236,7 +232,7 @@ class AshbyConnector(Entities):
         await guardrails.refuse_duplicate(op, body, controls, self._find_ids)
         if controls.dry_run:
             return await guardrails.dry_run(op, body, self._look_up, self._scopes)
-        return await self._call(op, body)
+        return await self._call_body(op, body)
 
     async def _write_once(
         self,
@@ -268,22 +264,12 @@ class AshbyConnector(Entities):
             return self._answer(op, first, "The context store")
         try:
             await guardrails.refuse_duplicate(op, body, controls, self._find_ids)
-            envelope = await self.transport.send(op, body)
-            if op.returns_list:
-                results: Any = listed_results(envelope, op.endpoint, "Ashby")
-            else:
-                results = single_result(envelope, op.endpoint, "Ashby")
+            results = self._results(op, await self.transport.send(op, body), self._source)
         except BaseException:
             await store.run(functools.partial(write_keys.release, connector_id=tenant, key=key))
             raise
         await store.run(functools.partial(write_keys.settle, connector_id=tenant, key=key, answer=results))
-        return self._answer(op, results, "Ashby")
-
-    def _answer(self, op: Operation, results: Any, source: str) -> Any:
-        """A write's recorded answer: its record, or the page of records of a write that answers a list."""
-        if op.returns_list:
-            return ListResult.lazy(results, _adapter(op), PageMeta())
-        return self._typed(op, results, source)
+        return self._answer(op, results, self._source)
 
     async def _scopes(self) -> list[str] | None:
         """The key's scopes, or ``None`` when the key may not read them (then a dry run cannot tell)."""
@@ -357,12 +343,32 @@ class AshbyConnector(Entities):
         return await self.transport.send(op, body)
 
     async def _call(self, op: Operation, params: Mapping[str, Any] | None) -> Any:
-        envelope = await self.transport.send(op, op.build_body(params))
-        source = "Ashby" if self.transport.mode == "local" else "The hosted service"
+        return await self._call_body(op, op.build_body(params))
+
+    async def _call_body(self, op: Operation, body: Mapping[str, Any]) -> Any:
+        """Send a body ``op`` already validated and answer its typed records."""
+        envelope = await self.transport.send(op, body)
+        source = self._source
+        meta = page_meta(envelope) if op.returns_list else None
+        return self._answer(op, self._results(op, envelope, source), source, meta)
+
+    @property
+    def _source(self) -> str:
+        """Who answered, as error messages name it."""
+        return "Ashby" if self.transport.mode == "local" else "The hosted service"
+
+    @staticmethod
+    def _results(op: Operation, envelope: Mapping[str, Any], source: str) -> Any:
+        """The envelope's records: the list of a listing (or a write answering one), else the record."""
         if op.returns_list:
-            records = listed_results(envelope, op.endpoint, source)
-            return ListResult.lazy(records, _adapter(op), page_meta(envelope))
-        return self._typed(op, single_result(envelope, op.endpoint, source), source)
+            return listed_results(envelope, op.endpoint, source)
+        return single_result(envelope, op.endpoint, source)
+
+    def _answer(self, op: Operation, results: Any, source: str, meta: PageMeta | None = None) -> Any:
+        """``results`` typed: a lazily validated page for a list, else the record's model."""
+        if op.returns_list:
+            return ListResult.lazy(results, _adapter(op), meta or PageMeta())
+        return self._typed(op, results, source)
 
     def _typed(self, op: Operation, results: Any, source: str) -> Any:
         """One answer record validated into ``op``'s model."""
