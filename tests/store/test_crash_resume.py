@@ -3,11 +3,6 @@ with nothing duplicated, and each rerun resumes from the last checkpoint instead
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,23 +11,12 @@ import sqlalchemy as sa
 
 from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store.context_store import ContextStore
-from ashby_agent.store.schema import records, streams
+from ashby_agent.store.schema import streams
 from ashby_agent.transports.ashby import AshbyTransport
+from tests.store import kills
 from tests.store.parity import assert_equal
 
 CONNECTOR = "crash-test"
-SYNC = """
-import asyncio, os
-from ashby_agent.store.context_store import ContextStore
-from ashby_agent.transports.ashby import AshbyTransport
-
-async def main():
-    store = ContextStore.open(os.environ["STORE_URL"])
-    async with AshbyTransport(os.environ["KEY"], base_url=os.environ["URL"]) as transport:
-        await store.replicate(transport, os.environ["CONNECTOR"])
-
-asyncio.run(main())
-"""
 
 
 @pytest.fixture
@@ -41,47 +25,14 @@ def sandbox() -> Iterator[Any]:
         yield handle
 
 
-def stored_count(store: ContextStore, entity: str) -> int:
-    query = (
-        sa.select(sa.func.count())
-        .select_from(records)
-        .where(records.c.connector_id == CONNECTOR, records.c.entity == entity)
-    )
-    return int(store.transaction(lambda c: c.execute(query).scalar_one()))
-
-
 def kill_when_held(
     store: ContextStore, store_url: str, sandbox: Any, holds: dict[str, int], stored: dict[str, int]
 ) -> list[dict[str, Any]]:
-    """Start a syncing process with the sandbox holding each endpoint of ``holds`` after that many
-    answers, kill -9 it once every held endpoint has a request waiting and the pages before it are
-    ``stored`` (the walk fetches a page while it stores the last one), so the kill lands at a page
-    boundary whatever the machine's speed; return the requests it sent."""
-    sandbox.control.clear_faults()
-    sandbox.control.clear_requests()
-    for endpoint, after in holds.items():
-        sandbox.control.hold(endpoint, after)
-    env = {
-        **os.environ,
-        "STORE_URL": store_url,
-        "KEY": sandbox.api_key,
-        "URL": sandbox.url,
-        "CONNECTOR": CONNECTOR,
-    }
-    process = subprocess.Popen([sys.executable, "-c", SYNC], env=env)
-    try:
-        deadline = time.monotonic() + 120  # a guard against a hung child, not a timing assertion
-        while any(held["waiting"] == 0 for held in sandbox.control.faults()["holds"].values()) or any(
-            stored_count(store, entity) < count for entity, count in stored.items()
-        ):
-            assert process.poll() is None, "the sync ended before reaching the held page"
-            assert time.monotonic() < deadline, "the sync made no progress"
-            time.sleep(0.005)
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait()
-    assert process.returncode == -signal.SIGKILL
-    return list(sandbox.control.requests())
+    return kills.kill_when_held(store, store_url, sandbox, holds, stored, connector_id=CONNECTOR)
+
+
+def stored_count(store: ContextStore, entity: str) -> int:
+    return kills.stored_count(store, CONNECTOR, entity)
 
 
 def first_body(requests: list[dict[str, Any]], path: str) -> dict[str, Any]:
