@@ -53,3 +53,25 @@ def test_document_stands_alone(name: str) -> None:
         if FORBIDDEN.search(line)
     ]
     assert not hits, "references to documents outside the repository:\n" + "\n".join(hits)
+
+
+#: A test named in docs/RELIABILITY.md: ```tests/<path>.py::<function>```.
+TEST_NAMED = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
+
+
+def _defines(path: Path, name: str) -> bool:
+    return (
+        path.is_file()
+        and re.search(rf"^(async )?def {name}\(", path.read_text(encoding="utf-8"), re.M) is not None
+    )
+
+
+def test_every_test_reliability_names_exists() -> None:
+    """docs/RELIABILITY.md cannot rot: each row names tests, and each test named is defined in its file."""
+    lines = (ROOT / "docs" / "RELIABILITY.md").read_text(encoding="utf-8").splitlines()
+    rows = [line for line in lines if line.startswith("| ") and not line.startswith("| fault or attack |")]
+    assert len(rows) > 40
+    assert [row for row in rows if not TEST_NAMED.search(row)] == []
+    named = [match for row in rows for match in TEST_NAMED.findall(row)]
+    missing = [f"{path}::{name}" for path, name in named if not _defines(ROOT / path, name)]
+    assert not missing, "tests named in docs/RELIABILITY.md that do not exist:\n" + "\n".join(missing)
