@@ -61,9 +61,12 @@ def settings(db_url: str, sandbox: Any) -> ServiceSettings:
 
 @pytest.fixture(scope="module")
 def service(settings: ServiceSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceHandle]:
-    """Overrides the service fixture: ``ashby-agent serve`` as its own process."""
-    with served(settings, tmp_path_factory.mktemp("serve") / "serve.log") as (_, handle):
+    """Overrides the service fixture: ``ashby-agent serve`` as its own process (whose log must end
+    without a traceback)."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with served(settings, log) as (_, handle):
         yield handle
+    assert "Traceback" not in log.read_text()
 
 
 @dataclass
@@ -185,6 +188,6 @@ def test_two_tenants_under_load_and_connector_churn(
         audit = operator.list_audit(
             organization=side.tenant.organization_name, limit=100_000, settings=service.settings
         )
-        audited = {record.intent: record.connector_id for record in audit if record.intent}
-        missing = {i: c for i, c in side.succeeded.items() if audited.get(i) != c}
+        audited = {record.intent: (record.connector_id, record.http_status) for record in audit}
+        missing = {i: c for i, c in side.succeeded.items() if audited.get(i) != (c, 200)}
         assert not missing, (len(missing), list(missing.items())[:5])

@@ -193,19 +193,18 @@ def test_every_hosted_execute_that_returned_is_audited_through_faults_and_a_kill
             answered += _answered(_load(again.api_url, tenant.token(), connector, 2000, 120))
             log = list(small_sandbox.control.requests())
         small_sandbox.control.clear_faults()
-        audited = Counter(
-            record.intent
-            for record in operator.list_audit(
-                organization=tenant.organization_name, limit=10_000, settings=settings
-            )
-        )
+        audited: dict[str | None, list[tuple[str, int]]] = {}
+        for record in operator.list_audit(
+            organization=tenant.organization_name, limit=10_000, settings=settings
+        ):
+            audited.setdefault(record.intent, []).append((record.connector_id, record.http_status))
     finally:
         small_sandbox.control.clear_faults()
         drop()
     statuses = Counter(item.status for item in answered)
     assert statuses[200] > 200 and set(statuses) <= {200, 429, 502, 503, 504}, statuses
-    # One audit row per execution that returned, whatever it answered; none twice.
-    missing = [item for item in answered if audited[item.intent] != 1]
+    # One audit row per execution that returned, whatever it answered, with its status; none twice.
+    missing = [item for item in answered if audited.get(item.intent) != [(connector, item.status)]]
     assert not missing, (len(missing), missing[:5])
     assert len(answered) < 360  # the kill did cut executions short, and those returned nothing
     assert _faults_seen(log)[500] > 0 and _faults_seen(log)[0] > 0
