@@ -40,6 +40,7 @@ MORE_TABLES = {
     "custom_fields": "customField",
     "feedback_form_definitions": "feedbackFormDefinition",
     "hiring_team_roles": "hiringTeamRole",
+    "application_hiring_team_roles": "hiringTeamRole",
     "job_boards": "jobBoard",
     "job_templates": "jobTemplate",
     "sources": "source",
