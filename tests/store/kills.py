@@ -72,10 +72,12 @@ def kill_when_held(
     *,
     connector_id: str,
     faults: dict[str, Any] | None = None,
+    queued: list[str] | None = None,
     **env: str,
 ) -> list[dict[str, Any]]:
     """Start a syncing process with the sandbox holding each endpoint of ``holds`` after that many
-    answers (and injecting ``faults``, the keywords of ``set_faults``), kill -9 it once every held
+    answers (and injecting ``queued`` faults, then ``faults``: the keywords of ``set_faults``), kill -9 it
+    once every held
     endpoint has a request waiting and the pages before it are ``stored`` (the walk fetches a page while
     it stores the last one), so the kill lands at a page boundary whatever the machine's speed; return
     the requests it sent."""
@@ -83,6 +85,8 @@ def kill_when_held(
     sandbox.control.clear_requests()
     if faults:
         sandbox.control.set_faults(**faults)
+    if queued:
+        sandbox.control.queue_faults(queued)
     for endpoint, after in holds.items():
         sandbox.control.hold(endpoint, after)
     process = start_sync(store_url, sandbox, connector_id, **env)
