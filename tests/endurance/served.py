@@ -19,7 +19,10 @@ _LISTENING = "ashby-agent service listening on "
 
 
 class Served:
-    """One ``serve`` process at a time on ``settings``' database; :meth:`kill` and :meth:`start` again."""
+    """One ``serve`` process at a time on ``settings``' database; :meth:`kill` and :meth:`start` again.
+
+    The process gets what the command line and environment can say: the database, the secret key, the
+    Ashby URL and, when it is off, the rate limit; other settings keep their defaults."""
 
     def __init__(self, settings: ServiceSettings, log: Path) -> None:
         assert settings.secret_key is not None and settings.ashby_base_url is not None
