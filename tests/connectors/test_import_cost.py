@@ -67,6 +67,7 @@ def test_a_local_connector_loads_no_record_models_until_a_call() -> None:
     assert "ashby_agent.hosted.client" not in loaded
     assert "ashby_agent.types" not in loaded
     assert "asyncio" not in loaded  # a caller that awaits has it already; building a connector needs none
+    assert "ashby_agent.connectors.ashby.guardrails" not in loaded  # writes load it on their first call
 
 
 @pytest.mark.parametrize(

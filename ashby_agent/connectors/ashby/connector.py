@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 import httpx
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entities, Entity, Operation, find_operation
-from ashby_agent.connectors.ashby.operation import Access
+from ashby_agent.connectors.ashby.operation import Access, resolve_access
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, SEARCH, SQL_QUERY, STORE_ENV, store_action
 from ashby_agent.envelope import listed_results, single_result
 from ashby_agent.errors import (
@@ -122,8 +122,6 @@ class AshbyConnector(Entities):
         context_store: str | ContextStore | None = None,
         access: Access | None = None,
     ) -> None:
-        from ashby_agent.connectors.ashby.guardrails import resolve_access
-
         #: The writes this connector may make: ``read`` (none; the default), ``comment`` (notes, tags,
         #: feedback) or ``write`` (every write); else from ``ASHBY_AGENT_ACCESS``.
         self.access: Access = resolve_access(access)
