@@ -1,6 +1,7 @@
 """Per-call overhead of the connector over a raw httpx loop, and import time, measured in one run.
 
 Usage: .venv/bin/python bench/connector_overhead.py [--calls 400] [--rounds 5] [--imports-only]
+       [--clock wall|cpu] [--import-runs 7]
 
 The sandbox runs in a separate process (so its work does not share our GIL); the raw loop, ``execute``
 and the typed helper call the same endpoint with the same body on the same machine, interleaved in
@@ -12,7 +13,10 @@ A second table gives, per page size, reading every record (``.data``), ``model_d
 Import times: ``import pydantic, httpx`` (the floor), ``import ashby_agent.connectors.ashby``, importing
 ``AshbyConnector`` and the real first use (building an ``AshbyConnector`` with an
 ``AshbyAuthConfig``, which loads pydantic's model machinery), each the median of 7 fresh interpreters
-timed with ``time.perf_counter`` around the statement; with bytecode cached and without.
+timed with ``time.perf_counter`` around the statement; with bytecode cached and without. On a loaded
+machine ``--clock cpu`` times the interpreter's own CPU (``time.process_time``) instead, which other
+processes disturb less. Run it with another venv's interpreter to measure that install (e.g. a core
+install without click, where ``import httpx`` does not load its command line module).
 """
 
 from __future__ import annotations
@@ -104,7 +108,9 @@ IMPORTS = (
 FLOOR = "import pydantic, httpx"
 
 
-def _import_times(statements: list[str], runs: int = 7, *, pycache: str | None = None) -> list[float]:
+def _import_times(
+    statements: list[str], runs: int = 7, *, pycache: str | None = None, clock: str = "perf_counter"
+) -> list[float]:
     """Per statement, the median over ``runs`` fresh interpreters of the time it takes (ms).
 
     Runs are interleaved (one of each statement per round) so load drifts hit all alike. With
@@ -117,7 +123,7 @@ def _import_times(statements: list[str], runs: int = 7, *, pycache: str | None =
         env.pop("PYTHONDONTWRITEBYTECODE")
         env["PYTHONPYCACHEPREFIX"] = pycache
     commands = [
-        [sys.executable, "-c", f"import time; t=time.perf_counter(); {stmt}; print(time.perf_counter()-t)"]
+        [sys.executable, "-c", f"import time; t=time.{clock}(); {stmt}; print(time.{clock}()-t)"]
         for stmt in statements
     ]
     if pycache is not None:
@@ -131,15 +137,16 @@ def _import_times(statements: list[str], runs: int = 7, *, pycache: str | None =
     return [statistics.median(samples) for samples in times]
 
 
-def _print_import_times() -> None:
-    print("\nimport time, median of 7 fresh interpreters (interleaved):\n")
+def _print_import_times(runs: int = 7, clock: str = "wall") -> None:
+    timer = "process_time" if clock == "cpu" else "perf_counter"
+    print(f"\nimport time ({clock} clock), median of {runs} fresh interpreters (interleaved):\n")
     print("| statement | bytecode cached | x floor | no bytecode cache | x floor |")
     print("|---|---|---|---|---|")
     labels = [f"`{FLOOR}` (floor)", *(label if "`" in label else f"`{label}`" for label, _ in IMPORTS)]
     statements = [FLOOR, *(statement for _, statement in IMPORTS)]
     with tempfile.TemporaryDirectory() as pycache:
-        cached = _import_times(statements, pycache=pycache)
-    plain = _import_times(statements)
+        cached = _import_times(statements, runs, pycache=pycache, clock=timer)
+    plain = _import_times(statements, runs, clock=timer)
     for label, with_cache, without in zip(labels, cached, plain, strict=True):
         print(
             f"| {label} | {with_cache:.1f} ms | {with_cache / cached[0]:.2f}x "
@@ -152,9 +159,11 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--imports-only", action="store_true", help="only measure import times")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall", help="how imports are timed")
+    parser.add_argument("--import-runs", type=int, default=7, help="fresh interpreters per statement")
     args = parser.parse_args()
     if args.imports_only:
-        _print_import_times()
+        _print_import_times(args.import_runs, args.clock)
         return
     port = free_port()
     proc = start_sandbox(port)
@@ -188,7 +197,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    _print_import_times()
+    _print_import_times(args.import_runs, args.clock)
 
 
 if __name__ == "__main__":

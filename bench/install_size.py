@@ -4,9 +4,11 @@ Usage: .venv/bin/python bench/install_size.py [--extras sandbox,store,service] [
 
 For each install (the core ``.``, then ``.[extra]`` for each extra asked for) a new venv is made with
 the interpreter running this script, ``pip install <spec>`` (not editable: the wheel is built and
-installed as a user's ``pip install ashby-agent`` would) runs in it with pip's defaults (bytecode
-compiled), and every file under the venv is counted once (hard links once, symlinks as links). The floor
-is a venv holding only pip. Sizes are MiB (2**20 bytes). pip uses the machine's configured indexes.
+installed as a user's ``pip install ashby-agent`` would) runs in it, compiling bytecode as pip does by
+default, with its wheel cache off. Every file under the venv is counted once (hard links once,
+symlinks as links), by size and by the disk blocks it takes (what ``du`` shows). The floor is a venv
+holding only what ``venv`` puts in it (pip, and setuptools on Python 3.11). Sizes are MiB (2**20
+bytes). pip uses the configured indexes.
 """
 
 from __future__ import annotations
@@ -23,18 +25,20 @@ ROOT = Path(__file__).resolve().parent.parent
 MIB = 2**20
 
 
-def tree_bytes(path: Path) -> int:
-    """Bytes of every file under ``path``, each inode once."""
+def tree_bytes(path: Path) -> tuple[int, int]:
+    """Bytes of every file under ``path``, each inode once: their sizes, and the disk they take (as
+    ``du`` counts: whole blocks)."""
     seen: set[tuple[int, int]] = set()
-    total = 0
+    size = disk = 0
     for folder, _, files in os.walk(path):
         for name in files:
             info = os.lstat(os.path.join(folder, name))
             if (info.st_dev, info.st_ino) in seen:
                 continue
             seen.add((info.st_dev, info.st_ino))
-            total += info.st_size
-    return total
+            size += info.st_size
+            disk += info.st_blocks * 512
+    return size, disk
 
 
 def fresh_venv(where: Path) -> Path:
@@ -42,17 +46,29 @@ def fresh_venv(where: Path) -> Path:
     return where / "bin" / "python"
 
 
-def install(where: Path, spec: str | None, project: Path) -> tuple[float, float]:
-    """Make a venv at ``where``, install ``spec`` (None: nothing); its MiB and the seconds pip took."""
+def install(where: Path, spec: str | None, project: Path) -> tuple[float, float, float]:
+    """Make a venv at ``where``, install ``spec`` (None: nothing); its MiB (file sizes, disk used) and
+    the seconds pip took. pip's cache is not used: a wheel built earlier from another checkout of the
+    same version must not stand in for this one."""
     python = fresh_venv(where)
     started = time.perf_counter()
     if spec is not None:
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", spec],
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--no-cache-dir",
+                "--disable-pip-version-check",
+                spec,
+            ],
             check=True,
             cwd=project,
         )
-    return tree_bytes(where) / MIB, time.perf_counter() - started
+    size, disk = tree_bytes(where)
+    return size / MIB, disk / MIB, time.perf_counter() - started
 
 
 def main() -> None:
@@ -70,16 +86,18 @@ def main() -> None:
     rows = []
     for index, (label, spec) in enumerate(specs):
         name = "floor" if spec is None else "core" if spec == "." else spec.strip(".[]")
-        size, seconds = install(base / name, spec, args.project)
-        rows.append((label, size, seconds))
-        print(f"{label}: {size:.1f} MiB ({seconds:.0f} s)", file=sys.stderr, flush=True)
+        size, disk, seconds = install(base / name, spec, args.project)
+        rows.append((label, size, disk))
+        print(
+            f"{label}: {size:.1f} MiB, {disk:.1f} MiB on disk ({seconds:.0f} s)", file=sys.stderr, flush=True
+        )
         if index and args.keep is None:
             subprocess.run(["rm", "-rf", str(base / name)], check=True)
-    floor = rows[0][1]
-    print("| install | venv MiB | over the floor |")
-    print("|---|---|---|")
-    for label, size, _ in rows:
-        print(f"| {label} | {size:.1f} | {size - floor:.1f} |")
+    floor, floor_disk = rows[0][1], rows[0][2]
+    print("| install | venv MiB (file sizes) | over the floor | MiB on disk (`du`) | over the floor |")
+    print("|---|---|---|---|---|")
+    for label, size, disk in rows:
+        print(f"| {label} | {size:.1f} | {size - floor:.1f} | {disk:.1f} | {disk - floor_disk:.1f} |")
     if args.keep is None:
         subprocess.run(["rm", "-rf", str(base)], check=True)
 
