@@ -10,6 +10,11 @@ rounds; the figure per variant is the median over rounds of the mean time per ca
 A second table gives, per page size, reading every record (``.data``), ``model_dump(mode="json")`` and
 ``model_dump_json()`` of the page as ratios to the raw loop.
 
+``--in-process`` takes the network and the sandbox out: each page's answer is fetched once and
+replayed from memory by an ``httpx.MockTransport`` to both the raw loop and the connector, and the
+process's CPU time is measured (what a loaded machine disturbs least); it compares the work done on
+our side of the socket.
+
 Import times: ``import pydantic, httpx`` (the floor), ``import ashby_agent.connectors.ashby``, importing
 ``AshbyConnector`` and the real first use (building an ``AshbyConnector`` with an
 ``AshbyAuthConfig``, which loads pydantic's model machinery), each the median of 7 fresh interpreters
@@ -35,21 +40,31 @@ import httpx
 from processes import KEY, free_port, start_sandbox
 
 
-async def _timed(call: Callable[[], Awaitable[object]], calls: int) -> float:
+async def _timed(call: Callable[[], Awaitable[object]], calls: int, clock: Callable[[], float]) -> float:
     for _ in range(20):  # warm up connections, caches and validators
         await call()
-    started = time.perf_counter()
+    started = clock()
     for _ in range(calls):
         await call()
-    return (time.perf_counter() - started) / calls * 1000
+    return (clock() - started) / calls * 1000
 
 
-async def _measure(url: str, page: int, calls: int, rounds: int) -> dict[str, float]:
+async def _replay_transport(url: str, body: dict[str, int]) -> httpx.MockTransport:
+    """An httpx transport answering every request with the sandbox's real answer to ``body``."""
+    async with httpx.AsyncClient(auth=(KEY, ""), base_url=url) as client:
+        answer = await client.post("/candidate.list", json=body)
+    content, headers = answer.content, {"content-type": answer.headers["content-type"]}
+    return httpx.MockTransport(lambda request: httpx.Response(200, content=content, headers=headers))
+
+
+async def _measure(url: str, page: int, calls: int, rounds: int, *, in_process: bool) -> dict[str, float]:
     from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
 
-    raw = httpx.AsyncClient(auth=(KEY, ""), base_url=url)
-    connector = AshbyConnector(AshbyAuthConfig(api_key=KEY), base_url=url)
     body = {"limit": page}
+    replay = await _replay_transport(url, body) if in_process else None
+    raw = httpx.AsyncClient(auth=(KEY, ""), base_url=url, transport=replay)
+    connector = AshbyConnector(AshbyAuthConfig(api_key=KEY), base_url=url, transport=replay)
+    clock = time.process_time if in_process else time.perf_counter
 
     async def raw_call() -> object:
         response = await raw.post("/candidate.list", json=body)
@@ -81,7 +96,7 @@ async def _measure(url: str, page: int, calls: int, rounds: int) -> dict[str, fl
     samples: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
         for name, call in variants.items():
-            samples[name].append(await _timed(call, calls))
+            samples[name].append(await _timed(call, calls, clock))
     await raw.aclose()
     await connector.aclose()
     return {name: statistics.median(values) for name, values in samples.items()}
@@ -161,6 +176,11 @@ def main() -> None:
     parser.add_argument("--imports-only", action="store_true", help="only measure import times")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall", help="how imports are timed")
     parser.add_argument("--import-runs", type=int, default=7, help="fresh interpreters per statement")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="replay the sandbox's answers from memory (httpx.MockTransport) and time CPU, not wall",
+    )
     args = parser.parse_args()
     if args.imports_only:
         _print_import_times(args.import_runs, args.clock)
@@ -169,7 +189,8 @@ def main() -> None:
     proc = start_sandbox(port)
     try:
         url = f"http://127.0.0.1:{port}"
-        print(f"sandbox: {url} (separate process); {args.calls} calls x {args.rounds} rounds per variant\n")
+        where = "replayed from memory, CPU time" if args.in_process else "separate process, wall time"
+        print(f"sandbox: {url} ({where}); {args.calls} calls x {args.rounds} rounds per variant\n")
         print(
             "| page size | raw httpx ms/call | execute | overhead | typed helper | overhead "
             "| helper + `.data` (all records typed) | overhead |"
@@ -178,7 +199,13 @@ def main() -> None:
         results = {}
         for page in (2, 100):
             result = results[page] = asyncio.run(
-                _measure(url, page, args.calls if page == 2 else args.calls // 2, args.rounds)
+                _measure(
+                    url,
+                    page,
+                    args.calls if page == 2 else args.calls // 2,
+                    args.rounds,
+                    in_process=args.in_process,
+                )
             )
             raw = result["raw httpx"]
             cells = [f"{result[name]:.3f} | {result[name] - raw:+.3f} ms" for name in list(result)[1:4]]
