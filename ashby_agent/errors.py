@@ -26,8 +26,10 @@ that names the next step::
     │   ├── RequestTimeoutError
     │   ├── ConnectionFailedError      refused, reset, dropped mid-body
     │   └── MalformedResponseError     not JSON / not Ashby's envelope
-    └── HostedServiceError             the hosted service refused: .status, .code
-        └── HostedAuthenticationError
+    ├── HostedServiceError             the hosted service refused: .status, .code
+    │   └── HostedAuthenticationError
+    └── MissingExtraError              a feature whose pip extra is not installed: .extra (also an
+                                       ImportError)
 
 This module imports nothing from the rest of the package.
 """
@@ -54,6 +56,7 @@ __all__ = [
     "InvalidQueryError",
     "InvalidRequestError",
     "MalformedResponseError",
+    "MissingExtraError",
     "NoContextStoreError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -347,6 +350,20 @@ class HostedAuthenticationError(HostedServiceError):
     """The client id/secret or token was rejected by the hosted service."""
 
     kind = "hosted_authentication"
+
+
+# --------------------------------------------------------------------------- installation
+
+
+class MissingExtraError(AshbyAgentError, ImportError):
+    """A feature needs packages of a pip extra that is not installed; the message names the command."""
+
+    kind = "missing_extra"
+
+    def __init__(self, message: str, *, extra: str, module: str | None = None) -> None:
+        super().__init__(message)
+        self.extra = extra
+        self.name = module  # ImportError's attribute: the module that could not be imported
 
 
 def error_class_for_kind(kind: str) -> type[AshbyAgentError]:

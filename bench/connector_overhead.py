@@ -1,6 +1,7 @@
 """Per-call overhead of the connector over a raw httpx loop, and import time, measured in one run.
 
 Usage: .venv/bin/python bench/connector_overhead.py [--calls 400] [--rounds 5] [--imports-only]
+       [--clock wall|cpu] [--import-runs 7]
 
 The sandbox runs in a separate process (so its work does not share our GIL); the raw loop, ``execute``
 and the typed helper call the same endpoint with the same body on the same machine, interleaved in
@@ -9,10 +10,18 @@ rounds; the figure per variant is the median over rounds of the mean time per ca
 A second table gives, per page size, reading every record (``.data``), ``model_dump(mode="json")`` and
 ``model_dump_json()`` of the page as ratios to the raw loop.
 
+``--in-process`` takes the network and the sandbox out: each page's answer is fetched once and
+replayed from memory by an ``httpx.MockTransport`` to both the raw loop and the connector, and the
+process's CPU time is measured (what a loaded machine disturbs least); it compares the work done on
+our side of the socket.
+
 Import times: ``import pydantic, httpx`` (the floor), ``import ashby_agent.connectors.ashby``, importing
 ``AshbyConnector`` and the real first use (building an ``AshbyConnector`` with an
 ``AshbyAuthConfig``, which loads pydantic's model machinery), each the median of 7 fresh interpreters
-timed with ``time.perf_counter`` around the statement; with bytecode cached and without.
+timed with ``time.perf_counter`` around the statement; with bytecode cached and without. On a loaded
+machine ``--clock cpu`` times the interpreter's own CPU (``time.process_time``) instead, which other
+processes disturb less. Run it with another venv's interpreter to measure that install (e.g. a core
+install without click, where ``import httpx`` does not load its command line module).
 """
 
 from __future__ import annotations
@@ -31,21 +40,31 @@ import httpx
 from processes import KEY, free_port, start_sandbox
 
 
-async def _timed(call: Callable[[], Awaitable[object]], calls: int) -> float:
+async def _timed(call: Callable[[], Awaitable[object]], calls: int, clock: Callable[[], float]) -> float:
     for _ in range(20):  # warm up connections, caches and validators
         await call()
-    started = time.perf_counter()
+    started = clock()
     for _ in range(calls):
         await call()
-    return (time.perf_counter() - started) / calls * 1000
+    return (clock() - started) / calls * 1000
 
 
-async def _measure(url: str, page: int, calls: int, rounds: int) -> dict[str, float]:
+async def _replay_transport(url: str, body: dict[str, int]) -> httpx.MockTransport:
+    """An httpx transport answering every request with the sandbox's real answer to ``body``."""
+    async with httpx.AsyncClient(auth=(KEY, ""), base_url=url) as client:
+        answer = await client.post("/candidate.list", json=body)
+    content, headers = answer.content, {"content-type": answer.headers["content-type"]}
+    return httpx.MockTransport(lambda request: httpx.Response(200, content=content, headers=headers))
+
+
+async def _measure(url: str, page: int, calls: int, rounds: int, *, in_process: bool) -> dict[str, float]:
     from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
 
-    raw = httpx.AsyncClient(auth=(KEY, ""), base_url=url)
-    connector = AshbyConnector(AshbyAuthConfig(api_key=KEY), base_url=url)
     body = {"limit": page}
+    replay = await _replay_transport(url, body) if in_process else None
+    raw = httpx.AsyncClient(auth=(KEY, ""), base_url=url, transport=replay)
+    connector = AshbyConnector(AshbyAuthConfig(api_key=KEY), base_url=url, transport=replay)
+    clock = time.process_time if in_process else time.perf_counter
 
     async def raw_call() -> object:
         response = await raw.post("/candidate.list", json=body)
@@ -77,7 +96,7 @@ async def _measure(url: str, page: int, calls: int, rounds: int) -> dict[str, fl
     samples: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
         for name, call in variants.items():
-            samples[name].append(await _timed(call, calls))
+            samples[name].append(await _timed(call, calls, clock))
     await raw.aclose()
     await connector.aclose()
     return {name: statistics.median(values) for name, values in samples.items()}
@@ -104,7 +123,9 @@ IMPORTS = (
 FLOOR = "import pydantic, httpx"
 
 
-def _import_times(statements: list[str], runs: int = 7, *, pycache: str | None = None) -> list[float]:
+def _import_times(
+    statements: list[str], runs: int = 7, *, pycache: str | None = None, clock: str = "perf_counter"
+) -> list[float]:
     """Per statement, the median over ``runs`` fresh interpreters of the time it takes (ms).
 
     Runs are interleaved (one of each statement per round) so load drifts hit all alike. With
@@ -117,7 +138,7 @@ def _import_times(statements: list[str], runs: int = 7, *, pycache: str | None =
         env.pop("PYTHONDONTWRITEBYTECODE")
         env["PYTHONPYCACHEPREFIX"] = pycache
     commands = [
-        [sys.executable, "-c", f"import time; t=time.perf_counter(); {stmt}; print(time.perf_counter()-t)"]
+        [sys.executable, "-c", f"import time; t=time.{clock}(); {stmt}; print(time.{clock}()-t)"]
         for stmt in statements
     ]
     if pycache is not None:
@@ -131,15 +152,16 @@ def _import_times(statements: list[str], runs: int = 7, *, pycache: str | None =
     return [statistics.median(samples) for samples in times]
 
 
-def _print_import_times() -> None:
-    print("\nimport time, median of 7 fresh interpreters (interleaved):\n")
+def _print_import_times(runs: int = 7, clock: str = "wall") -> None:
+    timer = "process_time" if clock == "cpu" else "perf_counter"
+    print(f"\nimport time ({clock} clock), median of {runs} fresh interpreters (interleaved):\n")
     print("| statement | bytecode cached | x floor | no bytecode cache | x floor |")
     print("|---|---|---|---|---|")
     labels = [f"`{FLOOR}` (floor)", *(label if "`" in label else f"`{label}`" for label, _ in IMPORTS)]
     statements = [FLOOR, *(statement for _, statement in IMPORTS)]
     with tempfile.TemporaryDirectory() as pycache:
-        cached = _import_times(statements, pycache=pycache)
-    plain = _import_times(statements)
+        cached = _import_times(statements, runs, pycache=pycache, clock=timer)
+    plain = _import_times(statements, runs, clock=timer)
     for label, with_cache, without in zip(labels, cached, plain, strict=True):
         print(
             f"| {label} | {with_cache:.1f} ms | {with_cache / cached[0]:.2f}x "
@@ -152,15 +174,23 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--imports-only", action="store_true", help="only measure import times")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall", help="how imports are timed")
+    parser.add_argument("--import-runs", type=int, default=7, help="fresh interpreters per statement")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="replay the sandbox's answers from memory (httpx.MockTransport) and time CPU, not wall",
+    )
     args = parser.parse_args()
     if args.imports_only:
-        _print_import_times()
+        _print_import_times(args.import_runs, args.clock)
         return
     port = free_port()
     proc = start_sandbox(port)
     try:
         url = f"http://127.0.0.1:{port}"
-        print(f"sandbox: {url} (separate process); {args.calls} calls x {args.rounds} rounds per variant\n")
+        where = "replayed from memory, CPU time" if args.in_process else "separate process, wall time"
+        print(f"sandbox: {url} ({where}); {args.calls} calls x {args.rounds} rounds per variant\n")
         print(
             "| page size | raw httpx ms/call | execute | overhead | typed helper | overhead "
             "| helper + `.data` (all records typed) | overhead |"
@@ -169,7 +199,13 @@ def main() -> None:
         results = {}
         for page in (2, 100):
             result = results[page] = asyncio.run(
-                _measure(url, page, args.calls if page == 2 else args.calls // 2, args.rounds)
+                _measure(
+                    url,
+                    page,
+                    args.calls if page == 2 else args.calls // 2,
+                    args.rounds,
+                    in_process=args.in_process,
+                )
             )
             raw = result["raw httpx"]
             cells = [f"{result[name]:.3f} | {result[name] - raw:+.3f} ms" for name in list(result)[1:4]]
@@ -188,7 +224,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    _print_import_times()
+    _print_import_times(args.import_runs, args.clock)
 
 
 if __name__ == "__main__":

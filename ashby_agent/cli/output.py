@@ -17,6 +17,9 @@ from rich.console import Console
 from typer import _click  # typer ships its own click (0.26+) and re-exports only a few of its errors
 from typer.core import TyperGroup
 
+from ashby_agent.errors import MissingExtraError
+from ashby_agent.extras import extra_providing, install_command
+
 __all__ = ["FAILURE", "USAGE", "OneLineErrorsGroup", "console", "fail"]
 
 #: Exit codes: 1 for a failure of the work asked for, 2 for a command line that cannot work as given.
@@ -34,7 +37,18 @@ def fail(message: str, code: int = FAILURE) -> NoReturn:
 
 
 class OneLineErrorsGroup(TyperGroup):
-    """The root command: click's usage errors become one line naming the command's ``--help``."""
+    """The root command: click's usage errors become one line naming the command's ``--help``; a
+    command whose pip extra is missing says so in one line before it parses its arguments."""
+
+    def resolve_command(
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name is not None and not ctx.resilient_parsing and not set(rest) & set(ctx.help_option_names):
+            from ashby_agent.cli.extras import require_command_extra
+
+            require_command_extra(name)
+        return name, command, rest
 
     def main(
         self,
@@ -60,5 +74,19 @@ class OneLineErrorsGroup(TyperGroup):
             sys.exit(exc.exit_code)
         except typer.Abort:
             _errors.print("Aborted.", style="red", markup=False)
+            sys.exit(FAILURE)
+        except MissingExtraError as exc:  # a library feature whose extra is missing (e.g. the store)
+            _errors.print(str(exc), style="red", markup=False)
+            sys.exit(FAILURE)
+        except ModuleNotFoundError as exc:  # the same, reached before any check: name the extra
+            needed = extra_providing(exc.name)
+            if needed is None:
+                raise
+            _errors.print(
+                f"{exc.name} is not installed; this command needs the {needed!r} extra: "
+                f"{install_command(needed)}",
+                style="red",
+                markup=False,
+            )
             sys.exit(FAILURE)
         sys.exit(code if isinstance(code, int) else 0)

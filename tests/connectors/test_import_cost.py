@@ -14,12 +14,29 @@ import pytest
 
 MODEL_MACHINERY = "pydantic.main"
 RECORDS = "ashby_agent.connectors.ashby.records.candidates"
+#: Packages of the extras and the command line: a connector never needs them (typer, rich: the CLI).
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "sqlglot",
+    "rapidfuzz",
+    "starlette",
+    "uvicorn",
+    "cryptography",
+    "typer",
+    "rich",
+)
 AGENT_FRAMEWORKS = ("pydantic_ai", "langchain", "langchain_core", "agents", "fastmcp", "mcp", "openai")
 
 
+#: With click installed (the extras bring it), ``import httpx`` imports httpx's command line module and
+#: with it rich and pygments; the core install has no click (typer ships its own), as here.
+NO_CLICK = "sys.modules['click'] = None"
+
+
 def loaded_after(statement: str) -> set[str]:
-    """The modules in ``sys.modules`` after running ``statement`` in a fresh interpreter."""
-    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    """The modules in ``sys.modules`` after running ``statement`` in a fresh interpreter (no click)."""
+    code = f"import json, sys\n{NO_CLICK}\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(json.loads(out.stdout.splitlines()[-1]))
 
@@ -50,6 +67,7 @@ def test_a_local_connector_loads_no_record_models_until_a_call() -> None:
     assert "ashby_agent.hosted.client" not in loaded
     assert "ashby_agent.types" not in loaded
     assert "asyncio" not in loaded  # a caller that awaits has it already; building a connector needs none
+    assert "ashby_agent.connectors.ashby.guardrails" not in loaded  # writes load it on their first call
 
 
 @pytest.mark.parametrize(
@@ -68,10 +86,17 @@ def test_importing_ashby_agent_loads_nothing_heavy() -> None:
     assert not {name for name in loaded if name.split(".")[0] in {"pydantic", "httpx"}}
 
 
+def heavy(modules: set[str]) -> set[str]:
+    return {name for name in modules if name.split(".")[0] in HEAVY}
+
+
 def test_a_call_finds_sniffio_so_httpcore_does_not_search_for_it_on_every_request(
     shared_sandbox: object,
 ) -> None:
-    """httpcore imports sniffio per request; the core install has it, so that import is a dict lookup."""
+    """httpcore imports sniffio per request; the core install has it, so that import is a dict lookup.
+
+    Nor does a connector's first call load anything heavy.
+    """
     statement = (
         "import asyncio\n"
         "from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector\n"
@@ -81,4 +106,19 @@ def test_a_call_finds_sniffio_so_httpcore_does_not_search_for_it_on_every_reques
         "        await c.execute('jobs', 'list', {'limit': 1})\n"
         "asyncio.run(main())"
     )
-    assert "sniffio" in loaded_after(statement)
+    loaded = loaded_after(statement)
+    assert "sniffio" in loaded
+    assert "ashby_agent.connectors.ashby.connector" in loaded
+    assert heavy(loaded) == set()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import ashby_agent.connectors.ashby",
+        "from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector\n"
+        "AshbyConnector(auth_config=AshbyAuthConfig(api_key='k'))",
+    ],
+)
+def test_the_connector_loads_nothing_heavy(statement: str) -> None:
+    assert heavy(loaded_after(statement)) == set()

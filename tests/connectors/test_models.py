@@ -6,7 +6,7 @@ import importlib
 import json
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +232,31 @@ def test_timestamps_keep_ashby_format_for_other_offsets_and_naive_values() -> No
     assert note.model_dump()["created_at"] == datetime(
         2024, 1, 2, 3, 4, 5, tzinfo=UTC
     )  # python mode untouched
+
+
+@pytest.mark.parametrize(
+    ("value", "wire"),
+    [
+        (datetime(2024, 2, 4, 21, 38, 12, 442999, tzinfo=UTC), "2024-02-04T21:38:12.442Z"),  # truncated
+        (datetime(2024, 2, 4, 21, 38, 12, 999, tzinfo=UTC), "2024-02-04T21:38:12.000Z"),
+        (datetime(2024, 2, 4, 21, 38, 12, tzinfo=UTC), "2024-02-04T21:38:12.000Z"),
+        (
+            datetime(2024, 2, 4, 21, 38, 12, 5000, tzinfo=timezone(timedelta(hours=2))),
+            "2024-02-04T21:38:12.005+02:00",
+        ),
+        (
+            datetime(2024, 2, 4, 21, 38, 12, 5000, tzinfo=timezone(timedelta(seconds=30))),
+            "2024-02-04T21:38:12.005+00:00:30",
+        ),
+        (datetime(24, 2, 4, 21, 38, 12, 5000, tzinfo=UTC), "0024-02-04T21:38:12.005Z"),
+    ],
+)
+def test_timestamps_write_milliseconds_like_isoformat_with_timespec(value: datetime, wire: str) -> None:
+    note = models.Note(id="n1", created_at=value)
+    assert note.model_dump(mode="json")["created_at"] == wire
+    assert json.loads(note.model_dump_json())["created_at"] == wire
+    text = value.isoformat(timespec="milliseconds")
+    assert wire == (text[:-6] + "Z" if text.endswith("+00:00") else text)
 
 
 def test_omitted_and_null_optional_fields_both_parse_to_none() -> None:

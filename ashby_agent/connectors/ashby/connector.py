@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 import httpx
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entities, Entity, Operation, find_operation
-from ashby_agent.connectors.ashby.operation import Access
+from ashby_agent.connectors.ashby.operation import Access, resolve_access
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, SEARCH, SQL_QUERY, STORE_ENV, store_action
 from ashby_agent.envelope import listed_results, single_result
 from ashby_agent.errors import (
@@ -122,12 +122,12 @@ class AshbyConnector(Entities):
         context_store: str | ContextStore | None = None,
         access: Access | None = None,
     ) -> None:
-        from ashby_agent.connectors.ashby.guardrails import resolve_access
-
         #: The writes this connector may make: ``read`` (none; the default), ``comment`` (notes, tags,
         #: feedback) or ``write`` (every write); else from ``ASHBY_AGENT_ACCESS``.
         self.access: Access = resolve_access(access)
         self._resources: dict[str, EntityResource[Any, Any]] = {}
+        if context_store is not None:
+            _require_store()
         self._store: ContextStore | None = None if isinstance(context_store, str) else context_store
         self._store_url = context_store if isinstance(context_store, str) else None
         if isinstance(transport, Transport):
@@ -246,6 +246,7 @@ class AshbyConnector(Entities):
         import functools
         from datetime import UTC, datetime
 
+        _require_store()
         from ashby_agent.connectors.ashby import guardrails
         from ashby_agent.store import write_keys
 
@@ -309,6 +310,7 @@ class AshbyConnector(Entities):
         return StoreResult.model_validate(answer)
 
     async def _local_store_action(self, entity: str, action: str, params: Mapping[str, Any] | None) -> Any:
+        _require_store()
         from ashby_agent.connectors.ashby.catalog import find_entity
         from ashby_agent.store.context_store import DEFAULT_STORE_URL, store_configured
 
@@ -413,6 +415,7 @@ class AshbyConnector(Entities):
         """The local context store: ``context_store=`` given here, else ``ASHBY_AGENT_STORE``, else
         ``ashby-agent-store.db`` in the working directory (opened and migrated on first use)."""
         if self._store is None:
+            _require_store()
             from ashby_agent.store.context_store import ContextStore
 
             self._store = ContextStore.open(self._store_url)
@@ -422,13 +425,15 @@ class AshbyConnector(Entities):
     def store_connector_id(self) -> str:
         """This connector's tenant id in the context store (derived from the API key, never the key)."""
         from ashby_agent.connectors.ashby.models import AshbyAuthConfig
-        from ashby_agent.store.context_store import local_connector_id
 
         if not isinstance(self.auth_config, AshbyAuthConfig):
             raise InvalidRequestError(
                 "In hosted mode the service replicates into its own context store: create the connector "
                 "with replication_config and read GET .../inspect, or POST .../sync to start a run."
             )
+        _require_store()
+        from ashby_agent.store.context_store import local_connector_id
+
         return local_connector_id(self.auth_config.api_key.get_secret_value())
 
     async def replicate(
@@ -570,3 +575,10 @@ class SyncAshbyConnector:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _require_store() -> None:
+    """Raise MissingExtraError naming the ``store`` extra unless the context store can be imported."""
+    from ashby_agent.extras import require_extra
+
+    require_extra("store", "The context store")

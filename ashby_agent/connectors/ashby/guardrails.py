@@ -11,19 +11,23 @@ the write is made, for the audit log).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
-from ashby_agent.connectors.ashby.operation import ACCESS_LEVELS, Access, Operation
+from ashby_agent.connectors.ashby.operation import (
+    ACCESS_ENV,
+    ACCESS_LEVELS,
+    Access,
+    Operation,
+    resolve_access,
+)
 from ashby_agent.connectors.ashby.params import Param, ParamType, ParamValueError, coerce_param, shown
 from ashby_agent.errors import (
     AccessDeniedError,
     ConfirmationRequiredError,
     DuplicateRecordError,
     InvalidParamsError,
-    InvalidRequestError,
     PermissionDeniedError,
 )
 
@@ -48,7 +52,6 @@ __all__ = [
     "split_controls",
 ]
 
-ACCESS_ENV: Final = "ASHBY_AGENT_ACCESS"
 _MAX_INTENT: Final = 500
 _MAX_KEY: Final = 255
 
@@ -69,19 +72,6 @@ CONTROL_PARAMS: Final[tuple[Param, ...]] = (
     ),
 )
 _CONTROL_NAMES: Final = frozenset(param.name for param in CONTROL_PARAMS)
-
-
-def resolve_access(value: str | None = None, source: str = "access") -> Access:
-    """``value`` (named ``source`` in a refusal), else ``ASHBY_AGENT_ACCESS``, else ``read``; an
-    unknown level is refused."""
-    if value is None:
-        value, source = os.environ.get(ACCESS_ENV) or "read", ACCESS_ENV
-    if value not in ACCESS_LEVELS:
-        raise InvalidRequestError(
-            f"Unknown {source} level {shown(value)}; valid: {', '.join(ACCESS_LEVELS)} (default read).",
-            valid=ACCESS_LEVELS,
-        )
-    return value
 
 
 #: What an operation does, as an agent tool (and MCP's annotations) tells them apart: reads, writes,

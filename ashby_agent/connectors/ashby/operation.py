@@ -14,11 +14,12 @@ and, resolved on first use, at run time. On a connector (an :class:`EntityGroup`
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar, get_args, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, Protocol, Self, TypeVar, get_args, overload
 
 from ashby_agent.connectors.ashby.params import (
     Param,
@@ -26,8 +27,9 @@ from ashby_agent.connectors.ashby.params import (
     ParamValueError,
     coerce_param,
     index_spellings,
+    shown,
 )
-from ashby_agent.errors import InvalidParamsError, UnknownActionError
+from ashby_agent.errors import InvalidParamsError, InvalidRequestError, UnknownActionError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from ashby_agent.pagination import ListResult
 
 __all__ = [
+    "ACCESS_ENV",
     "ACCESS_LEVELS",
     "ACTIONS",
     "CREATED_AFTER",
@@ -69,6 +72,22 @@ ACTIONS: tuple[str, ...] = ("list", "get", "api_search")
 #: below it. ``comment`` adds the writes that annotate (notes, feedback, tags) and change nothing else.
 Access = Literal["read", "comment", "write"]
 ACCESS_LEVELS: tuple[Access, ...] = ("read", "comment", "write")
+#: The environment variable a connector reads its access level from when none is given.
+ACCESS_ENV: Final = "ASHBY_AGENT_ACCESS"
+
+
+def resolve_access(value: str | None = None, source: str = "access") -> Access:
+    """``value`` (named ``source`` in a refusal), else ``ASHBY_AGENT_ACCESS``, else ``read``; an
+    unknown level is refused. (Here, not in ``guardrails``, so building a connector loads no write
+    machinery.)"""
+    if value is None:
+        value, source = os.environ.get(ACCESS_ENV) or "read", ACCESS_ENV
+    if value not in ACCESS_LEVELS:
+        raise InvalidRequestError(
+            f"Unknown {source} level {shown(value)}; valid: {', '.join(ACCESS_LEVELS)} (default read).",
+            valid=ACCESS_LEVELS,
+        )
+    return value
 
 
 @dataclass(frozen=True, slots=True)

