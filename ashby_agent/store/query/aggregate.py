@@ -579,15 +579,14 @@ def compile_aggregate(
     paths = faceted_paths(agg) if facets else None
     element = None
     if paths is not None:
-        sources = [facet_sources(compiler, connector_id, agg.entity, paths)]
+        sources, scope = facet_sources(compiler, connector_id, agg.entity, paths)
     else:
-        sources = ["store_records AS r"]
+        sources, scope = "store_records AS r", compiler.scoped(connector_id, agg.entity)
         prefixes = {prefix for key in agg.group_by if (prefix := _list_prefix(key.path)) is not None}
         if prefixes:  # one at most (checked when parsing)
             (prefix,) = prefixes
-            sources.append(f"LEFT JOIN {dialect.elements(base, prefix, 'g')} ON {dialect.true}")
+            sources += f" LEFT JOIN {dialect.elements(base, prefix, 'g')} ON {dialect.true}"
             element = dialect.element("g")
-        sources.append(f"WHERE {compiler.scoped(connector_id, agg.entity)}")
     columns = ["r.record_id AS rid"] if element is not None else []
     columns += [
         f"{_group_expression(compiler, key, base, element)} AS g{i}" for i, key in enumerate(agg.group_by)
@@ -599,7 +598,7 @@ def compile_aggregate(
     # count(*) needs no column; a statement still needs one.
     inner = (
         f"SELECT {'DISTINCT ' if element is not None else ''}{', '.join(columns) or '1 AS one'} "
-        f"FROM {' '.join(sources)} AND {compiler.condition(agg.condition, base)}"
+        f"FROM {sources} WHERE {scope} AND {compiler.condition(agg.condition, base)}"
     )
     grouped_columns = [f"t.g{i} AS g{i}" for i in range(len(agg.group_by))]
     for i, metric in enumerate(agg.metrics):

@@ -79,9 +79,11 @@ def usable(connection: Connection, connector_id: str, entity: str, paths: tuple[
     return int(complete) == len(names) and not overflow
 
 
-def facet_sources(compiler: Compiler, connector_id: str, entity: str, paths: tuple[Path, ...]) -> str:
-    """``FROM`` and ``WHERE`` (scope and paths) of the per-record rows of ``paths``; maps each path to
-    its alias's value in ``compiler.columns``. The caller ANDs the filter to the returned text."""
+def facet_sources(
+    compiler: Compiler, connector_id: str, entity: str, paths: tuple[Path, ...]
+) -> tuple[str, str]:
+    """The ``FROM`` items and the ``WHERE`` terms (tenant, entity, first path) of the per-record rows
+    of ``paths``; maps each path to its alias's value in ``compiler.columns``."""
     scope = compiler.scoped(connector_id, entity, table="f0")
     joins = []
     for index, path in enumerate(paths):
@@ -94,5 +96,4 @@ def facet_sources(compiler: Compiler, connector_id: str, entity: str, paths: tup
                 f"AND {alias}.entity = {entity_literal(entity)} AND {alias}.record_id = f0.record_id "
                 f"AND {alias}.path = '{path.text}'"
             )
-    source = " ".join(["store_facets AS f0", *joins])
-    return f"{source} WHERE {scope} AND f0.path = '{paths[0].text}'"
+    return " ".join(["store_facets AS f0", *joins]), f"{scope} AND f0.path = '{paths[0].text}'"

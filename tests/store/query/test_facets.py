@@ -9,7 +9,7 @@ back-fill of a store created before facets, and the migration matching the table
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
@@ -24,8 +24,10 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 from ashby_agent.database import create_database_engine
+from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store import rows
 from ashby_agent.store.context_store import ContextStore
+from ashby_agent.store.facets import facet_rows
 from ashby_agent.store.query import facets as facet_query
 from ashby_agent.store.query.aggregate import (
     Aggregate,
@@ -36,8 +38,9 @@ from ashby_agent.store.query.aggregate import (
 )
 from ashby_agent.store.query.indexes import FACETED, facet_fields
 from ashby_agent.store.query.language import And
-from ashby_agent.store.schema import facet_paths, facets, metadata
+from ashby_agent.store.schema import facet_paths, facets, metadata, records
 from ashby_agent.store.webhooks import apply_event
+from ashby_agent.transports.ashby import AshbyTransport
 from tests.store.query import reference
 from tests.store.query.conftest import replace_records
 from tests.store.query.test_properties import IDS, INSTANT, PROPERTIES, applications, values
@@ -421,3 +424,28 @@ def test_which_aggregates_the_facets_answer() -> None:
         )
         is None
     )
+
+
+async def test_a_sync_writes_the_facets_of_every_record_and_keeps_them_level(store: ContextStore) -> None:
+    with run_sandbox(seed=11, scale="small") as sandbox:
+        async with AshbyTransport(sandbox.api_key, base_url=sandbox.url) as transport:
+            assert (await store.replicate(transport, TENANT, entities=["applications"])).ok
+            moved = sandbox.control.records("application")[:3]
+            for record in moved:
+                sandbox.control.update("application", record["id"], source={"id": "s-x", "title": "Moved"})
+            sandbox.control.advance_clock(60)
+            assert (await store.replicate(transport, TENANT, entities=["applications"])).ok
+        listed = sandbox.control.records("application")
+    query = sa.select(records.c.record_id, records.c.data).where(records.c.entity == ENTITY)
+    stored = {row.record_id: row.data for row in store.transaction(lambda c: c.execute(query).all())}
+    assert len(stored) == len(listed) > 100  # several pages
+    want = {
+        (entity, rid, path): "<overflow>" if overflow else value
+        for (_, entity, rid, path, value, overflow) in facet_rows(TENANT, ENTITY, list(stored.values()))
+    }
+    assert facet_table(store) == want
+    assert {want[(ENTITY, record["id"], "source.title")] for record in moved} == {"Moved"}
+    titles = [(record.get("source") or {}).get("title") for record in listed]
+    assert titles.count("Moved") == 3
+    answer_rows = both_plans(store, parse_aggregate(ENTITY, {"group_by": ["source.title"], "limit": 1000}))
+    assert {row["source.title"]: row["count"] for row in answer_rows} == Counter(titles)
