@@ -25,6 +25,7 @@ import httpx
 import sqlalchemy as sa
 from processes import KEY, free_port, start_sandbox
 
+from ashby_agent.errors import AshbyAgentError
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.query.aggregate import parse_aggregate, run_aggregate
 from ashby_agent.store.query.text import fuzzy_match
@@ -161,7 +162,7 @@ async def _live_baseline(url: str) -> dict[str, float]:
 
 async def _backend(
     url: str, store_url: str, runs: int, email: str
-) -> tuple[float, dict[str, tuple[float, float]]]:
+) -> tuple[float, dict[str, tuple[float, float] | str]]:
     store = ContextStore.open(store_url)
     tenant = "bench"
     try:
@@ -170,11 +171,15 @@ async def _backend(
             report = await store.replicate(transport, tenant, entities=["candidates", "applications", "jobs"])
             synced = time.perf_counter() - started
         assert report.ok, report
-        results = {}
+        results: dict[str, tuple[float, float] | str] = {}
         for name, (entity, kind, params) in _queries(email).items():
-            results[name] = await _timed(
-                lambda e=entity, k=kind, p=params: _run(store, tenant, e, k, p), runs
-            )
+            try:
+                results[name] = await _timed(
+                    lambda e=entity, k=kind, p=params: _run(store, tenant, e, k, p), runs
+                )
+            except AshbyAgentError as exc:  # e.g. the SQL tool's statement timeout on a loaded machine
+                results[name] = f"stopped: {exc.message}"
+            print(f"  {name}: {results[name]}", flush=True)
         return synced, results
     finally:
         store.close()
@@ -220,9 +225,10 @@ def main() -> None:
                 finally:
                     if backend != "sqlite":
                         _pg(f"DROP SCHEMA {schema} CASCADE")
-                print(f"{backend}: synced candidates, applications, jobs in {synced:.1f} s")
-                for name, (p50, p95) in results.items():
-                    rows.setdefault(name, {})[backend] = f"{p50:.1f} / {p95:.1f}"
+                print(f"{backend}: synced candidates, applications, jobs in {synced:.1f} s", flush=True)
+                for name, result in results.items():
+                    cell = result if isinstance(result, str) else f"{result[0]:.1f} / {result[1]:.1f}"
+                    rows.setdefault(name, {})[backend] = cell
         live = asyncio.run(_live_baseline(url))
     finally:
         proc.terminate()

@@ -39,7 +39,11 @@ async def main():
         report = await store.replicate(transport, "bench")
         elapsed = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": elapsed, "records": report.records, "ok": report.ok, "rss_kib": rss}))
+    store.close()
+    path = os.environ["STORE_URL"].removeprefix("sqlite:///")
+    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+    print(json.dumps({"seconds": elapsed, "records": report.records, "ok": report.ok, "rss_kib": rss,
+                      "mib": size / 2**20}))
 
 asyncio.run(main())
 """
@@ -126,13 +130,14 @@ def main() -> None:
     print(f"scale {args.scale}: sandbox {url} in its own process")
     print()
     rows = [
-        ("raw httpx walk (baseline)", raw_records, raw_seconds, "1.00x", ""),
+        ("raw httpx walk (baseline)", raw_records, raw_seconds, "1.00x", "", None),
         (
             "full sync",
             full["records"],
             full["seconds"],
             f"{full['seconds'] / raw_seconds:.2f}x",
             full["rss_kib"],
+            full["mib"],
         ),
         (
             f"incremental after {changed} candidates changed",
@@ -140,6 +145,7 @@ def main() -> None:
             incremental["seconds"],
             f"{incremental['seconds'] / full['seconds']:.1%} of the full sync",
             incremental["rss_kib"],
+            incremental["mib"],
         ),
     ]
     if baseline is not None:
@@ -151,13 +157,15 @@ def main() -> None:
                 baseline["seconds"],
                 f"{baseline['seconds'] / raw_seconds:.2f}x",
                 baseline["rss_kib"],
+                baseline["mib"],
             ),
         )
-    print("| run | records | seconds | records/s | ratio | peak RSS |")
-    print("|---|---|---|---|---|---|")
-    for name, count, seconds, ratio, rss in rows:
+    print("| run | records | seconds | records/s | ratio | peak RSS | store file |")
+    print("|---|---|---|---|---|---|---|")
+    for name, count, seconds, ratio, rss, mib in rows:
         memory = f"{rss / 1024:.0f} MiB" if rss else ""
-        print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:,.0f} | {ratio} | {memory} |")
+        size = f"{mib:.0f} MiB" if mib is not None else ""
+        print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:,.0f} | {ratio} | {memory} | {size} |")
 
 
 if __name__ == "__main__":
