@@ -13,7 +13,7 @@ from ashby_agent.connectors.ashby.guardrails import ACCESS_ENV, CONTROL_PARAMS
 from ashby_agent.connectors.ashby.operation import ACCESS_LEVELS
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, STORE_ACTIONS, STORE_ALIASES
 from ashby_agent.store.plan import STREAMS
-from ashby_agent.store.query.indexes import INDEXED, WORD_INDEXED
+from ashby_agent.store.query.indexes import FACETED, INDEXED, WORD_INDEXED
 from ashby_agent.store.query.views import describe_view
 
 __all__ = ["render_reference"]
@@ -133,6 +133,7 @@ def _store_section() -> list[str]:
     lines += ["", "Fields with an expression index (besides `id`, `createdAt`, `updatedAt`):", ""]
     lines += _paths(INDEXED)
     lines += ["", "Word-indexed text fields (fast `fuzzy` and `keyword`):", "", *_paths(WORD_INDEXED)]
+    lines += ["", "Faceted fields (aggregates on them read `store_facets`):", "", *_paths(FACETED)]
     lines += [
         "",
         "Views of `context_store_sql_query` (PostgreSQL syntax; JSON columns hold objects, lists):",

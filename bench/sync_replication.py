@@ -1,13 +1,15 @@
 """Replication into the context store: full sync speed against a raw httpx walk of the same pages,
 incremental sync after 1% of candidates changed, and the syncing process's peak memory.
 
-Usage: .venv/bin/python bench/sync_replication.py [--scale medium|large]
+Usage: .venv/bin/python bench/sync_replication.py [--scale medium|large] [--baseline-tree DIR]
 
 The sandbox runs in its own process (``serve_sandbox`` on a free port). The baseline walks every page of
 every replicated list with ``httpx.AsyncClient`` + ``response.json()`` (the same bodies the sync sends,
 nothing stored). The sync runs in a fresh process into a fresh SQLite file and prints its peak RSS; then
 1% of the candidates are updated through the sandbox's control surface and the incremental sync runs
-in another fresh process.
+in another fresh process. ``--baseline-tree`` names a directory holding another revision's
+``ashby_agent`` (e.g. ``git archive <rev> ashby_agent | tar -x -C DIR``): its full sync runs too, before
+this one's, against the same sandbox and in the same run, for a before/after comparison.
 """
 
 from __future__ import annotations
@@ -37,7 +39,11 @@ async def main():
         report = await store.replicate(transport, "bench")
         elapsed = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": elapsed, "records": report.records, "ok": report.ok, "rss_kib": rss}))
+    store.close()
+    path = os.environ["STORE_URL"].removeprefix("sqlite:///")
+    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+    print(json.dumps({"seconds": elapsed, "records": report.records, "ok": report.ok, "rss_kib": rss,
+                      "mib": size / 2**20}))
 
 asyncio.run(main())
 """
@@ -74,8 +80,10 @@ async def _raw_walk(url: str) -> tuple[float, int]:
         return time.perf_counter() - started, records
 
 
-def _sync(url: str, store_url: str) -> dict[str, Any]:
+def _sync(url: str, store_url: str, tree: str | None = None) -> dict[str, Any]:
     env = {**os.environ, "STORE_URL": store_url, "KEY": KEY, "URL": url}
+    if tree is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [tree, env.get("PYTHONPATH")]))
     out = subprocess.run([sys.executable, "-c", SYNC], env=env, capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -100,12 +108,17 @@ def _change_one_percent(url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="medium", choices=["small", "medium", "large"])
+    parser.add_argument("--baseline-tree", help="a directory holding another revision's ashby_agent")
     args = parser.parse_args()
     port = free_port()
     proc = start_sandbox(port, args.scale)
     url = f"http://127.0.0.1:{port}"
     try:
         raw_seconds, raw_records = asyncio.run(_raw_walk(url))
+        baseline = None
+        if args.baseline_tree:
+            with tempfile.TemporaryDirectory() as tmp:
+                baseline = _sync(url, f"sqlite:///{tmp}/store.db", os.path.abspath(args.baseline_tree))
         with tempfile.TemporaryDirectory() as tmp:
             store_url = f"sqlite:///{tmp}/store.db"
             full = _sync(url, store_url)
@@ -117,13 +130,14 @@ def main() -> None:
     print(f"scale {args.scale}: sandbox {url} in its own process")
     print()
     rows = [
-        ("raw httpx walk (baseline)", raw_records, raw_seconds, "1.00x", ""),
+        ("raw httpx walk (baseline)", raw_records, raw_seconds, "1.00x", "", None),
         (
             "full sync",
             full["records"],
             full["seconds"],
             f"{full['seconds'] / raw_seconds:.2f}x",
             full["rss_kib"],
+            full["mib"],
         ),
         (
             f"incremental after {changed} candidates changed",
@@ -131,13 +145,27 @@ def main() -> None:
             incremental["seconds"],
             f"{incremental['seconds'] / full['seconds']:.1%} of the full sync",
             incremental["rss_kib"],
+            incremental["mib"],
         ),
     ]
-    print("| run | records | seconds | records/s | ratio | peak RSS |")
-    print("|---|---|---|---|---|---|")
-    for name, count, seconds, ratio, rss in rows:
+    if baseline is not None:
+        rows.insert(
+            1,
+            (
+                f"full sync, {args.baseline_tree}",
+                baseline["records"],
+                baseline["seconds"],
+                f"{baseline['seconds'] / raw_seconds:.2f}x",
+                baseline["rss_kib"],
+                baseline["mib"],
+            ),
+        )
+    print("| run | records | seconds | records/s | ratio | peak RSS | store file |")
+    print("|---|---|---|---|---|---|---|")
+    for name, count, seconds, ratio, rss, mib in rows:
         memory = f"{rss / 1024:.0f} MiB" if rss else ""
-        print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:,.0f} | {ratio} | {memory} |")
+        size = f"{mib:.0f} MiB" if mib is not None else ""
+        print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:,.0f} | {ratio} | {memory} | {size} |")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine
 from ashby_agent.connectors.ashby.store_actions import STORE_ENV
 from ashby_agent.database import create_database_engine, migrate, normalize_url
 from ashby_agent.errors import EntityNotSyncedError
-from ashby_agent.store import checkpoints, rows
+from ashby_agent.store import checkpoints, facets, rows
 from ashby_agent.store.plan import STREAMS, check_stored, select_streams
 from ashby_agent.store.query import indexes, text
 from ashby_agent.store.query.search import parse_search, run_search
@@ -62,6 +62,7 @@ def _analyze(connection: Connection, records: int = _FULL_ANALYZE_AFTER) -> None
         connection.exec_driver_sql(f"PRAGMA analysis_limit = {limit}")
     connection.exec_driver_sql("ANALYZE store_records")
     connection.exec_driver_sql("ANALYZE store_words")
+    connection.exec_driver_sql("ANALYZE store_facets")
 
 
 def _wire_time(value: datetime) -> str:
@@ -102,6 +103,7 @@ class ContextStore:
         self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ashby-store-read")
         self._stream_locks: dict[tuple[int, str, str], asyncio.Lock] = {}
         self.transaction(indexes.create_indexes)
+        self.transaction(facets.reconcile)
 
     @classmethod
     def open(cls, url: str | None = None) -> ContextStore:
@@ -164,7 +166,15 @@ class ContextStore:
         report = await replicator.run(entities, full=full)
         if report.records >= _ANALYZE_AFTER:
             await self.run(functools.partial(_analyze, records=report.records))
+        if report.records >= _FULL_ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._vacuum_facets)
         return report
+
+    def _vacuum_facets(self) -> None:
+        """PostgreSQL answers a scan of ``store_facets`` from its index alone only on the pages VACUUM has
+        marked all-visible; after many new rows, mark them now rather than when autovacuum comes by."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM (ANALYZE) store_facets")
 
     def analyze(self) -> None:
         """Refresh the planner's statistics (a replication run that stored enough records does it)."""

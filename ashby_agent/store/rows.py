@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ashby_agent.errors import MalformedResponseError
-from ashby_agent.store import words
+from ashby_agent.store import facets, words
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 
@@ -68,6 +68,7 @@ def upsert_page(
         if word_fields(entity):
             latest = {record["id"]: record for record in page}
             words.index_page(connection, connector_id, entity, list(latest.values()))
+        facets.index_page(connection, connector_id, entity, page)
     return len(rows)
 
 
@@ -111,6 +112,7 @@ def remove_unseen(connection: Connection, connector_id: str, entity: str, pass_n
     )
     if result.rowcount:
         words.forget(connection, connector_id, entity, None)
+        facets.forget(connection, connector_id, entity, None)
     return result.rowcount or 0
 
 
@@ -124,6 +126,7 @@ def delete(connection: Connection, connector_id: str, entity: str, record_id: st
         sa.delete(records).where(_scope(connector_id, entity), records.c.record_id == record_id)
     )
     words.forget(connection, connector_id, entity, [record_id])
+    facets.forget(connection, connector_id, entity, [record_id])
     return bool(result.rowcount)
 
 
@@ -154,3 +157,4 @@ def drop_connector(connection: Connection, connector_id: str) -> None:
     for table in (records, streams, aliases, webhook_events, write_keys):
         connection.execute(sa.delete(table).where(table.c.connector_id == connector_id))
     words.drop_connector(connection, connector_id)
+    facets.drop_connector(connection, connector_id)

@@ -11,6 +11,10 @@
 * ``store_words`` / ``store_vocabulary`` — the words of the text fields declared word-indexed, per record,
   and every word ever seen per field: ``fuzzy`` tests the (small) vocabulary, then finds the records by
   word, instead of testing every record's text.
+* ``store_facets`` — per record and faceted path (``FACETED`` in :mod:`ashby_agent.store.query.indexes`),
+  the value as text (null when missing), or ``overflow`` when the value is not text of at most
+  :data:`MAX_FACET` characters; ``store_facet_paths`` names the paths every stored record has a row of
+  (back-filled when a path is first declared). Aggregates on faceted paths read these narrow rows.
 """
 
 from __future__ import annotations
@@ -18,7 +22,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["aliases", "metadata", "records", "streams", "vocabulary", "webhook_events", "words"]
+__all__ = [
+    "MAX_FACET",
+    "aliases",
+    "facet_paths",
+    "facets",
+    "metadata",
+    "records",
+    "streams",
+    "vocabulary",
+    "webhook_events",
+    "words",
+]
 
 metadata = sa.MetaData(
     naming_convention={
@@ -137,4 +152,37 @@ vocabulary = sa.Table(
     sa.Column("field", sa.String(200), nullable=False),
     sa.Column("word", _binary(255), nullable=False),
     sa.PrimaryKeyConstraint("connector_id", "entity", "field", "word"),
+)
+
+#: The longest facet value kept (characters): a PostgreSQL B-tree entry holds at most ~2.7 kB.
+MAX_FACET = 500
+
+facets = sa.Table(
+    "store_facets",
+    metadata,
+    sa.Column("connector_id", sa.String(_ID), nullable=False),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("record_id", _binary(_ID), nullable=False),
+    sa.Column("path", sa.String(200), nullable=False),
+    sa.Column("value", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=True),
+    sa.Column("overflow", sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint("connector_id", "entity", "record_id", "path"),
+    sa.Index(None, "connector_id", "entity", "path", "value", "record_id"),
+    sa.Index(
+        "ix_store_facets_overflow",
+        "connector_id",
+        "entity",
+        "path",
+        sqlite_where=sa.text("overflow"),
+        postgresql_where=sa.text("overflow"),
+    ),
+    sqlite_with_rowid=False,
+)
+
+facet_paths = sa.Table(
+    "store_facet_paths",
+    metadata,
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("path", sa.String(200), nullable=False),
+    sa.PrimaryKeyConstraint("entity", "path"),
 )

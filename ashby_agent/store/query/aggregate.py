@@ -49,6 +49,7 @@ from ashby_agent.errors import InvalidQueryError
 from ashby_agent.store.plan import check_stored
 from ashby_agent.store.query.compiler import SQL_OPS, Compiler
 from ashby_agent.store.query.dialects import Base, Dialect, dialect_for, entity_literal
+from ashby_agent.store.query.facets import facet_paths, facet_sources, usable
 from ashby_agent.store.query.fields import Kind, Path, entity_schema
 from ashby_agent.store.query.language import (
     And,
@@ -74,6 +75,7 @@ __all__ = [
     "GroupKey",
     "Metric",
     "compile_aggregate",
+    "faceted_paths",
     "parse_aggregate",
     "run_aggregate",
 ]
@@ -467,21 +469,22 @@ def _json_type(dialect: Dialect, base: Base, keys: tuple[str, ...]) -> str:
     return f"json_type({base.expr}, '$" + "".join(f'."{key}"' for key in keys) + "')"
 
 
-def _argument(dialect: Dialect, metric: Metric, base: Base) -> str | None:
+def _argument(compiler: Compiler, metric: Metric, base: Base) -> str | None:
     """The per-record value a metric aggregates (``None`` for ``count: "*"``)."""
     path = metric.path
     if path is None:
         return None
     keys = path.keys
     if path.kind in (Kind.OBJECT, Kind.ANY):  # count only: present and not JSON null
-        return f"NULLIF({_json_type(dialect, base, keys)}, 'null')"
-    return _typed(dialect, base, keys, path.kind)
+        return f"NULLIF({_json_type(compiler.dialect, base, keys)}, 'null')"
+    return _typed(compiler, base, keys, path.kind)
 
 
-def _typed(dialect: Dialect, base: Base, keys: tuple[str, ...], kind: Kind) -> str:
+def _typed(compiler: Compiler, base: Base, keys: tuple[str, ...], kind: Kind) -> str:
     """The value at ``keys`` as ``kind``; a number or boolean only when the JSON value is one (SQLite
     would otherwise sum ``"5"`` as 5 where PostgreSQL sees no number)."""
-    value = dialect.scalar(base, keys, kind)
+    dialect = compiler.dialect
+    value = compiler.scalar(base, keys, kind)
     if kind in (Kind.NUMBER, Kind.BOOLEAN) and dialect.column(base, keys) is None:
         return f"(CASE WHEN {dialect.json_type_is(base, keys, kind)} THEN {value} END)"
     return value
@@ -540,21 +543,32 @@ class _Outer:
         raise AssertionError(node)  # pragma: no cover - _Having builds only the nodes above
 
 
-def _group_expression(dialect: Dialect, key: GroupKey, base: Base, element: Base | None) -> str:
+def _group_expression(compiler: Compiler, key: GroupKey, base: Base, element: Base | None) -> str:
     prefix = _list_prefix(key.path)
     if prefix is not None and element is not None:
-        value = _typed(dialect, element, key.path.keys[len(prefix) :], key.path.kind)
+        value = _typed(compiler, element, key.path.keys[len(prefix) :], key.path.kind)
     else:
-        value = _typed(dialect, base, key.path.keys, key.path.kind)
+        value = _typed(compiler, base, key.path.keys, key.path.kind)
     if key.bucket is None:
         return value
     if key.path.kind is Kind.DATE:  # a date is that day at midnight UTC, whatever the session's zone
         value = f"({value} || 'T00:00:00Z')"
-    return dialect.bucket(value, key.bucket)
+    return compiler.dialect.bucket(value, key.bucket)
 
 
-def compile_aggregate(agg: Aggregate, dialect_name: str, connector_id: str) -> tuple[str, dict[str, Any]]:
-    """The statement for one aggregate (``limit + 1`` groups, to know whether there are more).
+def faceted_paths(agg: Aggregate) -> tuple[Path, ...] | None:
+    """The faceted paths ``agg`` reads when ``store_facets`` can answer it (see
+    :mod:`ashby_agent.store.query.facets`), else ``None``."""
+    fields = [key.path for key in agg.group_by] + [m.path for m in agg.metrics if m.path is not None]
+    return facet_paths(agg.entity, agg.condition, fields)
+
+
+def compile_aggregate(
+    agg: Aggregate, dialect_name: str, connector_id: str, *, facets: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The statement for one aggregate (``limit + 1`` groups, to know whether there are more); with
+    ``facets``, from ``store_facets`` when :func:`faceted_paths` allows it (the caller has checked
+    that the store's facets are :func:`~ashby_agent.store.query.facets.usable`).
 
     Three levels: the matching records (one row per record, or per record and list element, made
     distinct), the groups, then ``having``, display names, order and limit over the groups.
@@ -562,30 +576,29 @@ def compile_aggregate(agg: Aggregate, dialect_name: str, connector_id: str) -> t
     dialect = dialect_for(dialect_name)
     compiler = Compiler(dialect)
     base = Base.record()
-    scope = compiler.scoped(connector_id, agg.entity)
-    sources = ["store_records AS r"]
-    prefixes = {prefix for key in agg.group_by if (prefix := _list_prefix(key.path)) is not None}
+    paths = faceted_paths(agg) if facets else None
     element = None
-    if prefixes:  # one at most (checked when parsing)
-        (prefix,) = prefixes
-        sources.append(f"LEFT JOIN {dialect.elements(base, prefix, 'g')} ON {dialect.true}")
-        element = dialect.element("g")
-    where = [
-        scope,
-        compiler.condition(agg.condition, base),
-    ]
+    if paths is not None:
+        sources, scope = facet_sources(compiler, connector_id, agg.entity, paths)
+    else:
+        sources, scope = "store_records AS r", compiler.scoped(connector_id, agg.entity)
+        prefixes = {prefix for key in agg.group_by if (prefix := _list_prefix(key.path)) is not None}
+        if prefixes:  # one at most (checked when parsing)
+            (prefix,) = prefixes
+            sources += f" LEFT JOIN {dialect.elements(base, prefix, 'g')} ON {dialect.true}"
+            element = dialect.element("g")
     columns = ["r.record_id AS rid"] if element is not None else []
     columns += [
-        f"{_group_expression(dialect, key, base, element)} AS g{i}" for i, key in enumerate(agg.group_by)
+        f"{_group_expression(compiler, key, base, element)} AS g{i}" for i, key in enumerate(agg.group_by)
     ]
     for i, metric in enumerate(agg.metrics):
-        argument = _argument(dialect, metric, base)
+        argument = _argument(compiler, metric, base)
         if argument is not None:
             columns.append(f"{argument} AS a{i}")
     # count(*) needs no column; a statement still needs one.
     inner = (
         f"SELECT {'DISTINCT ' if element is not None else ''}{', '.join(columns) or '1 AS one'} "
-        f"FROM {' '.join(sources)} WHERE {' AND '.join(where)}"
+        f"FROM {sources} WHERE {scope} AND {compiler.condition(agg.condition, base)}"
     )
     grouped_columns = [f"t.g{i} AS g{i}" for i in range(len(agg.group_by))]
     for i, metric in enumerate(agg.metrics):
@@ -653,10 +666,15 @@ def _metric_value(metric: Metric, row: RowMapping, index: int) -> Any:
     return _value(metric.kind, value)
 
 
-def run_aggregate(connection: Connection, connector_id: str, agg: Aggregate) -> dict[str, Any]:
-    """``{"data": [group rows], "meta": {"has_more", "took_ms"}}``."""
+def run_aggregate(
+    connection: Connection, connector_id: str, agg: Aggregate, *, facets: bool = True
+) -> dict[str, Any]:
+    """``{"data": [group rows], "meta": {"has_more", "took_ms"}}``; from ``store_facets`` when it can
+    answer (``facets=False``: always from the documents, which the tests compare it with)."""
     started = time.perf_counter()
-    sql, params = compile_aggregate(agg, connection.dialect.name, connector_id)
+    paths = faceted_paths(agg) if facets else None
+    facets = paths is not None and usable(connection, connector_id, agg.entity, paths)
+    sql, params = compile_aggregate(agg, connection.dialect.name, connector_id, facets=facets)
     rows = [row._mapping for row in connection.execute(sa.text(sql), params)]
     more = len(rows) > agg.limit
     data = []

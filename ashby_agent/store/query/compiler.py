@@ -50,6 +50,9 @@ class Compiler:
     #: entity's records: ``fuzzy`` / ``keyword`` on its word-indexed fields then use ``store_words``.
     entity: str | None = None
     scope: tuple[str, str] | None = None
+    #: Record paths (their wire keys) whose values a column of the statement already holds (the
+    #: ``store_facets`` rows an aggregate reads): leaves on them compare that column.
+    columns: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def scoped(self, connector_id: str, entity: str, table: str = "r") -> str:
         """The tenant and entity filter of ``table`` (the connector id bound, the entity inlined for
@@ -71,6 +74,12 @@ class Compiler:
     def alias(self) -> str:
         self._aliases += 1
         return f"e{self._aliases}"
+
+    def scalar(self, base: Base, keys: tuple[str, ...], kind: Kind) -> str:
+        """The value at ``keys`` as ``kind`` compares: a column of :attr:`columns`, else the dialect's."""
+        if not base.element and keys in self.columns:
+            return self.columns[keys]
+        return self.dialect.scalar(base, keys, kind)
 
     # ------------------------------------------------------------------ conditions
 
@@ -143,7 +152,7 @@ class Compiler:
         scalar_kind = Kind.STRING if kind in (Kind.ANY, Kind.OBJECT) else kind
         if kind in (Kind.ANY, Kind.OBJECT):
             return f"{self.dialect.document(base, keys)} IS NOT NULL AND {self._not_json_null(base, keys)}"
-        return f"{self.dialect.scalar(base, keys, scalar_kind)} IS NOT NULL"
+        return f"{self.scalar(base, keys, scalar_kind)} IS NOT NULL"
 
     def _not_json_null(self, base: Base, keys: tuple[str, ...]) -> str:
         if self.dialect.name == "postgresql":
@@ -153,7 +162,7 @@ class Compiler:
     def _compare(
         self, base: Base, keys: tuple[str, ...], path: Path, kind: Kind, op: str, value: Scalar
     ) -> str:
-        test = f"{self.dialect.scalar(base, keys, kind)} {SQL_OPS[op]} :{self.param(value)}"
+        test = f"{self.scalar(base, keys, kind)} {SQL_OPS[op]} :{self.param(value)}"
         return self._guarded(base, keys, path.kind, kind, test)
 
     def _in(self, base: Base, path: Path, values: tuple[Scalar, ...]) -> str:
@@ -165,7 +174,7 @@ class Compiler:
 
             def make(b: Base, keys: tuple[str, ...]) -> str:
                 names = ", ".join(f":{self.param(value)}" for value in values if value is not None)
-                return f"{self.dialect.scalar(b, keys, kind)} IN ({names})"
+                return f"{self.scalar(b, keys, kind)} IN ({names})"
 
             parts.append(self.leaf(base, path.segments, make))
         else:
@@ -184,7 +193,7 @@ class Compiler:
 
     def _text(self, base: Base, keys: tuple[str, ...], kind: Kind, op: str, value: str) -> str:
         d = self.dialect
-        expr = d.scalar(base, keys, Kind.STRING)
+        expr = self.scalar(base, keys, Kind.STRING)
         if op == "like":
             test = f"{d.lower(expr)} LIKE :{self.param(text.like_pattern(value))} ESCAPE '\\'"
         elif op == "keyword":

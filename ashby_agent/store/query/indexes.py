@@ -21,10 +21,18 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from ashby_agent.store.query.dialects import Base, dialect_for, entity_literal
-from ashby_agent.store.query.fields import entity_schema
+from ashby_agent.store.query.fields import Kind, Path, entity_schema
 from ashby_agent.store.query.language import resolve_path
 
-__all__ = ["INDEXED", "WORD_INDEXED", "create_indexes", "index_statements", "word_fields"]
+__all__ = [
+    "FACETED",
+    "INDEXED",
+    "WORD_INDEXED",
+    "create_indexes",
+    "facet_fields",
+    "index_statements",
+    "word_fields",
+]
 
 #: entity -> paths with an expression index.
 INDEXED: Final[Mapping[str, tuple[str, ...]]] = {
@@ -58,6 +66,41 @@ def word_fields(entity: str) -> Mapping[str, tuple[str, ...]]:
         path = resolve_path(schema, name, entity=entity)
         assert not path.through_array, f"{entity}.{name}: word-indexed fields cannot go through a list"
         found[path.text] = path.keys
+    return found
+
+
+#: entity -> the group keys of its aggregates, also kept as rows of ``store_facets`` (one per record
+#: and path, its text value, null included), so a group-by count or a filter on them reads that narrow
+#: table instead of every record's document (see :mod:`ashby_agent.store.query.facets`). Ids of other
+#: entities and small-cardinality text: each path costs the sync one row per record. Text or instant
+#: paths outside lists only.
+FACETED: Final[Mapping[str, tuple[str, ...]]] = {
+    "applications": (
+        "status",
+        "source.title",
+        "job.id",
+        "job.departmentId",
+        "currentInterviewStage.title",
+        "candidate.id",
+        "createdAt",
+    ),
+    "candidates": ("source.title",),
+    "jobs": ("status", "departmentId", "locationId"),
+    "offers": ("offerStatus",),
+}
+
+
+@cache
+def facet_fields(entity: str) -> Mapping[str, Path]:
+    """The faceted paths of ``entity``: canonical dot path -> resolved path."""
+    schema = entity_schema(entity) if entity in FACETED else None
+    found: dict[str, Path] = {}
+    for name in FACETED.get(entity, ()):
+        assert schema is not None
+        path = resolve_path(schema, name, entity=entity)
+        assert not path.through_array, f"{entity}.{name}: faceted fields cannot go through a list"
+        assert path.kind in (Kind.STRING, Kind.TIMESTAMP), f"{entity}.{name}: facets are text or instants"
+        found[path.text] = path
     return found
 
 
