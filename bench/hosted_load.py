@@ -8,7 +8,9 @@ an API client and a connector, and runs ``wrk`` (``apt-get install -y wrk``) aga
 ``POST /candidate.list`` on the sandbox itself, then ``POST .../execute`` (``candidates`` ``list`` with
 the page size) through the service. ``--baseline`` also serves from another checkout of the package
 (``PYTHONPATH``), on a database of its own, in the same run. The rate limit is on but high (so every
-request is counted, as in production, and none is refused). Prints a markdown table.
+request is counted, as in production, and none is refused). Prints a markdown table, with the CPU time
+the measured server process (and its worker processes) spent per request, read from ``/proc``: unlike
+requests/s, that figure barely moves when other work loads the machine.
 """
 
 from __future__ import annotations
@@ -42,8 +44,26 @@ wrk.headers["Authorization"] = {auth}
 """
 
 
-def _wrk(url: str, body: dict[str, object], auth: str, connections: int, duration: int) -> dict[str, float]:
-    """Requests/s, p50/p99 latency (ms) and the share of non-2xx answers of one wrk run."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its direct children (``serve --workers``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def _wrk(
+    url: str, body: dict[str, object], auth: str, connections: int, duration: int, pid: int | None = None
+) -> dict[str, float]:
+    """Requests/s, p50/p99 latency (ms), the share of non-2xx answers of one wrk run, and the CPU ms per
+    request of process ``pid``."""
+    cpu_before = _cpu_seconds(pid) if pid is not None else 0.0
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_LUA.format(body=json.dumps(json.dumps(body)), auth=json.dumps(auth)))
     try:
@@ -64,7 +84,9 @@ def _wrk(url: str, body: dict[str, object], auth: str, connections: int, duratio
         value, unit = re.search(rf"\s{name}%\s+([\d.]+)(us|ms|s)\b", out).groups()  # type: ignore[union-attr]
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
+    cpu = (_cpu_seconds(pid) - cpu_before) * 1000 / max(total, 1) if pid is not None else float("nan")
     return {
+        "cpu_ms": cpu,
         "rps": rps,
         "p50": percentile("50"),
         "p99": percentile("99"),
@@ -152,7 +174,7 @@ def _service_run(
         probe = httpx.post(url, json=body, headers={"Authorization": auth}, timeout=30)
         probe.raise_for_status()
         _wrk(url, body, auth, args.connections, 2)  # warm-up
-        return _wrk(url, body, auth, args.connections, args.duration)
+        return _wrk(url, body, auth, args.connections, args.duration, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -189,6 +211,7 @@ def main() -> None:
                     basic,
                     args.connections,
                     args.duration,
+                    sandbox.pid,
                 ),
             )
         )
@@ -208,12 +231,12 @@ def main() -> None:
         sandbox.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"wrk -t2 -c{args.connections} -d{args.duration}s, page size {args.page}, 127.0.0.1\n")
-    print("| target | requests/s | p50 ms | p99 ms | non-2xx |")
-    print("|---|---|---|---|---|")
+    print("| target | requests/s | p50 ms | p99 ms | non-2xx | server CPU ms/request | req/s per CPU core |")
+    print("|---|---|---|---|---|---|---|")
     for label, result in rows:
         print(
             f"| {label} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p99']:.1f} | "
-            f"{result['non2xx']:.1%} |"
+            f"{result['non2xx']:.1%} | {result['cpu_ms']:.2f} | {1000 / result['cpu_ms']:.0f} |"
         )
 
 

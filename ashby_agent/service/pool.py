@@ -13,9 +13,10 @@ Ashby sent them instead of being encoded again.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 
 import httpx
@@ -27,7 +28,17 @@ from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 from ashby_agent.transports.tls import shared_ssl_context
 
-__all__ = ["ConnectorPool", "RawAnswer"]
+__all__ = ["LIMITS", "ConnectorPool", "RawAnswer"]
+
+#: Connections to Ashby per process, all kept alive (else under load the ones above the keep-alive count
+#: are closed and reopened on every request). Fewer than a lone connector's: httpcore rescans every
+#: pooled connection (a system call each) twice per request, so the CPU per request grows with the
+#: pool; callers beyond these wait in :meth:`ConnectorPool.slot`.
+LIMITS = httpx.Limits(
+    max_connections=16,
+    max_keepalive_connections=16,
+    keepalive_expiry=DEFAULT_LIMITS.keepalive_expiry,
+)
 
 
 class RawAnswer:
@@ -67,12 +78,13 @@ class ConnectorPool:
         self._retry = RetryPolicy(max_attempts=max_attempts)
         self._client: httpx.AsyncClient | None = None
         self._entries: OrderedDict[str, tuple[int, AshbyConnector]] = OrderedDict()
+        self._slots: asyncio.Semaphore | None = None
 
     def _http_client(self) -> httpx.AsyncClient:
         if self._client is None:
             self._client = httpx.AsyncClient(
                 timeout=DEFAULT_TIMEOUT,
-                limits=DEFAULT_LIMITS,
+                limits=LIMITS,
                 verify=shared_ssl_context(),
                 event_hooks={"response": [_captured]},
             )
@@ -103,6 +115,16 @@ class ConnectorPool:
         # Replaced and evicted connectors are dropped, not closed: they own nothing (the HTTP client is
         # the pool's, closed in ``aclose``), and a request still running on one must be able to finish.
         return connector
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of the shared client's connections: callers beyond them wait here, in a FIFO
+        semaphore, instead of in httpcore's queue, which is rescanned for every connection on every
+        request and so costs CPU quadratic in the callers waiting."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(LIMITS.max_connections or 1)
+        async with self._slots:
+            yield
 
     @staticmethod
     @contextmanager

@@ -12,9 +12,12 @@ the requests it admitted but has not counted yet (``pending``):
   within the limit.
 
 Guarantee: within one process the limit is exact. Across processes a client may exceed its limit by at
-most the requests other processes admitted at once and have not counted yet when it reaches the limit
-(those between admission and their batch's commit; at most ``limit // 2`` per process and window).
-Requests that alternate between processes with a commit in between are limited exactly.
+most the requests other processes admitted at once on a total they had not yet seen grow: at most
+``limit // 2`` per other process and window (a process's own at-once admissions are counted in the
+totals it reads back, so they stop at half the limit). An execute admitted at once is counted before its
+answer returns (its count rides in its audit row's commit), any other request within
+:data:`~ashby_agent.service.store.journal.COUNT_DELAY_SECONDS`; so in practice the excess is the
+requests in flight elsewhere.
 """
 
 from __future__ import annotations

@@ -73,22 +73,33 @@ class Journal:
         while self._audits or self._counts:
             audits, self._audits = self._audits, []
             counts, self._counts = self._counts, Counter()
-            entries = [entry for entry, _ in audits]
             try:
-                totals: dict[_Window, int | None] = dict(
-                    await anyio.to_thread.run_sync(self._write, entries, counts)
-                )
-                failures: list[BaseException | None] = [None] * len(audits)
-            except Exception:
-                totals, failures = await anyio.to_thread.run_sync(self._write_each, entries, counts)
-            self._on_counted({window: (events, totals.get(window)) for window, events in counts.items()})
-            for (_, done), failure in zip(audits, failures, strict=True):
-                if done.done():
-                    continue
-                if failure is None:
-                    done.set_result(None)
-                else:
-                    done.set_exception(failure)
+                failures = await self._commit([entry for entry, _ in audits], counts)
+            except BaseException as exc:  # cancelled (shutdown): nobody may wait forever
+                failures = [exc] * len(audits)
+                raise
+            finally:
+                for (_, done), failure in zip(audits, failures, strict=True):
+                    if done.done():
+                        continue
+                    if failure is None:
+                        done.set_result(None)
+                    else:
+                        done.set_exception(failure)
+
+    async def _commit(
+        self, entries: list[audit.AuditRecord], counts: Counter[_Window]
+    ) -> list[BaseException | None]:
+        """One batch: in one transaction, else row by row; what each audit row's write raised."""
+        try:
+            totals: dict[_Window, int | None] = dict(
+                await anyio.to_thread.run_sync(self._write, entries, counts)
+            )
+            failures: list[BaseException | None] = [None] * len(entries)
+        except Exception:
+            totals, failures = await anyio.to_thread.run_sync(self._write_each, entries, counts)
+        self._on_counted({window: (events, totals.get(window)) for window, events in counts.items()})
+        return failures
 
     def _write(self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]) -> dict[_Window, int]:
         with self._engine.begin() as connection:

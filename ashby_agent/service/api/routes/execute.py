@@ -240,8 +240,9 @@ async def execute(call: Call) -> Response:
                 shaped, metadata = await _write_answer(state, row, op, body, plan)
             else:
                 connector = await state.pooled_connector(row)
-                with state.pool.capture() as answer:
-                    envelope = await connector.send(op, ashby_body)
+                async with state.pool.slot():
+                    with state.pool.capture() as answer:
+                        envelope = await connector.send(op, ashby_body)
                 limit = state.settings.truncate_strings_at
                 forwarded = None if row.redact else _as_sent(answer.body, envelope, op, plan, body, limit)
                 if forwarded is not None:
