@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,18 +25,32 @@ WINDOW = 3600  # an hour: crossing a window boundary mid-test is vanishingly rar
 LIST = {"entity": "departments", "action": "list"}
 
 
+@contextmanager
+def _cluster(directory: Path, sandbox: Any, rate_limit: str) -> Iterator[tuple[list[str], ServiceSettings]]:
+    url, drop = make_db("postgresql", directory)
+    key = generate_key()
+    try:
+        with serve_processes(url, key, sandbox.url, rate_limit=rate_limit) as urls:
+            yield urls, ServiceSettings(db_url=url, secret_key=key)
+    finally:
+        drop()
+
+
 @pytest.fixture(scope="module")
 def cluster(
     tmp_path_factory: pytest.TempPathFactory, shared_sandbox: Any
 ) -> Iterator[tuple[list[str], ServiceSettings]]:
-    url, drop = make_db("postgresql", tmp_path_factory.mktemp("pg"))
-    key = generate_key()
-    settings = ServiceSettings(db_url=url, secret_key=key)
-    try:
-        with serve_processes(url, key, shared_sandbox.url, rate_limit=f"{LIMIT}/{WINDOW}") as urls:
-            yield urls, settings
-    finally:
-        drop()
+    """Without a rate limit: the tests poll."""
+    with _cluster(tmp_path_factory.mktemp("pg"), shared_sandbox, "0") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def limited(
+    tmp_path_factory: pytest.TempPathFactory, shared_sandbox: Any
+) -> Iterator[tuple[list[str], ServiceSettings]]:
+    with _cluster(tmp_path_factory.mktemp("pg"), shared_sandbox, f"{LIMIT}/{WINDOW}") as running:
+        yield running
 
 
 def _client(settings: ServiceSettings, org: str) -> dict[str, str]:
@@ -59,15 +75,7 @@ def test_changes_reach_the_other_process_within_the_bound(
 ) -> None:
     (first, second), settings = cluster
     headers = _headers(first, _client(settings, "changes"))
-    created = httpx.post(
-        f"{first}/integrations/connectors",
-        headers=headers,
-        json={
-            "workspace_name": "w",
-            "connector_type": "Ashby",
-            "credentials": {"api_key": shared_sandbox.api_key},
-        },
-    )
+    created = _create(first, headers, shared_sandbox.api_key)
     assert created.status_code == 201, created.text
     connector_id, workspace_id = created.json()["id"], created.json()["workspace_id"]
 
@@ -128,9 +136,9 @@ def test_a_revoked_client_is_refused_by_both_processes_within_the_bound(
 
 
 def test_the_rate_limit_holds_across_processes_under_bursts(
-    cluster: tuple[list[str], ServiceSettings], shared_sandbox: Any
+    limited: tuple[list[str], ServiceSettings], shared_sandbox: Any
 ) -> None:
-    (first, second), settings = cluster
+    (first, second), settings = limited
     headers = _headers(first, _client(settings, "bursts"))  # the token request is not counted
     created = _create(second, headers, shared_sandbox.api_key)
     assert created.status_code == 201, created.text  # counted: 1
