@@ -26,6 +26,10 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on, 0-65535 (0 = any free port).")] = 8000,
     db: DbOption = None,
     ashby_url: AshbyUrlOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(help="Worker processes sharing the port (PostgreSQL only; each has its own caches)."),
+    ] = 1,
 ) -> None:
     """Run the hosted API (tokens, workspaces, connectors, execute) until interrupted."""
     if not 0 <= port <= 65535:
@@ -42,8 +46,12 @@ def serve(
         console.print(f"  database: {settings.display_db_url}", markup=False)
         console.print(f"  Ashby:    {settings.ashby_base_url or DEFAULT_BASE_URL}", markup=False)
         console.print(f"  OpenAPI:  {url}/openapi.json (health: {url}/health)", markup=False)
+        if workers > 1:
+            console.print(f"  workers:  {workers} processes", markup=False)
 
     try:
-        run_on_database(lambda: run(host=host, port=port, settings=settings, on_listening=announce))
+        run_on_database(
+            lambda: run(host=host, port=port, settings=settings, on_listening=announce, workers=workers)
+        )
     except ServerStartError as exc:
         fail(str(exc))

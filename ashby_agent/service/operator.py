@@ -198,7 +198,8 @@ def set_connector_policy(
     """Set a connector's access level (the writes it may make) and/or redaction policy; returns both.
 
     Only the operator does this (API clients cannot raise a connector's access). ``redact=""`` clears
-    the policy. The service reads both with the connector on every execute, so the next call obeys."""
+    the policy. A running service reads both with the connector at most
+    :data:`~ashby_agent.service.security.standing.STALENESS_SECONDS` old, so calls obey within that."""
     from ashby_agent.connectors.ashby.guardrails import resolve_access
     from ashby_agent.errors import InvalidRequestError
     from ashby_agent.tools.redaction import Redaction

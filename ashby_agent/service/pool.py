@@ -5,12 +5,19 @@ building one per request. All pooled connectors share one ``httpx.AsyncClient``:
 each request's headers, so sharing the connection pool is safe and bounds the sockets per process.
 A credential change bumps the stored version, so the next execution builds a fresh connector; the old
 one is closed. Entries are evicted least-recently-used beyond ``max_size``.
+
+:meth:`ConnectorPool.capture` hands the execute route the bytes of the response Ashby's answer was
+decoded from (httpx's response hook, within the calling task only), so records can be forwarded as
+Ashby sent them instead of being encoded again.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 
 import httpx
 from pydantic import SecretStr
@@ -21,7 +28,45 @@ from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 from ashby_agent.transports.tls import shared_ssl_context
 
-__all__ = ["ConnectorPool"]
+__all__ = ["LIMITS", "ConnectorPool", "RawAnswer"]
+
+#: Connections to Ashby per process, all kept alive (else under load the ones above the keep-alive count
+#: are closed and reopened on every request). Fewer than a lone connector's: httpcore rescans every
+#: pooled connection (a system call each) twice per request, so the CPU per request grows with the
+#: pool; callers beyond these wait in :meth:`ConnectorPool.slot`.
+LIMITS = httpx.Limits(
+    max_connections=16,
+    max_keepalive_connections=16,
+    keepalive_expiry=DEFAULT_LIMITS.keepalive_expiry,
+)
+
+
+class RawAnswer:
+    """The last HTTP response received inside a :meth:`ConnectorPool.capture` block."""
+
+    __slots__ = ("response",)
+
+    def __init__(self) -> None:
+        self.response: httpx.Response | None = None
+
+    @property
+    def body(self) -> bytes | None:
+        """The response's bytes, once httpx has read them (after the call returned)."""
+        if self.response is None:
+            return None
+        try:
+            return self.response.content
+        except httpx.ResponseNotRead:
+            return None
+
+
+_CAPTURE: ContextVar[RawAnswer | None] = ContextVar("ashby_agent_raw_answer", default=None)
+
+
+async def _captured(response: httpx.Response) -> None:
+    holder = _CAPTURE.get()
+    if holder is not None:
+        holder.response = response  # retries replace it: the last one is the answer
 
 
 class ConnectorPool:
@@ -33,11 +78,15 @@ class ConnectorPool:
         self._retry = RetryPolicy(max_attempts=max_attempts)
         self._client: httpx.AsyncClient | None = None
         self._entries: OrderedDict[str, tuple[int, AshbyConnector]] = OrderedDict()
+        self._slots: asyncio.Semaphore | None = None
 
     def _http_client(self) -> httpx.AsyncClient:
         if self._client is None:
             self._client = httpx.AsyncClient(
-                timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS, verify=shared_ssl_context()
+                timeout=DEFAULT_TIMEOUT,
+                limits=LIMITS,
+                verify=shared_ssl_context(),
+                event_hooks={"response": [_captured]},
             )
         return self._client
 
@@ -66,6 +115,27 @@ class ConnectorPool:
         # Replaced and evicted connectors are dropped, not closed: they own nothing (the HTTP client is
         # the pool's, closed in ``aclose``), and a request still running on one must be able to finish.
         return connector
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of the shared client's connections: callers beyond them wait here, in a FIFO
+        semaphore, instead of in httpcore's queue, which is rescanned for every connection on every
+        request and so costs CPU quadratic in the callers waiting."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(LIMITS.max_connections or 1)
+        async with self._slots:
+            yield
+
+    @staticmethod
+    @contextmanager
+    def capture() -> Iterator[RawAnswer]:
+        """Keep the last response a pooled connector receives in this block (this task only)."""
+        holder = RawAnswer()
+        token = _CAPTURE.set(holder)
+        try:
+            yield holder
+        finally:
+            _CAPTURE.reset(token)
 
     async def evict(self, *connector_ids: str) -> None:
         for connector_id in connector_ids:

@@ -1,5 +1,6 @@
-"""Running the service: :func:`serve` (blocking, for ``ashby-agent serve``) and :func:`run_service`
-(uvicorn in a background thread on a free port, for tests and demos).
+"""Running the service: :func:`serve` (blocking, for ``ashby-agent serve``, optionally in several
+worker processes sharing one listening socket) and :func:`run_service` (uvicorn in a background thread
+on a free port, for tests and demos).
 
 Both open the database once before starting (migrations, key check) and bind the port themselves, so a
 wrong key, an unreachable PostgreSQL or a busy port fails the command with a clear error instead of a
@@ -9,15 +10,18 @@ server that answers 500.
 from __future__ import annotations
 
 import errno
+import os
+import signal
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from ashby_agent.service.api.app import create_app
 from ashby_agent.service.api.head_limit import HeadLimitedH11Protocol
@@ -75,15 +79,25 @@ def serve(
     settings: ServiceSettings | None = None,
     log_level: str = "info",
     on_listening: Callable[[str], None] | None = None,
+    workers: int = 1,
     **overrides: Any,
 ) -> None:
     """Serve the hosted API until interrupted. Binds 127.0.0.1 unless ``host`` says otherwise.
 
     The database is opened and the port bound before ``on_listening(base_url)`` is called, so what it
     announces is true; both fail first with a message (:class:`ServerStartError`, or the errors of
-    :func:`~ashby_agent.service.state.open_database`).
+    :func:`~ashby_agent.service.state.open_database`). ``workers`` > 1 forks that many processes, each
+    with its own event loop, engine and caches, accepting on the one socket (PostgreSQL only: every
+    piece of shared state is in the database, and SQLite has one writer at a time).
     """
     settings = settings or ServiceSettings.from_env(db_url, **overrides)
+    if workers < 1:
+        raise ServerStartError(f"--workers must be at least 1, got {workers}.")
+    if workers > 1 and make_url(settings.db_url).get_backend_name() == "sqlite":
+        raise ServerStartError(
+            "--workers needs PostgreSQL: SQLite has one writer at a time, so run one process per SQLite "
+            "file (or point --db at PostgreSQL)."
+        )
     _preflight(settings)
     sock = bind_socket(host, port)
     try:
@@ -98,9 +112,47 @@ def serve(
         )
         if on_listening is not None:
             on_listening(client_url(host, bound_port))
-        uvicorn.Server(config).run(sockets=[sock])
+        if workers == 1:
+            uvicorn.Server(config).run(sockets=[sock])
+        else:
+            _run_workers(config, sock, workers)
     finally:
         sock.close()
+
+
+def _run_workers(config: uvicorn.Config, sock: socket.socket, workers: int) -> None:
+    """Fork ``workers`` uvicorn servers on ``sock``; forward SIGINT/SIGTERM to them and wait for all."""
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the worker: nothing of the parent's runs here but the server
+            code = 0
+            try:
+                uvicorn.Server(config).run(sockets=[sock])
+            except BaseException:
+                code = 1
+            os._exit(code)
+        children.append(pid)
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            with suppress(ProcessLookupError):
+                os.kill(child, signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for child in children:
+            while True:
+                try:
+                    os.waitpid(child, 0)
+                    break
+                except ChildProcessError:
+                    break
+                except InterruptedError:
+                    continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @dataclass(frozen=True, slots=True)

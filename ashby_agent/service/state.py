@@ -3,7 +3,11 @@ the context store (in the same database) and the sync scheduler.
 
 Nothing here is authoritative across processes: tokens are verified from the shared key, and every
 other piece of state (clients, workspaces, connectors, rate-limit counters, audit, replicated records,
-queued syncs) lives in the database.
+queued syncs) lives in the database. What the hot path keeps of it in-process is bounded:
+:class:`~ashby_agent.service.security.standing.Standing` (client standing and connector rows, at most
+a second old), :class:`~ashby_agent.service.security.admission.Admission` (this process's view of the
+rate-limit windows) and the :class:`~ashby_agent.service.store.journal.Journal` (audit rows and counts
+on their way into the database; an execute's answer waits for its row).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from ashby_agent.connectors.ashby.connector import AshbyConnector
 from ashby_agent.service.config import SECRET_KEY_ENV, ServiceSettings, display_db_url, normalize_db_url
 from ashby_agent.service.pool import ConnectorPool
+from ashby_agent.service.security.admission import Admission
 from ashby_agent.service.security.crypto import (
     CredentialDecryptError,
     Keyring,
@@ -30,9 +35,11 @@ from ashby_agent.service.security.crypto import (
     generate_key,
     read_key_file,
 )
+from ashby_agent.service.security.standing import Standing
 from ashby_agent.service.security.tokens import TokenSigner
 from ashby_agent.service.store import key_check
 from ashby_agent.service.store.db import create_service_engine, migrate
+from ashby_agent.service.store.journal import Journal
 from ashby_agent.store.context_store import ContextStore
 
 if TYPE_CHECKING:
@@ -208,6 +215,13 @@ class ServiceState:
     clock: Callable[[], float] = field(default=time.time)
     #: Set by the app's lifespan (or a worker) once its job engine runs.
     scheduler: SyncScheduler | None = None
+    standing: Standing = field(default_factory=Standing)
+    admission: Admission = field(init=False)
+    journal: Journal = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.admission = Admission(self.settings.rate_limit_requests, self.settings.rate_limit_window_seconds)
+        self.journal = Journal(self.engine, self.admission.counted)
 
     @classmethod
     def open(cls, settings: ServiceSettings) -> ServiceState:
@@ -260,5 +274,6 @@ class ServiceState:
         if self.scheduler is not None:
             await self.scheduler.aclose()
             self.scheduler = None
+        await self.journal.aclose()
         await self.pool.aclose()
         self.engine.dispose()

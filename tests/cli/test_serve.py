@@ -90,3 +90,21 @@ def test_the_database_password_is_masked(pg_schema: str, tmp_path: Any) -> None:
         "database:",
         url.replace("postgresql:", "postgresql+psycopg:").replace("hunter2", "***"),
     ]
+
+
+def test_workers_need_postgresql(db: str) -> None:
+    outcome = process("serve", "--port", "0", "--db", db, "--workers", "2")
+    assert_fails(outcome, 1, "--workers needs PostgreSQL")
+
+
+def test_workers_share_the_port_on_postgresql_and_stop_together(pg_schema: str) -> None:
+    url = f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{pg_schema}"
+    proc = start_serve("--port", "0", "--db", url, "--workers", "2")
+    try:
+        banner = read_banner(proc)
+        base = banner[0].split()[-1]
+        answers = [httpx.get(f"{base}/health", timeout=30) for _ in range(20)]
+    finally:
+        stop(proc)
+    assert [answer.status_code for answer in answers] == [200] * 20
+    assert proc.returncode == 0  # the parent waited for both workers to stop

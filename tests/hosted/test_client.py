@@ -32,7 +32,7 @@ from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.security.crypto import generate_key
 from ashby_agent.service.server import ServiceHandle, run_service
 from ashby_agent.transports.hosted import HostedTransport
-from tests.service.tenants import START_DATE, Tenant, new_tenant
+from tests.service.tenants import START_DATE, Tenant, new_tenant, past_the_bound
 
 KEYS = [f"tenant-key-{n}" for n in range(5)]
 
@@ -249,6 +249,7 @@ async def test_revoked_client_refreshes_once_then_fails(tenant: Tenant, service:
         await connector.check()
         assert counter.tokens == 1
         operator.revoke_client(tenant.client_id, settings=service.settings)
+        past_the_bound()
         before = counter.requests
         with pytest.raises(HostedAuthenticationError) as refused:
             await connector.check()

@@ -2,22 +2,51 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import psycopg
 from pydantic import SecretStr
 
 from ashby_agent.service import operator
+from ashby_agent.service.security.standing import STALENESS_SECONDS
 from ashby_agent.service.server import ServiceHandle
 
+T = TypeVar("T")
 PG_CONNINFO = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START_DATE = "2024-01-01T00:00:00Z"
+#: How long a change made outside a service process may take to reach it, with a generous margin for a
+#: loaded machine (the bound itself is STALENESS_SECONDS; tests never assert how fast it was).
+SEEN_WITHIN = STALENESS_SECONDS + 10
+
+
+def past_the_bound() -> None:
+    """Wait out the staleness bound, so a request starting now obeys a change committed before this
+    call outside the service process (as ``ashby-agent admin``'s changes are): the service reads a
+    client's standing and a connector's row again once they are older than the bound."""
+    time.sleep(STALENESS_SECONDS + 0.05)
+
+
+def until(attempt: Callable[[], T], done: Callable[[T], bool]) -> T:
+    """``attempt()``'s result once ``done`` holds for it (polled for at most :data:`SEEN_WITHIN` s, then
+    the last result): what a service process sees of a change another process made."""
+    deadline = time.monotonic() + SEEN_WITHIN
+    while True:
+        result = attempt()
+        if done(result) or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)
+
+
+def eventually(attempt: Callable[[], httpx.Response], status: int) -> httpx.Response:
+    """``attempt()``'s answer once it has ``status`` (see :func:`until`)."""
+    return until(attempt, lambda answer: answer.status_code == status)
 
 
 def pg_schema_url(schema: str) -> str:

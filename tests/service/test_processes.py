@@ -6,11 +6,6 @@ other, and the per-client rate limit is one budget across both (counted in the d
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,17 +16,11 @@ import pytest
 from ashby_agent.service import operator
 from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.security.crypto import generate_key
+from tests.service.serve_processes import serve_processes
 from tests.service.tenants import START_DATE, make_db
 
-CLI = [sys.executable, "-m", "ashby_agent.cli"]
 LIMIT = 6  # requests per client per window, across both processes
 WINDOW = 3600  # fixed windows: an hour makes crossing a boundary mid-test (a reset) vanishingly rare
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -44,43 +33,11 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def processes(postgres: str, shared_sandbox: Any) -> Iterator[tuple[list[str], dict[str, str]]]:
     key = generate_key()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASHBY_", "AIRBYTE_"))}
-    env.update(
-        {
-            "ASHBY_AGENT_SECRET_KEY": key.get_secret_value(),
-            "ASHBY_API_URL": shared_sandbox.url,
-            "ASHBY_AGENT_RATE_LIMIT": f"{LIMIT}/{WINDOW}",
-        }
-    )
     settings = ServiceSettings(db_url=postgres, secret_key=key)
     operator.create_org("procs", settings=settings)
     creds = operator.create_client(["procs"], settings=settings)
-    ports = [_free_port(), _free_port()]
-    procs = [
-        subprocess.Popen(
-            [*CLI, "serve", "--port", str(port), "--db", postgres],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    urls = [f"http://127.0.0.1:{port}/api/v1" for port in ports]
-    try:
-        for url, proc in zip(urls, procs, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(url.removesuffix("/api/v1") + "/openapi.json", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
-                    time.sleep(0.1)
+    with serve_processes(postgres, key, shared_sandbox.url, rate_limit=f"{LIMIT}/{WINDOW}") as urls:
         yield urls, {"client_id": creds.client_id, "client_secret": creds.client_secret.get_secret_value()}
-    finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def test_two_processes_share_tokens_connectors_and_rate_limits(

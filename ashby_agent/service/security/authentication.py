@@ -1,5 +1,11 @@
 """Who is calling: bearer tokens verified into a :class:`Principal`, checked against the endpoint's
-:data:`Access`, the client's standing in the database and the per-client rate limit.
+:data:`Access`, the client's standing and the per-client rate limit.
+
+The token is checked without I/O. The standing comes from
+:class:`~ashby_agent.service.security.standing.Standing` (read from the database at most once a second
+per process) and the rate limit from :class:`~ashby_agent.service.security.admission.Admission`; so a
+request of a client in good standing and far from its limit makes no database round trip here. When
+either must be read, both are settled in one transaction.
 
 The principal's :attr:`Principal.scope` is what every tenant query is built from
 (:mod:`ashby_agent.service.store.scope`), so isolation follows from the token alone.
@@ -101,20 +107,32 @@ async def authenticate(request: Request, state: ServiceState, access: Access) ->
         )
     settings = state.settings
     now = state.clock()
+    client_id, organization_id = claims.client_id, claims.organization_id
+    standing, admission = state.standing, state.admission
+    active = standing.client(client_id, organization_id)
+    if active is True:
+        window_start = admission.admit_at_once(client_id, now) if admission.enabled else None
+        if window_start is not None:
+            state.journal.count(client_id, window_start)
+        if window_start is not None or not admission.enabled:
+            return Principal(client_id, organization_id, claims.workspace_id)
+    wait: int | None = None
+    if active is not False:
+        read_at = standing.now()
 
-    def check(connection: Connection) -> tuple[bool, int | None]:
-        if not clients.is_member(connection, claims.client_id, claims.organization_id):
-            return False, None
-        wait = ratelimit.hit(
-            connection,
-            claims.client_id,
-            now,
-            settings.rate_limit_requests,
-            settings.rate_limit_window_seconds,
-        )
-        return True, wait
+        def check(connection: Connection) -> tuple[bool, int | None]:
+            if not clients.is_member(connection, client_id, organization_id):
+                return False, None
+            if not admission.enabled:
+                return True, None
+            window = settings.rate_limit_window_seconds
+            return True, ratelimit.increment(connection, client_id, now, window)
 
-    active, wait = await state.run(check)
+        member, total = await state.run(check)
+        standing.remember_client(client_id, organization_id, member, read_at)
+        active = member
+        if member and total is not None:
+            wait = admission.checked(client_id, now, total)
     if not active:
         raise ServiceError.unauthorized(
             "The API client of this token was revoked or removed from the organization.",
@@ -128,4 +146,4 @@ async def authenticate(request: Request, state: ServiceState, access: Access) ->
             code="rate_limited",
             headers={"Retry-After": str(wait)},
         )
-    return Principal(claims.client_id, claims.organization_id, claims.workspace_id)
+    return Principal(client_id, organization_id, claims.workspace_id)

@@ -7,6 +7,7 @@ deleting a workspace.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, Insert, Select, insert, select
 from ashby_agent.service.store.schema import audit_log
 from ashby_agent.service.store.timestamps import aware
 
-__all__ = ["AuditRecord", "build_list", "build_record", "list_records", "record"]
+__all__ = ["AuditRecord", "build_list", "build_record", "list_records", "record", "record_many", "row_values"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,25 +37,36 @@ class AuditRecord:
     record_ids: tuple[str, ...] = ()
 
 
+def row_values(entry: AuditRecord) -> dict[str, object]:
+    """The ``audit_log`` row of ``entry`` (long texts cut to their column's size)."""
+    return {
+        "at": entry.at,
+        "client_id": entry.client_id,
+        "organization_id": entry.organization_id,
+        "workspace_id": entry.workspace_id,
+        "connector_id": entry.connector_id,
+        "entity": entry.entity[:100],
+        "action": entry.action[:50],
+        "intent": entry.intent[:500] if entry.intent else None,
+        "status": entry.status[:100],
+        "http_status": entry.http_status,
+        "duration_ms": entry.duration_ms,
+        "record_ids": ",".join(entry.record_ids)[:4000] or None,
+    }
+
+
 def build_record(entry: AuditRecord) -> Insert:
-    return insert(audit_log).values(
-        at=entry.at,
-        client_id=entry.client_id,
-        organization_id=entry.organization_id,
-        workspace_id=entry.workspace_id,
-        connector_id=entry.connector_id,
-        entity=entry.entity[:100],
-        action=entry.action[:50],
-        intent=entry.intent[:500] if entry.intent else None,
-        status=entry.status[:100],
-        http_status=entry.http_status,
-        duration_ms=entry.duration_ms,
-        record_ids=",".join(entry.record_ids)[:4000] or None,
-    )
+    return insert(audit_log).values(**row_values(entry))
 
 
 def record(connection: Connection, entry: AuditRecord) -> None:
     connection.execute(build_record(entry))
+
+
+def record_many(connection: Connection, entries: Sequence[AuditRecord]) -> None:
+    """Insert every entry in one statement (executemany): a group commit's rows."""
+    if entries:
+        connection.execute(insert(audit_log), [row_values(entry) for entry in entries])
 
 
 def build_list(

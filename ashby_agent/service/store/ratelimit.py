@@ -17,16 +17,16 @@ from sqlalchemy.sql.dml import Delete, ReturningInsert
 
 from ashby_agent.service.store.schema import rate_limits
 
-__all__ = ["build_hit", "build_prune", "current", "hit", "increment", "prune_expired", "window_of"]
+__all__ = ["add", "build_hit", "build_prune", "current", "hit", "increment", "prune_expired", "window_of"]
 
 
-def build_hit(dialect: str, client_id: str, window_start: int) -> ReturningInsert[int]:
-    """``INSERT ... ON CONFLICT DO UPDATE SET count = count + 1 RETURNING count``."""
+def build_hit(dialect: str, client_id: str, window_start: int, events: int = 1) -> ReturningInsert[int]:
+    """``INSERT ... ON CONFLICT DO UPDATE SET count = count + <events> RETURNING count``."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(rate_limits).values(client_id=client_id, window_start=window_start, count=1)
+    statement = insert(rate_limits).values(client_id=client_id, window_start=window_start, count=events)
     return statement.on_conflict_do_update(
         index_elements=[rate_limits.c.client_id, rate_limits.c.window_start],
-        set_={"count": rate_limits.c.count + 1},
+        set_={"count": rate_limits.c.count + events},
     ).returning(rate_limits.c.count)
 
 
@@ -56,9 +56,15 @@ def window_of(now: float, window: int) -> tuple[int, int]:
 
 def increment(connection: Connection, key: str, now: float, window: int) -> int:
     """Count one event under ``key`` in the current window; the window's count so far."""
-    window_start, _ = window_of(now, window)
-    count = int(connection.execute(build_hit(connection.dialect.name, key, window_start)).scalar_one())
-    if count == 1:
+    return add(connection, key, window_of(now, window)[0], 1)
+
+
+def add(connection: Connection, key: str, window_start: int, events: int) -> int:
+    """Count ``events`` under ``key`` in the window starting at ``window_start``; its count so far (the
+    first count of a window deletes the key's older windows)."""
+    statement = build_hit(connection.dialect.name, key, window_start, events)
+    count = int(connection.execute(statement).scalar_one())
+    if count == events:
         connection.execute(build_prune(key, window_start))
     return count
 

@@ -17,7 +17,7 @@ from fastmcp import Client
 from mcp.shared.exceptions import MCPError
 
 from ashby_agent.service import operator
-from tests.service.tenants import Tenant, assert_error
+from tests.service.tenants import Tenant, assert_error, past_the_bound
 
 WORKSPACE = "mcp-ws"
 INITIALIZE = {
@@ -155,6 +155,7 @@ async def test_the_connectors_redaction_policy_applies(
 ) -> None:
     candidate = shared_sandbox.control.records("candidate")[0]
     operator.set_connector_policy(connector_id, redact="emails", settings=tenant.service.settings)
+    past_the_bound()
     async with Client(mcp_url(tenant), auth=tenant.token()) as client:
         page = await call(client, "candidates", "list", {"limit": 5})
         got = await call(client, "candidates", "get", {"id": candidate["id"]})

@@ -19,7 +19,7 @@ from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.operator import AdminError
 from ashby_agent.service.security.crypto import generate_key
 from ashby_agent.types import AirbyteAuthConfig
-from tests.service.tenants import Tenant, assert_error
+from tests.service.tenants import Tenant, assert_error, past_the_bound
 
 WRITE_PATHS = ("/candidate.createNote", "/application.changeStage", "/candidate.addTag")
 
@@ -56,6 +56,7 @@ def writes_sent(sandbox: Any) -> list[str]:
 
 def policy(tenant: Tenant, connector_id: str, **change: Any) -> None:
     operator.set_connector_policy(connector_id, settings=tenant.service.settings, **change)
+    past_the_bound()
 
 
 def test_a_connector_writes_only_once_the_operator_raised_its_access(

@@ -243,6 +243,7 @@ async def update_connector(call: Call) -> Response:
         return find_connector(connection, call.principal, connector_id)
 
     row = await call.state.run(work)
+    call.state.standing.forget()  # the next execute reads the new name, credentials or schedule
     if body.credentials is not None:
         await call.state.pool.evict(connector_id)
     if start_date is not None:
@@ -261,6 +262,7 @@ async def delete_connector(call: Call) -> Response:
         return row
 
     row = await call.state.run(work)
+    call.state.standing.forget()
     await call.state.pool.evict(connector_id)
     if row is not None:
         await unregister_webhooks(call.state, row)

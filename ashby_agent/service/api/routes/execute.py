@@ -3,12 +3,15 @@ pooled connector, shaped for the wire, audited.
 
 The params are validated once, here, by the catalog's ``Operation``; the validated body goes straight to
 the connector's send path, and Ashby's envelope comes back. Records are forwarded in Ashby's camelCase
-wire form, as Ashby sent them (projected and truncated on request): the hosted-mode client validates
-them into the same record models as local mode.
+wire form, as Ashby sent them: when nothing is projected, truncated or redacted, the bytes of Ashby's
+``results`` are spliced into the answer unchanged (:mod:`~ashby_agent.service.api.raw_results`). The
+hosted-mode client validates them into the same record models as local mode.
 
 ``entity`` and ``action`` are the catalog's names exactly (a near miss is a 422 with the name meant), as
-the OpenAPI document states. Every audited field was validated where the request entered, and a failing
-audit write is logged without replacing the answer: Ashby was called, so its result reaches the caller.
+the OpenAPI document states. Every audited field was validated where the request entered. The answer
+waits for the group commit holding its audit row (:class:`~ashby_agent.service.store.journal.Journal`),
+so every answer returned has its row; a failing audit write is logged without replacing the answer:
+Ashby was called, so its result reaches the caller.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import logging
 import time
 from typing import Any
 
-from sqlalchemy import Connection
+import orjson
 from starlette.responses import Response
 
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entity, Operation, find_entity
@@ -36,9 +39,10 @@ from ashby_agent.pagination import ListResult
 from ashby_agent.service.api.errors import from_connector_error, json_response
 from ashby_agent.service.api.execute_schema import execute_request_schema
 from ashby_agent.service.api.projection import FieldPlan, plan_fields, truncate_strings
+from ashby_agent.service.api.raw_results import results_bytes
 from ashby_agent.service.api.routing import Call, Endpoint
 from ashby_agent.service.exceptions import ServiceError
-from ashby_agent.service.security.tenancy import find_connector
+from ashby_agent.service.security.tenancy import executable_connector
 from ashby_agent.service.state import ServiceState
 from ashby_agent.service.store import audit
 from ashby_agent.service.store.timestamps import utcnow
@@ -138,6 +142,47 @@ def _shape(
     return execute_answer(op.action, envelope, one(single_result(envelope, op.endpoint)))
 
 
+def _as_sent(
+    raw: bytes | None,
+    envelope: dict[str, Any],
+    op: Operation,
+    plan: FieldPlan,
+    body: ExecuteRequest,
+    limit: int,
+) -> tuple[bytes, dict[str, Any]] | None:
+    """The answer's ``result`` as the bytes Ashby sent (with its ``connector_metadata``) when nothing
+    is projected or truncated; ``None`` when the records must be shaped (:func:`_shape`)."""
+    if raw is None or plan.select is not None or plan.exclude:
+        return None
+    if op.returns_list:
+        records = listed_results(envelope, op.endpoint)
+    else:
+        records = [single_result(envelope, op.endpoint)]
+    # A body within the limit cannot hold a longer string; else each record is measured (orjson, in C).
+    long_body = not body.skip_truncation and len(raw) > limit
+    if long_body and any(truncate_strings(record, limit) is not record for record in records):
+        return None
+    results = results_bytes(raw, envelope)
+    if results is None:
+        return None
+    metadata = execute_answer(op.action, envelope, None)[1]
+    if op.action == "api_search":  # {"data": records, "meta": ...}, as execute_answer shapes it
+        results = b'{"data":' + results + b',"meta":' + orjson.dumps(metadata) + b"}"
+    return results, metadata
+
+
+def _answer(result: bytes, metadata: dict[str, Any], connector_id: str, elapsed_ms: int) -> Response:
+    """The execute answer around ``result``'s bytes: what :func:`json_response` would send for it."""
+    rest = orjson.dumps(
+        {
+            "connector_metadata": metadata,
+            "execution_metadata": {"connector_instance_id": connector_id, "execution_time_ms": elapsed_ms},
+        }
+    )
+    content = b'{"status":"success","result":' + result + b"," + rest[1:]
+    return Response(content, media_type="application/json")
+
+
 async def _store_answer(
     state: ServiceState, row: Any, body: ExecuteRequest, action: str
 ) -> tuple[Any, dict[str, Any]]:
@@ -159,13 +204,10 @@ async def _store_answer(
 
 
 async def _write_audit(state: ServiceState, entry: audit.AuditRecord) -> None:
-    """Record the execution; a failure is logged (ids and type only) and never replaces the answer."""
-
-    def write(connection: Connection) -> None:
-        audit.record(connection, entry)
-
+    """Record the execution before answering (group commit: the answer waits for the batch holding its
+    row); a failure is logged (ids and type only) and never replaces the answer."""
     try:
-        await state.run(write)
+        await state.journal.record(entry)
     except Exception as exc:
         _LOG.error(
             "audit write failed (%s) for %s.%s on connector %s; the answer was still sent",
@@ -180,10 +222,11 @@ async def execute(call: Call) -> Response:
     connector_id = call.path("connector_id")
     body = await call.body(ExecuteRequest)
     state, principal = call.state, call.principal
-    row = await state.run(lambda c: find_connector(c, principal, connector_id, with_credentials=True))
+    row = await executable_connector(state, principal, connector_id)
     started = time.perf_counter()
     outcome, http_status = "internal", 500
     record_ids: tuple[str, ...] = ()
+    as_sent: bytes | None = None
     try:
         if row.workspace_status != "active":
             raise _inactive(row)
@@ -197,14 +240,24 @@ async def execute(call: Call) -> Response:
                 shaped, metadata = await _write_answer(state, row, op, body, plan)
             else:
                 connector = await state.pooled_connector(row)
-                envelope = await connector.send(op, ashby_body)
-                shaped, metadata = _shape(envelope, op, plan, body, state.settings.truncate_strings_at)
-        if row.redact:
+                async with state.pool.slot():
+                    with state.pool.capture() as answer:
+                        envelope = await connector.send(op, ashby_body)
+                limit = state.settings.truncate_strings_at
+                forwarded = None if row.redact else _as_sent(answer.body, envelope, op, plan, body, limit)
+                if forwarded is not None:
+                    as_sent, metadata = forwarded
+                else:
+                    shaped, metadata = _shape(envelope, op, plan, body, limit)
+        if row.redact:  # (never forwarded as sent)
             shaped = Redaction.parse(row.redact).apply(shaped)
         outcome, http_status = "success", 200
     except (ServiceError, AshbyAgentError) as exc:
         error = exc if isinstance(exc, ServiceError) else from_connector_error(exc, connector_id=row.id)
         outcome, http_status = error.errors[0].error_code if error.errors else "error", error.status
+        if outcome == "invalid_api_key":  # perhaps rotated by another process: read the row again
+            scope = principal.scope
+            state.standing.forget_connector(scope.organization_id, scope.workspace_id, row.id)
         raise error from None
     finally:
         elapsed_ms = round((time.perf_counter() - started) * 1000)
@@ -223,6 +276,8 @@ async def execute(call: Call) -> Response:
             record_ids=record_ids,
         )
         await _write_audit(state, entry)
+    if as_sent is not None:
+        return _answer(as_sent, metadata, row.id, elapsed_ms)
     # ExecuteOut documents this shape (OpenAPI); the records are already JSON, so they go straight to
     # orjson instead of through a model that would walk every one of them again.
     return json_response(

@@ -116,6 +116,7 @@ async def update_workspace(call: Call) -> Response:
             code="workspace_name_taken",
             field="name",
         ) from None
+    call.state.standing.forget()  # a deactivated workspace stops executing at once
     return reply(workspace_out(row))
 
 
@@ -130,6 +131,7 @@ async def delete_workspace(call: Call) -> Response:
         return rows
 
     rows = await call.state.run(work)
+    call.state.standing.forget()
     await call.state.pool.evict(*(row.id for row in rows))
     for row in rows:  # after the commit, as for one connector: Ashby's webhooks are best effort
         await unregister_webhooks(call.state, row)

@@ -1,0 +1,136 @@
+"""Group commit of audit rows and rate-limit counts: one transaction for everything queued meanwhile.
+
+An execute's answer waits for the transaction holding its audit row (:meth:`Journal.record`), so an
+answer that was returned always has its row; requests arriving while a transaction commits share the
+next one, so under load the database sees one short transaction per batch instead of one per request.
+Rate-limit counts (:meth:`Journal.count`) ride in the same transactions without anyone waiting for
+them (alone, they are written after at most :data:`COUNT_DELAY_SECONDS`, so a sequence of executes
+makes one transaction each, not two); each batch reports the window totals it read back
+(``on_counted``), which is how a process learns of the other processes' requests.
+
+A batch that fails is retried row by row (a bad row cannot take its neighbours down); a row that still
+fails raises from :meth:`Journal.record`, and the caller decides (execute logs it, keeping its answer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Final
+
+import anyio.to_thread
+from sqlalchemy import Engine
+
+from ashby_agent.service.store import audit, ratelimit
+
+__all__ = ["COUNT_DELAY_SECONDS", "CountedCallback", "Journal"]
+
+#: How long counts wait for an audit row to share a transaction with.
+COUNT_DELAY_SECONDS: Final = 0.25
+
+_LOG = logging.getLogger("ashby_agent.service")
+
+#: ``(key, window_start)`` → ``(events added, window total read back, or None when counting failed)``.
+CountedCallback = Callable[[dict[tuple[str, int], tuple[int, int | None]]], None]
+
+_Window = tuple[str, int]
+
+
+class Journal:
+    """Lives inside one event loop (the app's); batches are written on a worker thread."""
+
+    def __init__(self, engine: Engine, on_counted: CountedCallback) -> None:
+        self._engine = engine
+        self._on_counted = on_counted
+        self._audits: list[tuple[audit.AuditRecord, asyncio.Future[None]]] = []
+        self._counts: Counter[_Window] = Counter()
+        self._flusher: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    def count(self, key: str, window_start: int) -> None:
+        """Add one event to ``key``'s window in the next batch (nobody waits for it)."""
+        self._counts[(key, window_start)] += 1
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(COUNT_DELAY_SECONDS, self._start)
+
+    async def record(self, entry: audit.AuditRecord) -> None:
+        """Return once ``entry`` is committed; raises what its write raised."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._audits.append((entry, done))
+        self._start()
+        await asyncio.shield(done)  # a cancelled caller does not cancel the row
+
+    def _start(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self._audits or self._counts:
+            audits, self._audits = self._audits, []
+            counts, self._counts = self._counts, Counter()
+            try:
+                failures = await self._commit([entry for entry, _ in audits], counts)
+            except BaseException as exc:  # cancelled (shutdown): nobody may wait forever
+                failures = [exc] * len(audits)
+                raise
+            finally:
+                for (_, done), failure in zip(audits, failures, strict=True):
+                    if done.done():
+                        continue
+                    if failure is None:
+                        done.set_result(None)
+                    else:
+                        done.set_exception(failure)
+
+    async def _commit(
+        self, entries: list[audit.AuditRecord], counts: Counter[_Window]
+    ) -> list[BaseException | None]:
+        """One batch: in one transaction, else row by row; what each audit row's write raised."""
+        try:
+            totals: dict[_Window, int | None] = dict(
+                await anyio.to_thread.run_sync(self._write, entries, counts)
+            )
+            failures: list[BaseException | None] = [None] * len(entries)
+        except Exception:
+            totals, failures = await anyio.to_thread.run_sync(self._write_each, entries, counts)
+        self._on_counted({window: (events, totals.get(window)) for window, events in counts.items()})
+        return failures
+
+    def _write(self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]) -> dict[_Window, int]:
+        with self._engine.begin() as connection:
+            # Sorted, so concurrent batches of several processes lock counter rows in one order.
+            totals = {
+                window: ratelimit.add(connection, window[0], window[1], counts[window])
+                for window in sorted(counts)
+            }
+            audit.record_many(connection, entries)
+        return totals
+
+    def _write_each(
+        self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]
+    ) -> tuple[dict[_Window, int | None], list[BaseException | None]]:
+        totals: dict[_Window, int | None] = {}
+        try:
+            totals.update(self._write((), counts))
+        except Exception as exc:
+            _LOG.error("rate-limit counts failed (%s) for %d windows", type(exc).__name__, len(counts))
+        failures: list[BaseException | None] = []
+        for entry in entries:
+            try:
+                self._write((entry,), Counter())
+                failures.append(None)
+            except Exception as exc:
+                failures.append(exc)
+        return totals, failures
+
+    async def aclose(self) -> None:
+        """Wait for everything queued to be written."""
+        if self._counts or self._audits:
+            self._start()
+        while self._flusher is not None and not self._flusher.done():
+            await self._flusher
