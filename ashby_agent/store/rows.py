@@ -37,11 +37,13 @@ def upsert_page(
     pass_number: int,
     now: datetime,
     parent_id: str | None = None,
+    index_words: bool = True,
 ) -> int:
     """Insert or replace ``page``'s records by id, stamped with ``pass_number``; returns how many.
 
     This is the sync's hot path (one call per page of 100): the statement is a fixed SQL string run
-    with the driver's ``executemany``, and each record is encoded once with orjson.
+    with the driver's ``executemany``, and each record is encoded once with orjson. ``index_words``
+    false leaves the word index to a :func:`~ashby_agent.store.words.rebuild` at the end of the pass.
     """
     rows: dict[str, tuple[Any, ...]] = {}
     postgres = connection.dialect.name == "postgresql"
@@ -65,7 +67,7 @@ def upsert_page(
         )
     if rows:
         connection.exec_driver_sql(_UPSERT_POSTGRES if postgres else _UPSERT_SQLITE, list(rows.values()))
-        if word_fields(entity):
+        if index_words and word_fields(entity):
             latest = {record["id"]: record for record in page}
             words.index_page(connection, connector_id, entity, list(latest.values()))
     return len(rows)

@@ -1,9 +1,11 @@
 """Keeping ``store_words`` and ``store_vocabulary`` level with the records (see
 :data:`ashby_agent.store.query.indexes.WORD_INDEXED`).
 
-A page's records replace their words in the page's transaction. The vocabulary only grows: a word no
-record holds any more costs one vocabulary test and finds no record, so it is never wrong, and the
-vocabulary of names, titles and companies stays small.
+A page's records replace their words in the page's transaction; the first pass of an entity skips that
+and :func:`rebuild` indexes every stored record at its end instead, in the transaction that makes the
+entity searchable (until then a search answers "not synced yet", so nothing reads the missing words).
+The vocabulary only grows: a word no record holds any more costs one vocabulary test and finds no record,
+so it is never wrong, and the vocabulary of names, titles and companies stays small.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
@@ -19,9 +22,10 @@ from ashby_agent.store.query.text import words
 from ashby_agent.store.schema import vocabulary
 from ashby_agent.store.schema import words as words_table
 
-__all__ = ["drop_connector", "forget", "index_page"]
+__all__ = ["drop_connector", "forget", "index_page", "rebuild"]
 
 _MAX_WORD = 255
+_Row = tuple[str, str, str, str, str]
 _INSERT_WORDS = (
     "INSERT INTO store_words (connector_id, entity, field, word, record_id) VALUES ({0}, {0}, {0}, {0}, {0})"
 )
@@ -49,25 +53,70 @@ def _value(record: Any, keys: tuple[str, ...]) -> Any:
     return record
 
 
-def index_page(connection: Connection, connector_id: str, entity: str, records: Sequence[Any]) -> None:
-    """Replace the words of ``records`` (already validated, each with an id)."""
+def _rows(connector_id: str, entity: str, records: Iterable[tuple[str, Any]]) -> list[_Row]:
+    """The word rows of ``(record id, record)`` pairs: one per distinct word of each indexed field."""
     fields = word_fields(entity)
-    if not fields:
-        return
-    rows: list[tuple[str, str, str, str, str]] = []
-    for record in records:
+    rows: list[_Row] = []
+    for record_id, record in records:
         for field, keys in fields.items():
             value = _value(record, keys)
             if isinstance(value, str):
                 for word in dict.fromkeys(word[:_MAX_WORD] for word in words(value)):
-                    rows.append((connector_id, entity, field, word, record["id"]))
-    forget(connection, connector_id, entity, [record["id"] for record in records])
+                    rows.append((connector_id, entity, field, word, record_id))
+    return rows
+
+
+def _insert(connection: Connection, rows: list[_Row]) -> None:
     if not rows:
         return
     postgres = connection.dialect.name == "postgresql"
     connection.exec_driver_sql(_INSERT_WORDS.format("%s" if postgres else "?"), rows)
     seen = list(dict.fromkeys(row[:4] for row in rows))
     connection.exec_driver_sql(_INSERT_VOCABULARY["postgresql" if postgres else "sqlite"], seen)
+
+
+def index_page(connection: Connection, connector_id: str, entity: str, records: Sequence[Any]) -> None:
+    """Replace the words of ``records`` (already validated, each with an id)."""
+    if not word_fields(entity):
+        return
+    rows = _rows(connector_id, entity, ((record["id"], record) for record in records))
+    forget(connection, connector_id, entity, [record["id"] for record in records])
+    _insert(connection, rows)
+
+
+#: Records read per batch by :func:`rebuild` (memory stays flat whatever the entity's size).
+_BATCH = 1000
+_STORED = sa.text(
+    "SELECT record_id, data FROM store_records WHERE connector_id = :connector_id AND entity = :entity "
+    "AND record_id > :after ORDER BY record_id LIMIT :limit"
+)
+
+
+def rebuild(connection: Connection, connector_id: str, entity: str) -> None:
+    """Index the words of every stored record of ``entity`` from scratch, in record id order, a batch at
+    a time: after a first pass that skipped them (cheaper than a page at a time, whose random words
+    dirty a new set of index pages in every page's commit)."""
+    if not word_fields(entity):
+        return
+    scope = sa.and_(words_table.c.connector_id == connector_id, words_table.c.entity == entity)
+    connection.execute(sa.delete(words_table).where(scope))
+    after = ""
+    while True:
+        batch = connection.execute(
+            _STORED, {"connector_id": connector_id, "entity": entity, "after": after, "limit": _BATCH}
+        ).all()
+        if not batch:
+            return
+        # SQLite hands the JSON text back, PostgreSQL's driver the decoded JSONB.
+        _insert(
+            connection,
+            _rows(
+                connector_id,
+                entity,
+                ((row[0], orjson.loads(row[1]) if isinstance(row[1], str) else row[1]) for row in batch),
+            ),
+        )
+        after = batch[-1][0]
 
 
 def forget(connection: Connection, connector_id: str, entity: str, record_ids: Iterable[str] | None) -> None:
