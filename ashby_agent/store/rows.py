@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ashby_agent.errors import MalformedResponseError
 from ashby_agent.store import words
+from ashby_agent.store.checkpoints import SQLITE_DATETIME
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 
@@ -47,7 +48,7 @@ def upsert_page(
     """
     rows: dict[str, tuple[Any, ...]] = {}
     postgres = connection.dialect.name == "postgresql"
-    synced = now if postgres else now.strftime(_SQLITE_DATETIME)
+    synced = now if postgres else now.strftime(SQLITE_DATETIME)
     for record in page:  # the last copy of an id within a page wins, as it would across pages
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             raise MalformedResponseError(
@@ -86,8 +87,6 @@ _COLUMNS = (
     "synced_at",
 )
 _REPLACED = _COLUMNS[3:]
-#: How SQLAlchemy stores a DateTime on SQLite, so rows written here read back as datetimes.
-_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _upsert(placeholders: list[str]) -> str:
