@@ -36,8 +36,12 @@ _INSERT_VOCABULARY = {
 }
 
 
-#: A fixed statement run with the driver's ``executemany`` (this is on the sync's hot path).
+#: Fixed statements run with the driver's ``executemany`` (this is on the sync's hot path).
 _DELETE_WORDS = "DELETE FROM store_words WHERE connector_id = {0} AND entity = {0} AND record_id = {0}"
+_DELETE_WORD = (
+    "DELETE FROM store_words WHERE connector_id = {0} AND entity = {0} AND field = {0} AND word = {0} "
+    "AND record_id = {0}"
+)
 _ORPHANS = sa.text(
     "DELETE FROM store_words WHERE connector_id = :connector_id AND entity = :entity AND NOT EXISTS "
     "(SELECT 1 FROM store_records AS r WHERE r.connector_id = store_words.connector_id "
@@ -76,12 +80,26 @@ def _insert(connection: Connection, rows: list[_Row]) -> None:
 
 
 def index_page(connection: Connection, connector_id: str, entity: str, records: Sequence[Any]) -> None:
-    """Replace the words of ``records`` (already validated, each with an id)."""
+    """Bring the words of ``records`` (already validated, each with an id, each once) level: only the
+    words a record gained are inserted and the ones it lost deleted, so a re-read of unchanged records
+    writes nothing here."""
     if not word_fields(entity):
         return
-    rows = _rows(connector_id, entity, ((record["id"], record) for record in records))
-    forget(connection, connector_id, entity, [record["id"] for record in records])
-    _insert(connection, rows)
+    wanted = _rows(connector_id, entity, ((record["id"], record) for record in records))
+    found = connection.execute(
+        sa.select(words_table.c.field, words_table.c.word, words_table.c.record_id).where(
+            words_table.c.connector_id == connector_id,
+            words_table.c.entity == entity,
+            words_table.c.record_id.in_([record["id"] for record in records]),
+        )
+    )
+    held = {(connector_id, entity, *row) for row in found}
+    kept = set(wanted)
+    stale = [row for row in held if row not in kept]
+    if stale:
+        postgres = connection.dialect.name == "postgresql"
+        connection.exec_driver_sql(_DELETE_WORD.format("%s" if postgres else "?"), stale)
+    _insert(connection, [row for row in wanted if row not in held])
 
 
 #: Records read per batch by :func:`rebuild` (memory stays flat whatever the entity's size).

@@ -179,3 +179,21 @@ async def test_a_prefetched_page_is_never_committed_ahead_of_its_checkpoint(
     log = [entry for entry in sandbox.control.requests() if entry["path"] == "/candidate.list"]
     assert log[0]["body"]["cursor"] == cursor  # the rerun fetches page 4 again, from the checkpoint
     assert_equal(store, CONNECTOR, sandbox)
+
+
+async def test_later_passes_keep_words_level_record_by_record(store: ContextStore, sandbox: Any) -> None:
+    await sync(store, sandbox, CONNECTOR)
+    renamed, untouched = (record["id"] for record in sandbox.control.records("candidate")[:2])
+    before = word_rows(store, CONNECTOR)
+    sandbox.control.update("candidate", renamed, name="Quillon Zephyrine")
+    await sync(store, sandbox, CONNECTOR)  # incremental: words kept page by page
+    after = word_rows(store, CONNECTOR)
+    assert {w for e, f, w, r in after if (e, f, r) == ("candidates", "name", renamed)} == {
+        "quillon",
+        "zephyrine",
+    }
+    assert {row for row in after if row[3] == untouched} == {row for row in before if row[3] == untouched}
+    assert await fuzzy_ids(store, CONNECTOR, "zephyrine") == [renamed]
+    # A full re-read of unchanged records leaves the index as it was.
+    await sync(store, sandbox, CONNECTOR, full=True)
+    assert word_rows(store, CONNECTOR) == after
