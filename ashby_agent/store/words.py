@@ -103,7 +103,7 @@ def index_page(connection: Connection, connector_id: str, entity: str, records: 
 
 
 #: Records read per batch by :func:`rebuild` (memory stays flat whatever the entity's size).
-_BATCH = 1000
+_BATCH = 250
 _STORED = sa.text(
     "SELECT record_id, data FROM store_records WHERE connector_id = :connector_id AND entity = :entity "
     "AND record_id > :after ORDER BY record_id LIMIT :limit"
