@@ -1,9 +1,10 @@
 """Keeping ``store_words`` and ``store_vocabulary`` level with the records (see
 :data:`ashby_agent.store.query.indexes.WORD_INDEXED`).
 
-A page's records replace their words in the page's transaction; the first pass of an entity skips that
-and :func:`rebuild` indexes every stored record at its end instead, in the transaction that makes the
-entity searchable (until then a search answers "not synced yet", so nothing reads the missing words).
+A page's records bring their words level in the page's transaction (only the words a record gained or
+lost are written); the first pass of an entity skips that and :func:`rebuild` indexes every stored record
+at its end instead, in the transaction that makes the entity searchable (until then a search answers
+"not synced yet", so nothing reads the missing words).
 The vocabulary only grows: a word no record holds any more costs one vocabulary test and finds no record,
 so it is never wrong, and the vocabulary of names, titles and companies stays small.
 """
