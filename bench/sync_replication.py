@@ -1,30 +1,39 @@
 """Replication into the context store: full sync speed against a raw httpx walk of the same pages,
 incremental sync after 1% of candidates changed, and the syncing process's peak memory.
 
-Usage: .venv/bin/python bench/sync_replication.py [--scale medium|large] [--baseline-tree DIR]
+Usage: .venv/bin/python bench/sync_replication.py [--scale medium|large] [--db sqlite|postgres]
+       [--baseline-tree DIR]
 
 The sandbox runs in its own process (``serve_sandbox`` on a free port). The baseline walks every page of
 every replicated list with ``httpx.AsyncClient`` + ``response.json()`` (the same bodies the sync sends,
 nothing stored). The sync runs in a fresh process into a fresh SQLite file and prints its peak RSS; then
 1% of the candidates are updated through the sandbox's control surface and the incremental sync runs
-in another fresh process. ``--baseline-tree`` names a directory holding another revision's
-``ashby_agent`` (e.g. ``git archive <rev> ashby_agent | tar -x -C DIR``): its full sync runs too, before
-this one's, against the same sandbox and in the same run, for a before/after comparison.
+in another fresh process. Besides wall-clock seconds, each run reports the CPU seconds (user + system)
+of the measuring process, which a machine loaded by other work disturbs less than the wall clock.
+``--db postgres`` syncs into a fresh schema of the PostgreSQL at ``BENCH_PG_URL`` (default the local
+test server), dropped afterwards. ``--baseline-tree`` names a directory holding another revision's
+``ashby_agent`` (e.g. ``git archive <rev> ashby_agent | tar -x -C DIR``): its full sync runs too, into a
+store of its own, before this one's, against the same sandbox in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import psycopg
 from processes import KEY, free_port, start_sandbox
 
 SYNC = """
@@ -35,27 +44,31 @@ from ashby_agent.transports.ashby import AshbyTransport
 async def main():
     store = ContextStore.open(os.environ["STORE_URL"])
     async with AshbyTransport(os.environ["KEY"], base_url=os.environ["URL"]) as transport:
+        before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         report = await store.replicate(transport, "bench")
         elapsed = time.perf_counter() - started
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    store.close()
-    path = os.environ["STORE_URL"].removeprefix("sqlite:///")
-    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
-    print(json.dumps({"seconds": elapsed, "records": report.records, "ok": report.ok, "rss_kib": rss,
-                      "mib": size / 2**20}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    out = {"seconds": elapsed, "cpu": cpu, "records": report.records, "ok": report.ok}
+    print(json.dumps({**out, "rss_kib": usage.ru_maxrss}))
 
 asyncio.run(main())
 """
 
 
-async def _raw_walk(url: str) -> tuple[float, int]:
-    """Every page of every replicated list, parsed and dropped."""
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _raw_walk(url: str) -> tuple[float, float, int]:
+    """Every page of every replicated list, parsed and dropped: (seconds, CPU seconds, records)."""
     from ashby_agent.store.plan import select_streams
 
     records = 0
     async with httpx.AsyncClient(base_url=url, auth=(KEY, ""), timeout=60) as client:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         parents: dict[str, list[str]] = {}
         for stream in select_streams(None):
             bodies: list[dict[str, Any]] = []
@@ -77,7 +90,7 @@ async def _raw_walk(url: str) -> tuple[float, int]:
                         break
                     body = {**body, "cursor": page["nextCursor"]}
             parents[stream.entity] = ids
-        return time.perf_counter() - started, records
+        return time.perf_counter() - started, _cpu() - cpu, records
 
 
 def _sync(url: str, store_url: str, tree: str | None = None) -> dict[str, Any]:
@@ -105,47 +118,69 @@ def _change_one_percent(url: str) -> int:
         return len(chosen)
 
 
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@contextlib.contextmanager
+def _store_url(db: str) -> Iterator[str]:
+    """A fresh store: a SQLite file in a temporary directory, or a PostgreSQL schema of its own."""
+    if db == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/store.db"
+        return
+    schema = f"bench_sync_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="medium", choices=["small", "medium", "large"])
+    parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--baseline-tree", help="a directory holding another revision's ashby_agent")
     args = parser.parse_args()
     port = free_port()
     proc = start_sandbox(port, args.scale)
     url = f"http://127.0.0.1:{port}"
     try:
-        raw_seconds, raw_records = asyncio.run(_raw_walk(url))
+        raw_seconds, raw_cpu, raw_records = asyncio.run(_raw_walk(url))
         baseline = None
         if args.baseline_tree:
-            with tempfile.TemporaryDirectory() as tmp:
-                baseline = _sync(url, f"sqlite:///{tmp}/store.db", os.path.abspath(args.baseline_tree))
-        with tempfile.TemporaryDirectory() as tmp:
-            store_url = f"sqlite:///{tmp}/store.db"
+            with _store_url(args.db) as store_url:
+                baseline = _sync(url, store_url, os.path.abspath(args.baseline_tree))
+        with _store_url(args.db) as store_url:
             full = _sync(url, store_url)
             changed = _change_one_percent(url)
             incremental = _sync(url, store_url)
     finally:
         proc.terminate()
         proc.wait()
-    print(f"scale {args.scale}: sandbox {url} in its own process")
+    print(f"scale {args.scale}, store {args.db}: sandbox {url} in its own process")
     print()
     rows = [
-        ("raw httpx walk (baseline)", raw_records, raw_seconds, "1.00x", "", None),
+        ("raw httpx walk (baseline)", raw_records, raw_seconds, raw_cpu, "1.00x", "1.00x", ""),
         (
             "full sync",
             full["records"],
             full["seconds"],
+            full["cpu"],
             f"{full['seconds'] / raw_seconds:.2f}x",
+            f"{full['cpu'] / raw_cpu:.2f}x",
             full["rss_kib"],
-            full["mib"],
         ),
         (
             f"incremental after {changed} candidates changed",
             incremental["records"],
             incremental["seconds"],
+            incremental["cpu"],
             f"{incremental['seconds'] / full['seconds']:.1%} of the full sync",
+            f"{incremental['cpu'] / full['cpu']:.1%}",
             incremental["rss_kib"],
-            incremental["mib"],
         ),
     ]
     if baseline is not None:
@@ -155,17 +190,20 @@ def main() -> None:
                 f"full sync, {args.baseline_tree}",
                 baseline["records"],
                 baseline["seconds"],
+                baseline["cpu"],
                 f"{baseline['seconds'] / raw_seconds:.2f}x",
+                f"{baseline['cpu'] / raw_cpu:.2f}x",
                 baseline["rss_kib"],
-                baseline["mib"],
             ),
         )
-    print("| run | records | seconds | records/s | ratio | peak RSS | store file |")
-    print("|---|---|---|---|---|---|---|")
-    for name, count, seconds, ratio, rss, mib in rows:
+    print("| run | records | seconds | records/s | ratio | CPU seconds | CPU ratio | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, count, seconds, cpu, ratio, cpu_ratio, rss in rows:
         memory = f"{rss / 1024:.0f} MiB" if rss else ""
-        size = f"{mib:.0f} MiB" if mib is not None else ""
-        print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:,.0f} | {ratio} | {memory} | {size} |")
+        print(
+            f"| {name} | {count} | {seconds:.2f} | {count / seconds:,.0f} | {ratio} | {cpu:.2f} "
+            f"| {cpu_ratio} | {memory} |"
+        )
 
 
 if __name__ == "__main__":

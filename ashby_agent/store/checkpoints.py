@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from ashby_agent.store.schema import streams
 
-__all__ = ["Checkpoint", "begin_pass", "fail", "finish_pass", "load", "save_position"]
+__all__ = ["SQLITE_DATETIME", "Checkpoint", "begin_pass", "fail", "finish_pass", "load", "save_position"]
 
 Status = Literal["not_synced", "syncing", "ready", "failed"]
 Mode = Literal["full", "incremental"]
@@ -117,12 +117,23 @@ def save_position(
     parent: str | None,
     now: datetime,
 ) -> None:
-    """Checkpoint: where the pass continues (the next page's cursor, the last finished parent)."""
-    connection.execute(
-        sa.update(streams)
-        .where(_where(connector_id, entity))
-        .values(status="syncing", pass_cursor=cursor, pass_parent=parent, last_error=None, updated_at=now)
+    """Checkpoint: where the pass continues (the next page's cursor, the last finished parent).
+
+    Once per page: a fixed SQL string run by the driver (no statement to build and compile each time)."""
+    postgres = connection.dialect.name == "postgresql"
+    connection.exec_driver_sql(
+        _SAVE_POSITION.format("%s" if postgres else "?"),
+        (cursor, parent, now if postgres else now.strftime(SQLITE_DATETIME), connector_id, entity),
     )
+
+
+_SAVE_POSITION = (
+    "UPDATE store_streams SET status = 'syncing', pass_cursor = {0}, pass_parent = {0}, last_error = NULL, "
+    "updated_at = {0} WHERE connector_id = {0} AND entity = {0}"
+)
+#: How SQLAlchemy stores a DateTime on SQLite, so rows written with a driver statement read back as
+#: datetimes.
+SQLITE_DATETIME: Final = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def finish_pass(

@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from ashby_agent.envelope import listed_results
 from ashby_agent.errors import AshbyAgentError, CursorError, SyncTokenError
 from ashby_agent.pagination import page_meta
-from ashby_agent.store import checkpoints, rows
+from ashby_agent.store import checkpoints, rows, words
 from ashby_agent.store.plan import Stream, select_streams
 from ashby_agent.store.schema import records
 
@@ -232,16 +232,24 @@ class Replicator:
         self, stream: Stream, state: checkpoints.Checkpoint, report: StreamReport, started: float
     ) -> None:
         base = self._body(stream, state)
+        finish = functools.partial(self._finish, stream=stream, state=state, report=report, started=started)
         if stream.parent is None:
-            token = await self._pages(stream, state, base, None, None, state.pass_cursor, report)
+            # The last page, the pass's token and the end of the pass commit together: a process killed
+            # before that resumes from the last page, not from the first.
+            await self._pages(stream, state, base, None, None, state.pass_cursor, report, finish)
         else:
-            token = None
             cursor, finished = state.pass_cursor, state.pass_parent
             async for parent_id in self._parents(stream, finished):
                 body = {**base, stream.parent.param: parent_id}
-                await self._pages(stream, state, body, parent_id, finished, cursor, report)
+                await self._pages(stream, state, body, parent_id, finished, cursor, report, None)
                 cursor, finished = None, parent_id
-        await self._finish(stream, state, token, report, started)
+
+            def end(connection: sa.Connection) -> None:
+                _lazy_commit(connection)
+                finish(None, connection)
+
+            await self.store.run(end)
+        report.status = "ready"
 
     async def _pages(
         self,
@@ -252,8 +260,10 @@ class Replicator:
         finished_parent: str | None,
         cursor: str | None,
         report: StreamReport,
-    ) -> str | None:
-        """Walk one listing (one parent's, for a child stream); returns the last page's syncToken.
+        finish: _Finish | None,
+    ) -> None:
+        """Walk one listing (one parent's, for a child stream); ``finish`` ends the pass in the last
+        page's transaction, with that page's syncToken.
 
         ``finished_parent`` is the last parent whose listing is complete: the checkpoint after each
         page names it, or this parent once its last page is stored."""
@@ -265,8 +275,9 @@ class Replicator:
             except CursorError:
                 raise _RestartPass from None
 
-        # The next page is fetched while this one is stored: the walk costs about the slower of the
-        # two, not their sum. Only stored pages are checkpointed, so a crash loses no more than that.
+        # The next page is fetched while this one is stored (one page ahead, so memory stays flat): the
+        # walk costs about the slower of the two, not their sum. Only stored pages are checkpointed, so
+        # a page fetched but not yet stored when the process dies is simply fetched again.
         pending = asyncio.ensure_future(fetch(cursor))
         try:
             while True:
@@ -277,6 +288,7 @@ class Replicator:
                 if more:
                     pending = asyncio.ensure_future(fetch(cursor))
                 parent_done = parent_id if not more and parent_id is not None else finished_parent
+                last = None if more or finish is None else functools.partial(finish, meta.sync_token)
                 stored = await self._store(
                     stream,
                     state,
@@ -284,13 +296,14 @@ class Replicator:
                     parent_id,
                     cursor,
                     parent_done,
+                    last,
                 )
                 report.pages += 1
                 report.records += stored
                 if self._progress is not None:
                     self._progress(stream.entity, report.records, False)
                 if not more:
-                    return meta.sync_token
+                    return
         finally:
             if not pending.done():
                 pending.cancel()
@@ -317,10 +330,12 @@ class Replicator:
         parent_id: str | None,
         cursor: str | None,
         parent_done: str | None,
+        finish: Callable[[sa.Connection], None] | None,
     ) -> int:
-        """The page's rows and the checkpoint after it, in one transaction."""
+        """The page's rows and the checkpoint after it (or the end of the pass), in one transaction."""
 
         def work(connection: sa.Connection) -> int:
+            _lazy_commit(connection)
             now = _now()
             stored = rows.upsert_page(
                 connection,
@@ -330,36 +345,63 @@ class Replicator:
                 pass_number=state.pass_number,
                 now=now,
                 parent_id=parent_id,
+                index_words=not _first_pass(state),
             )
-            checkpoints.save_position(
-                connection, self.connector_id, stream.entity, cursor=cursor, parent=parent_done, now=now
-            )
+            if finish is not None:
+                finish(connection)
+            else:
+                checkpoints.save_position(
+                    connection, self.connector_id, stream.entity, cursor=cursor, parent=parent_done, now=now
+                )
             return stored
 
         return await self.store.run(work)
 
-    async def _finish(
+    def _finish(
         self,
+        token: str | None,
+        connection: sa.Connection,
+        *,
         stream: Stream,
         state: checkpoints.Checkpoint,
-        token: str | None,
         report: StreamReport,
         started: float,
     ) -> None:
-        def finish(connection: sa.Connection) -> int:
-            removed = 0
-            if state.pass_mode == "full":
-                removed = rows.remove_unseen(connection, self.connector_id, stream.entity, state.pass_number)
-            checkpoints.finish_pass(
-                connection,
-                self.connector_id,
-                stream.entity,
-                token=token if stream.incremental else None,
-                record_count=rows.count(connection, self.connector_id, stream.entity),
-                duration_ms=round((time.perf_counter() - started) * 1000),
-                now=_now(),
+        """End the pass: drop what a full pass did not see, index the words a first pass skipped,
+        commit the token (in the caller's transaction)."""
+        # The first pass of an entity has no older rows to remove (and skips reading them all).
+        if state.pass_mode == "full" and state.pass_number > 1:
+            report.removed = rows.remove_unseen(
+                connection, self.connector_id, stream.entity, state.pass_number
             )
-            return removed
+        if _first_pass(state):
+            words.rebuild(connection, self.connector_id, stream.entity)
+        checkpoints.finish_pass(
+            connection,
+            self.connector_id,
+            stream.entity,
+            token=token if stream.incremental else None,
+            record_count=rows.count(connection, self.connector_id, stream.entity),
+            duration_ms=round((time.perf_counter() - started) * 1000),
+            now=_now(),
+        )
 
-        report.removed = await self.store.run(finish)
-        report.status = "ready"
+
+def _lazy_commit(connection: sa.Connection) -> None:
+    """A sync's transactions do not wait for PostgreSQL to flush its WAL to disk at commit (one flush
+    per page otherwise). A committed page survives the syncing process's kill -9 all the same (the
+    server has it); a crash of the server itself may lose the last fraction of a second of commits,
+    each page with its checkpoint, so the next run fetches those pages again. SQLite's WAL with
+    ``synchronous=NORMAL`` makes the same trade."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
+#: Ends a pass inside a transaction, given the last page's syncToken.
+_Finish = Callable[[str | None, sa.Connection], None]
+
+
+def _first_pass(state: checkpoints.Checkpoint) -> bool:
+    """No pass of the entity has completed yet: nothing can search it (it answers "not synced"), so
+    its words are indexed once, in bulk, when the pass ends, instead of page by page."""
+    return state.last_synced_at is None

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ashby_agent.errors import MalformedResponseError
 from ashby_agent.store import facets, words
+from ashby_agent.store.checkpoints import SQLITE_DATETIME
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 
@@ -37,15 +38,17 @@ def upsert_page(
     pass_number: int,
     now: datetime,
     parent_id: str | None = None,
+    index_words: bool = True,
 ) -> int:
     """Insert or replace ``page``'s records by id, stamped with ``pass_number``; returns how many.
 
     This is the sync's hot path (one call per page of 100): the statement is a fixed SQL string run
-    with the driver's ``executemany``, and each record is encoded once with orjson.
+    with the driver's ``executemany``, and each record is encoded once with orjson. ``index_words``
+    false leaves the word index to a :func:`~ashby_agent.store.words.rebuild` at the end of the pass.
     """
     rows: dict[str, tuple[Any, ...]] = {}
     postgres = connection.dialect.name == "postgresql"
-    synced = now if postgres else now.strftime(_SQLITE_DATETIME)
+    synced = now if postgres else now.strftime(SQLITE_DATETIME)
     for record in page:  # the last copy of an id within a page wins, as it would across pages
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             raise MalformedResponseError(
@@ -65,7 +68,7 @@ def upsert_page(
         )
     if rows:
         connection.exec_driver_sql(_UPSERT_POSTGRES if postgres else _UPSERT_SQLITE, list(rows.values()))
-        if word_fields(entity):
+        if index_words and word_fields(entity):
             latest = {record["id"]: record for record in page}
             words.index_page(connection, connector_id, entity, list(latest.values()))
         facets.index_page(connection, connector_id, entity, page)
@@ -85,8 +88,6 @@ _COLUMNS = (
     "synced_at",
 )
 _REPLACED = _COLUMNS[3:]
-#: How SQLAlchemy stores a DateTime on SQLite, so rows written here read back as datetimes.
-_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _upsert(placeholders: list[str]) -> str:
