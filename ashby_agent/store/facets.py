@@ -6,7 +6,8 @@ transaction: its value as text, null when the record has none, or ``overflow`` w
 text of at most :data:`~ashby_agent.store.schema.MAX_FACET` characters (a number where the model says
 text, a huge title): aggregates then read that path from the documents, so the rows never have to
 stand for a value they cannot hold. A row that would not change is not rewritten (a re-read of
-unchanged records writes nothing here). Opening a store back-fills the paths declared since it last
+unchanged records writes nothing here); an entity's first pass skips them and :func:`rebuild` writes
+them all when it ends. Opening a store back-fills the paths declared since it last
 opened and deletes the rows of paths no longer declared (:func:`reconcile`).
 """
 
@@ -21,9 +22,10 @@ from sqlalchemy import Connection
 from ashby_agent.store.query.dialects.base import COLUMNS
 from ashby_agent.store.query.fields import Path
 from ashby_agent.store.query.indexes import FACETED, facet_fields
+from ashby_agent.store.scan import stored_batches
 from ashby_agent.store.schema import MAX_FACET, facet_paths, facets, records
 
-__all__ = ["drop_connector", "facet_rows", "forget", "index_page", "reconcile"]
+__all__ = ["drop_connector", "facet_rows", "forget", "index_page", "rebuild", "reconcile"]
 
 Row = tuple[str, str, str, str, str | None, bool]
 
@@ -37,6 +39,10 @@ _UPSERT: Final = {
     "ON CONFLICT (connector_id, entity, record_id, path) DO UPDATE SET value = excluded.value, "
     "overflow = excluded.overflow WHERE store_facets.value IS DISTINCT FROM excluded.value "
     "OR store_facets.overflow <> excluded.overflow",
+}
+_INSERT: Final = {
+    "sqlite": f"INSERT INTO store_facets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+    "postgresql": f"INSERT INTO store_facets ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
 }
 _DELETE: Final = "DELETE FROM store_facets WHERE connector_id = {0} AND entity = {0} AND record_id = {0}"
 _ORPHANS: Final = sa.text(
@@ -92,6 +98,21 @@ def index_page(connection: Connection, connector_id: str, entity: str, page: Seq
         return
     latest = list({record["id"]: record for record in page}.values())
     _upsert(connection, facet_rows(connector_id, entity, latest))
+
+
+def rebuild(connection: Connection, connector_id: str, entity: str) -> None:
+    """Write the facets of every stored record of ``entity`` from scratch, in record id order: after a
+    first pass that skipped them (until it ends, the entity answers "not synced", so no aggregate reads
+    the missing rows)."""
+    if not facet_fields(entity):
+        return
+    connection.execute(
+        sa.delete(facets).where(facets.c.connector_id == connector_id, facets.c.entity == entity)
+    )
+    for batch in stored_batches(connection, connector_id, entity):
+        rows = facet_rows(connector_id, entity, [{**data, "id": record_id} for record_id, data in batch])
+        if rows:  # nothing to replace: plain inserts
+            connection.exec_driver_sql(_INSERT[connection.dialect.name], rows)
 
 
 def forget(connection: Connection, connector_id: str, entity: str, record_ids: Iterable[str] | None) -> None:

@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from ashby_agent.envelope import listed_results
 from ashby_agent.errors import AshbyAgentError, CursorError, SyncTokenError
 from ashby_agent.pagination import page_meta
-from ashby_agent.store import checkpoints, rows, words
+from ashby_agent.store import checkpoints, facets, rows, words
 from ashby_agent.store.plan import Stream, select_streams
 from ashby_agent.store.schema import records
 
@@ -345,7 +345,7 @@ class Replicator:
                 pass_number=state.pass_number,
                 now=now,
                 parent_id=parent_id,
-                index_words=not _first_pass(state),
+                index=not _first_pass(state),
             )
             if finish is not None:
                 finish(connection)
@@ -367,7 +367,7 @@ class Replicator:
         report: StreamReport,
         started: float,
     ) -> None:
-        """End the pass: drop what a full pass did not see, index the words a first pass skipped,
+        """End the pass: drop what a full pass did not see, index the words and facets a first pass skipped,
         commit the token (in the caller's transaction)."""
         # The first pass of an entity has no older rows to remove (and skips reading them all).
         if state.pass_mode == "full" and state.pass_number > 1:
@@ -376,6 +376,7 @@ class Replicator:
             )
         if _first_pass(state):
             words.rebuild(connection, self.connector_id, stream.entity)
+            facets.rebuild(connection, self.connector_id, stream.entity)
         checkpoints.finish_pass(
             connection,
             self.connector_id,
@@ -403,5 +404,5 @@ _Finish = Callable[[str | None, sa.Connection], None]
 
 def _first_pass(state: checkpoints.Checkpoint) -> bool:
     """No pass of the entity has completed yet: nothing can search it (it answers "not synced"), so
-    its words are indexed once, in bulk, when the pass ends, instead of page by page."""
+    its words and facets are indexed once, in bulk, when the pass ends, instead of page by page."""
     return state.last_synced_at is None

@@ -38,13 +38,14 @@ def upsert_page(
     pass_number: int,
     now: datetime,
     parent_id: str | None = None,
-    index_words: bool = True,
+    index: bool = True,
 ) -> int:
     """Insert or replace ``page``'s records by id, stamped with ``pass_number``; returns how many.
 
     This is the sync's hot path (one call per page of 100): the statement is a fixed SQL string run
-    with the driver's ``executemany``, and each record is encoded once with orjson. ``index_words``
-    false leaves the word index to a :func:`~ashby_agent.store.words.rebuild` at the end of the pass.
+    with the driver's ``executemany``, and each record is encoded once with orjson. ``index`` false
+    leaves the words and facets to :func:`~ashby_agent.store.words.rebuild` and
+    :func:`~ashby_agent.store.facets.rebuild` at the end of the pass.
     """
     rows: dict[str, tuple[Any, ...]] = {}
     postgres = connection.dialect.name == "postgresql"
@@ -68,10 +69,11 @@ def upsert_page(
         )
     if rows:
         connection.exec_driver_sql(_UPSERT_POSTGRES if postgres else _UPSERT_SQLITE, list(rows.values()))
-        if index_words and word_fields(entity):
-            latest = {record["id"]: record for record in page}
-            words.index_page(connection, connector_id, entity, list(latest.values()))
-        facets.index_page(connection, connector_id, entity, page)
+        if index:
+            if word_fields(entity):
+                latest = {record["id"]: record for record in page}
+                words.index_page(connection, connector_id, entity, list(latest.values()))
+            facets.index_page(connection, connector_id, entity, page)
     return len(rows)
 
 

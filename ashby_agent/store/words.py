@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.query.text import words
+from ashby_agent.store.scan import stored_batches
 from ashby_agent.store.schema import vocabulary
 from ashby_agent.store.schema import words as words_table
 
@@ -103,39 +103,16 @@ def index_page(connection: Connection, connector_id: str, entity: str, records: 
     _insert(connection, [row for row in wanted if row not in held])
 
 
-#: Records read per batch by :func:`rebuild` (memory stays flat whatever the entity's size).
-_BATCH = 250
-_STORED = sa.text(
-    "SELECT record_id, data FROM store_records WHERE connector_id = :connector_id AND entity = :entity "
-    "AND record_id > :after ORDER BY record_id LIMIT :limit"
-)
-
-
 def rebuild(connection: Connection, connector_id: str, entity: str) -> None:
-    """Index the words of every stored record of ``entity`` from scratch, in record id order, a batch at
-    a time: after a first pass that skipped them (cheaper than a page at a time, whose random words
-    dirty a new set of index pages in every page's commit)."""
+    """Index the words of every stored record of ``entity`` from scratch, in record id order: after a
+    first pass that skipped them (cheaper than a page at a time, whose random words dirty a new set of
+    index pages in every page's commit)."""
     if not word_fields(entity):
         return
     scope = sa.and_(words_table.c.connector_id == connector_id, words_table.c.entity == entity)
     connection.execute(sa.delete(words_table).where(scope))
-    after = ""
-    while True:
-        batch = connection.execute(
-            _STORED, {"connector_id": connector_id, "entity": entity, "after": after, "limit": _BATCH}
-        ).all()
-        if not batch:
-            return
-        # SQLite hands the JSON text back, PostgreSQL's driver the decoded JSONB.
-        _insert(
-            connection,
-            _rows(
-                connector_id,
-                entity,
-                ((row[0], orjson.loads(row[1]) if isinstance(row[1], str) else row[1]) for row in batch),
-            ),
-        )
-        after = batch[-1][0]
+    for batch in stored_batches(connection, connector_id, entity):
+        _insert(connection, _rows(connector_id, entity, batch))
 
 
 def forget(connection: Connection, connector_id: str, entity: str, record_ids: Iterable[str] | None) -> None:

@@ -1,14 +1,11 @@
-"""An entity's first pass leaves the word index to one bulk build at its end, in the transaction of its
-last page and token; a process killed before or during that build resumes from the last page and ends
-with the same words (and search answers) as an uninterrupted sync. The walk fetches one page ahead of
-what it stores, and only stored pages are checkpointed."""
+"""An entity's first pass leaves the word index and the facets to one bulk build at its end, in the
+transaction of its last page and token; a process killed before or during that build resumes from the
+last page and ends with the same words and facets (and search answers) as an uninterrupted sync. The walk
+fetches one page ahead of what it stores, and only stored pages are checkpointed."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,13 +17,13 @@ import sqlalchemy as sa
 from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.plan import STREAMS
-from ashby_agent.store.query.indexes import WORD_INDEXED
-from ashby_agent.store.schema import records, streams, words
+from ashby_agent.store.query.indexes import FACETED, WORD_INDEXED
+from ashby_agent.store.schema import facets, records, streams, words
 from ashby_agent.transports.ashby import AshbyTransport
+from tests.store import kills
 from tests.store.parity import assert_equal
 from tests.store.test_crash_resume import (
     CONNECTOR,
-    SYNC,
     checkpoint,
     first_body,
     kill_when_held,
@@ -49,6 +46,13 @@ def word_rows(store: ContextStore, connector_id: str) -> set[tuple[str, str, str
     return {tuple(row) for row in store.transaction(lambda c: c.execute(query).all())}  # type: ignore[misc]
 
 
+def facet_rows(store: ContextStore, connector_id: str) -> set[tuple[Any, ...]]:
+    query = sa.select(
+        facets.c.entity, facets.c.record_id, facets.c.path, facets.c.value, facets.c.overflow
+    ).where(facets.c.connector_id == connector_id)
+    return {tuple(row) for row in store.transaction(lambda c: c.execute(query).all())}
+
+
 async def sync(store: ContextStore, sandbox: Any, connector_id: str, *, full: bool = False) -> None:
     async with AshbyTransport(sandbox.api_key, base_url=sandbox.url) as transport:
         report = await store.replicate(transport, connector_id, full=full)
@@ -66,6 +70,15 @@ async def reference_words(store: ContextStore, sandbox: Any) -> set[tuple[str, s
     return bulk
 
 
+def reference_facets(store: ContextStore) -> set[tuple[Any, ...]]:
+    """The facets of the reference connector's syncs (reference_words ran them): its last, a full
+    re-read, kept them page by page, so bulk and per-page writing agree when these equal the bulk-built
+    facets of the connector under test."""
+    rows = facet_rows(store, REFERENCE)
+    assert {row[0] for row in rows} == {e for e in FACETED if kills.stored_count(store, REFERENCE, e)}
+    return rows
+
+
 async def fuzzy_ids(store: ContextStore, connector_id: str, name: str) -> list[str]:
     answer = await store.search(
         connector_id, "candidates", {"query": {"filter": {"fuzzy": {"name": name}}}, "limit": 100}
@@ -78,11 +91,13 @@ async def test_first_pass_indexes_words_at_its_end(store: ContextStore, store_ur
     assert stored_count(store, "candidates") == 200
     # Mid-pass: the pages are stored, their words are not (nothing can search the entity yet).
     assert not {row for row in word_rows(store, CONNECTOR) if row[0] == "candidates"}
+    assert not {row for row in facet_rows(store, CONNECTOR) if row[0] == "candidates"}
     sandbox.control.clear_faults()
     await sync(store, sandbox, CONNECTOR)
     assert_equal(store, CONNECTOR, sandbox)
     expected = await reference_words(store, sandbox)
     assert {(e, f, w, r) for e, f, w, r in word_rows(store, CONNECTOR)} == expected
+    assert facet_rows(store, CONNECTOR) == reference_facets(store)
     name = str(sandbox.control.records("candidate")[0]["name"])
     found = await fuzzy_ids(store, CONNECTOR, name)
     assert found and found == await fuzzy_ids(store, REFERENCE, name)
@@ -91,17 +106,10 @@ async def test_first_pass_indexes_words_at_its_end(store: ContextStore, store_ur
 def kill_while_building(store: ContextStore, store_url: str, sandbox: Any) -> None:
     """Run a syncing process with a SHARE lock held on the vocabulary; kill -9 it once one of its word
     builds waits for that lock (its transaction open, its last page and words written)."""
-    env = {
-        **os.environ,
-        "STORE_URL": store_url,
-        "KEY": sandbox.api_key,
-        "URL": sandbox.url,
-        "CONNECTOR": CONNECTOR,
-    }
     with store.engine.connect() as locker:
         locker.exec_driver_sql("LOCK TABLE store_vocabulary IN SHARE MODE")
         pid = locker.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-        process = subprocess.Popen([sys.executable, "-c", SYNC], env=env)
+        process = kills.start_sync(store_url, sandbox, CONNECTOR)
         try:
             waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
             deadline = time.monotonic() + 120  # a guard against a hung child, not a timing assertion
@@ -146,6 +154,7 @@ async def test_kill_during_the_bulk_build_resumes_from_the_last_page(
         if entity in interrupted and states[entity].pass_cursor:
             assert first_body(log, path).get("cursor") == states[entity].pass_cursor
     assert word_rows(store, CONNECTOR) == await reference_words(store, sandbox)
+    assert facet_rows(store, CONNECTOR) == reference_facets(store)
 
 
 def listed(sandbox: Any, pages: int) -> list[list[str]]:

@@ -1,0 +1,40 @@
+"""Reading one connector's stored records of an entity back, in record id order, a batch at a time.
+
+The derived indexes (words, facets) skip a first pass's pages and are built from the stored records
+when the pass ends: in id order their rows go into the B-trees in order, and memory stays flat
+whatever the entity's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Final
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+__all__ = ["stored_batches"]
+
+#: Records read per batch.
+BATCH: Final = 250
+_STORED: Final = sa.text(
+    "SELECT record_id, data FROM store_records WHERE connector_id = :connector_id AND entity = :entity "
+    "AND record_id > :after ORDER BY record_id LIMIT :limit"
+)
+
+
+def stored_batches(
+    connection: Connection, connector_id: str, entity: str, batch: int = BATCH
+) -> Iterator[list[tuple[str, Any]]]:
+    """``(record_id, decoded record)`` pairs of every stored record, ``batch`` at a time."""
+    after = ""
+    while True:
+        rows = connection.execute(
+            _STORED, {"connector_id": connector_id, "entity": entity, "after": after, "limit": batch}
+        ).all()
+        if not rows:
+            return
+        # SQLite hands the JSON text back, PostgreSQL's driver the decoded JSONB.
+        yield [(row[0], orjson.loads(row[1]) if isinstance(row[1], str) else row[1]) for row in rows]
+        after = rows[-1][0]
