@@ -23,18 +23,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from processes import KEY, free_port, start_sandbox
+from processes import KEY, free_port, fresh_database, start_sandbox, wait_until_up
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 RATE_LIMIT = "100000000/60"
 
 _LUA = """wrk.method = "POST"
@@ -95,36 +90,6 @@ def _wrk(
     }
 
 
-def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"{url}: process exited with {proc.returncode}")
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not start")
-
-
-@contextmanager
-def _database(kind: str, workdir: Path, name: str) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{workdir / (name + '.db')}"
-        return
-    import psycopg
-
-    schema = f"load_{name}_{os.getpid()}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 def _service_run(
     source: Path | None, db_url: str, sandbox_url: str, args: argparse.Namespace, workers: int
 ) -> dict[str, float]:
@@ -157,7 +122,7 @@ def _service_run(
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base + "/openapi.json", proc)
+        wait_until_up(base + "/openapi.json", proc)
         token = httpx.post(
             f"{base}/api/v1/account/applications/token",
             json={"client_id": client_id, "client_secret": secret},
@@ -194,7 +159,6 @@ def main() -> None:
     from ashby_agent.service.security.crypto import generate_key
 
     args.key = generate_key().get_secret_value()
-    workdir = Path(tempfile.mkdtemp(prefix="ashby-load-"))
     sandbox_port = free_port()
     sandbox = start_sandbox(sandbox_port)
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
@@ -216,20 +180,19 @@ def main() -> None:
             )
         )
         if args.baseline is not None:
-            with _database(args.db, workdir, "baseline") as db_url:
+            with fresh_database(args.db, "baseline") as db_url:
                 rows.append(
                     (
                         f"service, baseline ({args.db})",
                         _service_run(args.baseline, db_url, sandbox_url, args, 1),
                     )
                 )
-        with _database(args.db, workdir, "after") as db_url:
+        with fresh_database(args.db, "after") as db_url:
             label = f"service ({args.db}{f', {args.workers} workers' if args.workers > 1 else ''})"
             rows.append((label, _service_run(None, db_url, sandbox_url, args, args.workers)))
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
     print(f"wrk -t2 -c{args.connections} -d{args.duration}s, page size {args.page}, 127.0.0.1\n")
     print("| target | requests/s | p50 ms | p99 ms | non-2xx | server CPU ms/request | req/s per CPU core |")
     print("|---|---|---|---|---|---|---|")

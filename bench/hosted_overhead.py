@@ -13,38 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import httpx
-
-KEY = "bench-key"
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"{url}: process exited with {proc.returncode}")
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not start")
+from processes import KEY, free_port, fresh_database, wait_until_up
 
 
 async def _timed(call: Callable[[], Awaitable[object]], calls: int) -> float:
@@ -92,20 +68,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
+    with fresh_database(args.db) as db_url:
+        _run(args, db_url)
+
+
+def _run(args: argparse.Namespace, db_url: str) -> None:
     from ashby_agent.service import operator
     from ashby_agent.service.security.crypto import generate_key
 
-    workdir = Path(tempfile.mkdtemp(prefix="ashby-bench-"))
-    schema = f"bench_{os.getpid()}"
-    if args.db == "sqlite":
-        db_url = f"sqlite:///{workdir / 'bench.db'}"
-    else:
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        db_url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    sandbox_port, service_port = _free_port(), _free_port()
+    sandbox_port, service_port = free_port(), free_port()
     sandbox_url, service_url = f"http://127.0.0.1:{sandbox_port}", f"http://127.0.0.1:{service_port}"
     env = {
         **os.environ,
@@ -122,7 +93,7 @@ def main() -> None:
         )
     ]
     try:
-        _wait(sandbox_url + "/_sandbox/clock", procs[0])
+        wait_until_up(sandbox_url + "/_sandbox/clock", procs[0])
         os.environ.update(env)
         operator.create_org("bench", db_url=db_url)
         creds = operator.create_client(["bench"], db_url=db_url)
@@ -134,7 +105,7 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
         )
-        _wait(service_url + "/openapi.json", procs[1])
+        wait_until_up(service_url + "/openapi.json", procs[1])
         secret = creds.client_secret.get_secret_value()
         token = httpx.post(
             f"{service_url}/api/v1/account/applications/token",
@@ -153,11 +124,6 @@ def main() -> None:
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=10)
-        if args.db == "postgres":
-            import psycopg
-
-            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 if __name__ == "__main__":

@@ -1,16 +1,23 @@
-"""What every benchmark needs around it: a free port, and the sandbox in a process of its own (so its
-work does not share the measured process's GIL), ready once it answers."""
+"""What every benchmark needs around it: a free port, the sandbox in a process of its own (so its work
+does not share the measured process's GIL), ready once it answers, and a fresh database."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 
 import httpx
 
 KEY = "bench-key"
+#: The PostgreSQL the benchmarks use (a fresh schema each), as a libpq URL.
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def free_port() -> int:
@@ -37,3 +44,38 @@ def start_sandbox(port: int, scale: str = "small", key: str = KEY) -> subprocess
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("sandbox did not start")
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
+    """Return once ``url`` answers; exit if ``proc`` (the server) dies first or a minute passes."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{url}: process exited with {proc.returncode}")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not start")
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, name: str = "bench") -> Iterator[str]:
+    """A SQLAlchemy URL of an empty database for the block: a SQLite file in a temporary directory
+    (``kind`` "sqlite"), or a PostgreSQL schema of its own, dropped afterwards ("postgres")."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/{name}.db"
+        return
+    import psycopg
+
+    schema = f"bench_{name}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        sqlalchemy_url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        yield f"{sqlalchemy_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')

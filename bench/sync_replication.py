@@ -20,21 +20,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import psycopg
-from processes import KEY, free_port, start_sandbox
+from processes import KEY, free_port, fresh_database, start_sandbox
 
 SYNC = """
 import asyncio, json, os, resource, time
@@ -118,26 +113,6 @@ def _change_one_percent(url: str) -> int:
         return len(chosen)
 
 
-PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-@contextlib.contextmanager
-def _store_url(db: str) -> Iterator[str]:
-    """A fresh store: a SQLite file in a temporary directory, or a PostgreSQL schema of its own."""
-    if db == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/store.db"
-        return
-    schema = f"bench_sync_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="medium", choices=["small", "medium", "large"])
@@ -151,9 +126,9 @@ def main() -> None:
         raw_seconds, raw_cpu, raw_records = asyncio.run(_raw_walk(url))
         baseline = None
         if args.baseline_tree:
-            with _store_url(args.db) as store_url:
+            with fresh_database(args.db, "store") as store_url:
                 baseline = _sync(url, store_url, os.path.abspath(args.baseline_tree))
-        with _store_url(args.db) as store_url:
+        with fresh_database(args.db, "store") as store_url:
             full = _sync(url, store_url)
             changed = _change_one_percent(url)
             incremental = _sync(url, store_url)

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -90,16 +91,25 @@ def kill_when_held(
     for endpoint, after in holds.items():
         sandbox.control.hold(endpoint, after)
     process = start_sync(store_url, sandbox, connector_id, **env)
+
+    def reached() -> bool:
+        return all(held["waiting"] > 0 for held in sandbox.control.faults()["holds"].values()) and all(
+            stored_count(store, connector_id, entity) >= count for entity, count in stored.items()
+        )
+
+    kill_when(process, reached, "the held page")
+    return list(sandbox.control.requests())
+
+
+def kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool], what: str) -> None:
+    """SIGKILL ``process`` as soon as ``ready()`` holds (polled every 5 ms); fail if it ends first."""
     try:
         deadline = time.monotonic() + 120  # a guard against a hung child, not a timing assertion
-        while any(held["waiting"] == 0 for held in sandbox.control.faults()["holds"].values()) or any(
-            stored_count(store, connector_id, entity) < count for entity, count in stored.items()
-        ):
-            assert process.poll() is None, "the sync ended before reaching the held page"
-            assert time.monotonic() < deadline, "the sync made no progress"
+        while not ready():
+            assert process.poll() is None, f"the sync ended before reaching {what}"
+            assert time.monotonic() < deadline, f"the sync never reached {what}"
             time.sleep(0.005)
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait()
     assert process.returncode == -signal.SIGKILL
-    return list(sandbox.control.requests())

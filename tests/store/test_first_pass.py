@@ -5,8 +5,6 @@ fetches one page ahead of what it stores, and only stored pages are checkpointed
 
 from __future__ import annotations
 
-import signal
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -110,18 +108,13 @@ def kill_while_building(store: ContextStore, store_url: str, sandbox: Any) -> No
         locker.exec_driver_sql("LOCK TABLE store_vocabulary IN SHARE MODE")
         pid = locker.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
         process = kills.start_sync(store_url, sandbox, CONNECTOR)
-        try:
-            waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
-            deadline = time.monotonic() + 120  # a guard against a hung child, not a timing assertion
-            while not store.transaction(lambda c: c.execute(waiting, {"pid": pid}).scalar_one()):
-                assert process.poll() is None, "the sync ended without building its words"
-                assert time.monotonic() < deadline, "no build reached the vocabulary"
-                time.sleep(0.005)
-            process.send_signal(signal.SIGKILL)
-        finally:
-            process.wait()
+        waiting = sa.text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
+        kills.kill_when(
+            process,
+            lambda: bool(store.transaction(lambda c: c.execute(waiting, {"pid": pid}).scalar_one())),
+            "a word build waiting on the vocabulary",
+        )
         locker.rollback()
-    assert process.returncode == -signal.SIGKILL
 
 
 async def test_kill_during_the_bulk_build_resumes_from_the_last_page(
