@@ -30,19 +30,17 @@ __all__ = ["drop_connector", "facet_rows", "forget", "index_page", "rebuild", "r
 Row = tuple[str, str, str, str, str | None, bool]
 
 _COLUMNS: Final = "connector_id, entity, record_id, path, value, overflow"
-_UPSERT: Final = {
-    "sqlite": f"INSERT INTO store_facets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (connector_id, entity, record_id, path) DO UPDATE SET value = excluded.value, "
-    "overflow = excluded.overflow WHERE store_facets.value IS NOT excluded.value "
-    "OR store_facets.overflow <> excluded.overflow",
-    "postgresql": f"INSERT INTO store_facets ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (connector_id, entity, record_id, path) DO UPDATE SET value = excluded.value, "
-    "overflow = excluded.overflow WHERE store_facets.value IS DISTINCT FROM excluded.value "
-    "OR store_facets.overflow <> excluded.overflow",
-}
 _INSERT: Final = {
     "sqlite": f"INSERT INTO store_facets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
     "postgresql": f"INSERT INTO store_facets ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
+}
+#: A row that would not change is not rewritten (SQLite's ``IS NOT`` is PostgreSQL's ``IS DISTINCT FROM``).
+_UPSERT: Final = {
+    dialect: f"{insert} ON CONFLICT (connector_id, entity, record_id, path) DO UPDATE SET "
+    f"value = excluded.value, overflow = excluded.overflow WHERE store_facets.value "
+    f"{'IS NOT' if dialect == 'sqlite' else 'IS DISTINCT FROM'} excluded.value "
+    "OR store_facets.overflow <> excluded.overflow"
+    for dialect, insert in _INSERT.items()
 }
 _DELETE: Final = "DELETE FROM store_facets WHERE connector_id = {0} AND entity = {0} AND record_id = {0}"
 _ORPHANS: Final = sa.text(
