@@ -68,8 +68,15 @@ def _from_row(row: Any) -> Checkpoint:
     )
 
 
+#: Built once: constructing a Core statement costs more than running this primary-key lookup, which
+#: every store query makes (its ``as_of``).
+_LOAD = sa.select(streams).where(
+    streams.c.connector_id == sa.bindparam("connector_id"), streams.c.entity == sa.bindparam("entity")
+)
+
+
 def load(connection: Connection, connector_id: str, entity: str) -> Checkpoint | None:
-    row = connection.execute(sa.select(streams).where(_where(connector_id, entity))).first()
+    row = connection.execute(_LOAD, {"connector_id": connector_id, "entity": entity}).first()
     return _from_row(row) if row is not None else None
 
 

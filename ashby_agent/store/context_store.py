@@ -135,10 +135,15 @@ class ContextStore:
             lock = self._stream_locks[key] = asyncio.Lock()
         return lock
 
-    def read(self, work: Callable[[Connection], T]) -> T:
+    def read(self, work: Callable[[Connection], T], *, snapshot: bool = True) -> T:
         """``work(connection)`` in a read-only transaction (deferred on SQLite: it takes no write lock),
-        with the query language's SQL functions available."""
-        with self.engine.connect().execution_options(ashby_read_only=True) as connection:
+        with the query language's SQL functions available. ``snapshot=False`` lets PostgreSQL run each
+        statement on its own (no ``BEGIN``/``COMMIT`` round trips) for work whose statements need not
+        agree: a query reads its entity's ``as_of`` before the records, which are then at least as new."""
+        options: dict[str, Any] = {"ashby_read_only": True}
+        if not snapshot and self.engine.dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        with self.engine.connect().execution_options(**options) as connection:
             if connection.dialect.name == "sqlite":
                 driver = connection.connection.driver_connection
                 assert isinstance(driver, sqlite3.Connection)
@@ -146,8 +151,9 @@ class ContextStore:
             with connection.begin():
                 return work(connection)
 
-    async def run_read(self, work: Callable[[Connection], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._readers, self.read, work)
+    async def run_read(self, work: Callable[[Connection], T], *, snapshot: bool = True) -> T:
+        read = self.read if snapshot else functools.partial(self.read, snapshot=False)
+        return await asyncio.get_running_loop().run_in_executor(self._readers, read, work)
 
     # ------------------------------------------------------------------ replication
 
@@ -253,7 +259,7 @@ class ContextStore:
             answer["meta"]["as_of"] = _wire_time(as_of)
             return answer
 
-        return await self.run_read(work)
+        return await self.run_read(work, snapshot=False)
 
     async def search(
         self, connector_id: str, entity: str, params: Any, *, transport: Transport | None = None

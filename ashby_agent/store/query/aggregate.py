@@ -42,12 +42,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-import sqlalchemy as sa
 from sqlalchemy import Connection, RowMapping
 
 from ashby_agent.errors import InvalidQueryError
 from ashby_agent.store.plan import check_stored
-from ashby_agent.store.query.compiler import SQL_OPS, Compiler
+from ashby_agent.store.query.compiler import SQL_OPS, Compiler, run_compiled
 from ashby_agent.store.query.dialects import Base, Dialect, dialect_for, entity_literal
 from ashby_agent.store.query.facets import facet_paths, facet_sources, usable
 from ashby_agent.store.query.fields import Kind, Path, entity_schema
@@ -675,7 +674,7 @@ def run_aggregate(
     paths = faceted_paths(agg) if facets else None
     facets = paths is not None and usable(connection, connector_id, agg.entity, paths)
     sql, params = compile_aggregate(agg, connection.dialect.name, connector_id, facets=facets)
-    rows = [row._mapping for row in connection.execute(sa.text(sql), params)]
+    rows = [row._mapping for row in run_compiled(connection, sql, params)]
     more = len(rows) > agg.limit
     data = []
     for row in rows[: agg.limit]:

@@ -18,12 +18,11 @@ from decimal import Decimal
 from typing import Any, Final
 
 import orjson
-import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from ashby_agent.errors import InvalidQueryError
 from ashby_agent.store.plan import check_stored
-from ashby_agent.store.query.compiler import Compiler
+from ashby_agent.store.query.compiler import Compiler, run_compiled
 from ashby_agent.store.query.dialects import Base, dialect_for
 from ashby_agent.store.query.fields import Path, Schema, entity_schema
 from ashby_agent.store.query.language import Condition, parse_condition, resolve_path
@@ -207,7 +206,7 @@ def run_search(connection: Connection, connector_id: str, search: Search) -> dic
     """``{"data": [...], "meta": {"has_more", "cursor", "took_ms"}}`` for one page."""
     started = time.perf_counter()
     sql, params = compile_search(search, connection.dialect.name, connector_id)
-    rows = connection.execute(sa.text(sql), params).all()
+    rows = run_compiled(connection, sql, params).all()
     more = len(rows) > search.limit
     rows = rows[: search.limit]
     data = [orjson.loads(row.data) for row in rows]
