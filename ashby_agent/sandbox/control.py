@@ -10,8 +10,11 @@ Writes here announce their webhook events like Ashby's own writes would (``webho
 from __future__ import annotations
 
 import copy
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from .errors import integer, number
 from .faults import FaultInjector, FaultSettings, RateLimiter
@@ -64,6 +67,19 @@ class SandboxControl:
         with self._store.lock:
             t = self._store.known_table(table)
             return [copy.deepcopy(t.rows[key[2]]) for key in t.keys]
+
+    def digest(self) -> dict[str, str]:
+        """Per table, a SHA-256 of every record in walk order (internal keys included): equal digests
+        mean equal contents. Tests that prove a refused call changed nothing compare two of these,
+        which costs a fraction of copying every record with :meth:`records`."""
+        with self._store.lock:
+            return {
+                name: hashlib.sha256(
+                    orjson.dumps([t.rows[key[2]] for key in t.keys], option=orjson.OPT_SORT_KEYS)
+                ).hexdigest()
+                for name in sorted(self._store.table_names)
+                for t in [self._store.known_table(name)]
+            }
 
     def get(self, table: str, record_id: str) -> Record:
         with self._store.lock:

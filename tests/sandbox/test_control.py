@@ -51,6 +51,19 @@ def test_records_are_deep_copies_with_internal_keys(controlled: Any) -> None:
         sb.control.get("note", "missing")
 
 
+def test_the_digest_changes_with_one_field_of_one_record_and_only_its_table(controlled: Any) -> None:
+    sb, client, _http = controlled
+    before = sb.control.digest()
+    assert set(before) == set(sb.control.tables())
+    assert sb.control.digest() == before  # reading changes nothing
+    client("candidate.list", limit=5)
+    assert sb.control.digest() == before
+    candidate = sb.control.records("candidate")[0]
+    sb.control.update("candidate", candidate["id"], name=candidate["name"] + "!")
+    after = sb.control.digest()
+    assert [t for t in before if before[t] != after[t]] == ["candidate"]
+
+
 def test_expire_routes(controlled: Any) -> None:
     _sb, client, http = controlled
     cursor = client("candidate.list", limit=5)["nextCursor"]
