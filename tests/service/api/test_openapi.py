@@ -16,6 +16,7 @@ from ashby_agent.service.api.app import ENDPOINTS
 from ashby_agent.service.api.routes.execute import _prepare
 from ashby_agent.service.api.routing import API_PREFIX
 from ashby_agent.service.exceptions import ServiceError
+from ashby_agent.service.server import ServiceHandle
 from ashby_agent.store.plan import STREAMS
 from ashby_agent.store.query.search import parse_search
 from ashby_agent.wire import (
@@ -25,15 +26,21 @@ from ashby_agent.wire import (
     START_DATE_PATTERN,
     ExecuteRequest,
 )
-from tests.service.tenants import Tenant
 
 EXECUTE = API_PREFIX + "/integrations/connectors/{connector_id}/execute"
 UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
 
-@pytest.fixture
-def document(tenant: Tenant) -> dict[str, Any]:
-    return dict(httpx.get(tenant.service.url + "/openapi.json").json())
+@pytest.fixture(scope="module")
+def document(service: ServiceHandle) -> dict[str, Any]:
+    """The service's document, read once per backend (it needs no tenant: the route takes no token)."""
+    return dict(httpx.get(service.url + "/openapi.json").json())
+
+
+@pytest.fixture(scope="module")
+def execute_checker(document: dict[str, Any]) -> Any:
+    schema = {**_body_schema(document, EXECUTE), "components": document["components"]}
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
 
 
 def _body_schema(document: dict[str, Any], path: str, method: str = "post") -> dict[str, Any]:
@@ -147,11 +154,8 @@ def _server_accepts(body: dict[str, Any]) -> bool:
         ({"entity": "candidates", "action": "list", "extra": 1}, False),
     ],
 )
-def test_execute_schema_and_handler_agree(
-    document: dict[str, Any], body: dict[str, Any], valid: bool
-) -> None:
-    schema = {**_body_schema(document, EXECUTE), "components": document["components"]}
-    checker = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+def test_execute_schema_and_handler_agree(execute_checker: Any, body: dict[str, Any], valid: bool) -> None:
+    checker = execute_checker
     assert checker.is_valid(body) is valid, [error.message for error in checker.iter_errors(body)][:1]
     assert _server_accepts(body) is valid
 
