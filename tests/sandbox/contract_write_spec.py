@@ -1,26 +1,26 @@
 """The Ashby write-endpoint contract, transcribed from Ashby's API reference only.
 
-Every "W" row of section 4 of ``/work/shared/reference/ashby-api.md`` (both spellings of the two
-application writes Ashby serves under two names, §1.1), with what the reference states about it:
+Every "W" row (a write endpoint) of the reference's endpoint tables (both spellings of the two
+application writes Ashby serves under two names), with what the reference states about it:
 
-- ``module``: the permission module (§1.4 and the Perm column): a key needs ``<module>:write``
+- ``module``: the permission module: a key needs ``<module>:write``
   (``candidatesWrite`` -> scope ``candidates:write``);
 - ``required``: the parameters marked ``*`` in the Body column; ``"a|b"`` means "one of a or b is
   required" (the Body column's "one of …" and "… **or** …" forms), so the param is missing when all
   alternatives are;
-- ``uuid_params``: the id parameters of the example body ("All ids are UUID strings", §4 conventions);
-  file handles are opaque tokens, not ids (§5.1), and are not listed;
+- ``uuid_params``: the id parameters of the example body ("All ids are UUID strings");
+  file handles are opaque tokens, not ids, and are not listed;
 - ``result``: ``"obj"`` for "X", ``"list"`` for "[X]", ``None`` where the Result column is "—";
 - ``not_found``: ``(param, code)`` for an unknown well-formed UUID: ``application_not_found`` is
-  documented (§2.2, §2.4); the other ``<entity>_not_found`` codes rest on §2.4's pattern and its **Sim**
+  documented; the other ``<entity>_not_found`` codes rest on the error section's pattern and its **Sim**
   line ("use ``<entity>_not_found`` … for a well-formed UUID that does not exist"). Only the main id of
-  an endpoint (plus the ids §2.4 lists codes for) is pinned; creates have none;
+  an endpoint (plus the ids the error section lists codes for) is pinned; creates have none;
 - ``params_stated``: False where the reference says "see OpenAPI" or leaves the params unconfirmed: then
   only the permission is pinned (no required params, no id checks), and ``body`` is a plausible call.
 
 ``body`` is an otherwise-valid request: values written ``"@key"`` are filled from the test module's
 ``ids`` fixture (recursively, so nested values may be references too). The reference never says that an
-``invalid_input`` error names the offending parameter (§2.2 keeps ``errors`` as ``[code]``; the
+``invalid_input`` error names the offending parameter (the error envelope keeps ``errors`` as ``[code]``; the
 ``{message, parameter}`` form is *unconfirmed*), so no test pins the naming.
 
 Nothing here was read from the sandbox's code: the table and the simulator are two independent readings
@@ -55,15 +55,15 @@ WEBHOOK_TYPES = one_of(
     "offerDelete", "pushToHRIS", "surveySubmit",
 )  # fmt: skip
 WEBHOOK = {"id": "uuid", "enabled": "bool", "requestUrl": "str", "secretToken": "str",
-           "webhookType": WEBHOOK_TYPES}  # fmt: skip  # §4.10 webhook.create result
-UPLOAD_HANDLE = {"handle": "str", "url": "str", "fields": "any"}  # §4.10 file.createFileUploadHandle
-CUSTOM_FIELD_VALUE = {"id": "uuid", "title": "str", "value": "any"}  # §5.1 CustomFieldValue
-OFFER_PROCESS = {"id": "uuid", "applicationId": "uuid", "status": "str"}  # §4.9 / §5.9
+           "webhookType": WEBHOOK_TYPES}  # fmt: skip  # webhook.create result
+UPLOAD_HANDLE = {"handle": "str", "url": "str", "fields": "any"}  # file.createFileUploadHandle
+CUSTOM_FIELD_VALUE = {"id": "uuid", "title": "str", "value": "any"}  # CustomFieldValue
+OFFER_PROCESS = {"id": "uuid", "applicationId": "uuid", "status": "str"}
 
 
 @dataclass(frozen=True)
 class WriteEndpoint:
-    """One write endpoint of §4, as the reference states it."""
+    """One write endpoint, as the reference states it."""
 
     name: str
     module: str  # the scope prefix: a key needs `<module>:write`
@@ -77,7 +77,7 @@ class WriteEndpoint:
 
     @property
     def permission(self) -> str:
-        """The OpenAPI permission id (§1.4), e.g. ``candidatesWrite``."""
+        """The OpenAPI permission id, e.g. ``candidatesWrite``."""
         return f"{self.module}Write"
 
     @property
@@ -149,7 +149,7 @@ WRITE_ENDPOINTS: list[WriteEndpoint] = [
             "interviewStageId": "@transferStage"}, not_found=(APP,), record=APPLICATION),
     W("application.updateHistory", C, ("applicationId", "applicationHistory"), ("applicationId",),
       body={"applicationId": "@application", "applicationHistory": "@history"}, not_found=(APP,)),
-    # The OpenAPI says `candidateWrite` (sic) for addHiringTeamMember (§1.4): the candidates module.
+    # The OpenAPI says `candidateWrite` (sic) for addHiringTeamMember: the candidates module.
     W("application.addHiringTeamMember", C, ("applicationId", "teamMemberId", "roleId"),
       ("applicationId", "teamMemberId", "roleId"), body=TEAM_MEMBER, not_found=(APP,)),
     W("application.removeHiringTeamMember", C, ("applicationId", "teamMemberId", "roleId"),
@@ -204,12 +204,12 @@ WRITE_ENDPOINTS: list[WriteEndpoint] = [
       for verb in ("addMember", "removeMember")),
     # ---- 4.7 Hiring-process metadata ---------------------------------------------------------------
     W("candidateTag.create", M, ("title",), (), body={"title": "Contract Tag"}, record=TAG),
-    # CandidateTag (§5.7) + the tagId param: either reading of `<entity>_not_found`.
+    # CandidateTag + the tagId param: either reading of `<entity>_not_found`.
     W("candidateTag.archive", M, ("tagId",), ("tagId",), body={"tagId": "@tag"},
       not_found=(("tagId", frozenset({"tag_not_found", "candidate_tag_not_found"})),), record=TAG),
     W("customField.create", M, ("fieldType", "objectType", "title"), (),
       body={"fieldType": "String", "objectType": "Candidate", "title": "Contract Field"}),
-    # setValue / setValues need candidatesWrite (Perm column and §1.4), not the metadata module.
+    # setValue / setValues need candidatesWrite (the Perm column), not the metadata module.
     W("customField.setValue", C, ("objectId", "objectType", "fieldId", "fieldValue"), ("objectId", "fieldId"),
       body={"objectId": "@candidate", "objectType": "Candidate", "fieldId": "@candidateField",
             "fieldValue": "@candidateFieldValue"}, not_found=(("objectId", "candidate_not_found"),),
@@ -266,7 +266,7 @@ WRITE_ENDPOINTS: list[WriteEndpoint] = [
 BY_NAME = {e.name: e for e in WRITE_ENDPOINTS}
 assert len(BY_NAME) == len(WRITE_ENDPOINTS), "duplicate endpoint rows"
 
-# Named in §4.10's "out of the simulator's scope (names only)" list, not W rows: not in the table.
+# Named in the reference's "out of the simulator's scope (names only)" list, not W rows: not in the table.
 OUT_OF_SCOPE = (
     "applicationForm.submit", "approvalDefinition.update", "assessment.addCompletedToCandidate",
     "assessment.update", "interviewerPool.create", "interviewerPool.update", "interviewerPool.archive",

@@ -77,7 +77,7 @@ def api(sb: Any) -> Iterator[Api]:
 
 
 def _value_for(field_type: str, options: list[dict[str, Any]]) -> Any:
-    """A value of the reference's field value formats (§4.4) for one field type."""
+    """A value of the reference's field value formats for one field type."""
     first = next((o["value"] for o in options if not o.get("isArchived")), None)
     values: dict[str, Any] = {
         "Boolean": True, "Date": "2026-01-15", "Email": "contract@example.com", "Number": 3,
@@ -96,7 +96,7 @@ def _safe_ok(api: Api, endpoint: str, body: dict[str, Any]) -> dict[str, Any] | 
 
 
 def _submission(form_definition: dict[str, Any]) -> dict[str, Any]:
-    """`{fieldSubmissions: [{path, value}]}` answering every required field of a FormDefinition (§5.7)."""
+    """`{fieldSubmissions: [{path, value}]}` answering every required field of a FormDefinition."""
     fields = [f["field"] for s in form_definition["sections"] for f in s["fields"] if f["isRequired"]]
     return {
         "fieldSubmissions": [
@@ -256,7 +256,7 @@ def body_for(ep: WriteEndpoint, ids: dict[str, Any]) -> dict[str, Any]:
 
 
 def assert_error(r: httpx.Response, status: int, code: str | frozenset[str]) -> dict[str, Any]:
-    """Ashby's error envelope (§2.2): success false, errors == [code], errorInfo{code, message, requestId}."""
+    """Ashby's error envelope: success false, errors == [code], errorInfo{code, message, requestId}."""
     codes = {code} if isinstance(code, str) else set(code)
     context = f"want HTTP {status} {sorted(codes)}: got {r.status_code} {r.text[:300]}"
     assert r.headers.get("content-type", "").startswith("application/json"), context
@@ -288,8 +288,9 @@ def xfail(reason: str) -> Any:
 # Where the sandbox disagrees with the reference: (test, endpoint, param or "") -> the disagreement.
 DISAGREE: dict[tuple[str, str, str], str] = {
     ("missing", "webhook.create", "secretToken"): (
-        "reference §4.10 marks webhook.create `secretToken`* required; the sandbox creates the webhook "
-        "without it (success, no secret; §6's 'if a secret token is set' reads it as optional)"
+        "the Ashby API reference marks webhook.create `secretToken`* required; the sandbox creates the "
+        "webhook without it (success, no secret; its webhook section's 'if a secret token is set' reads it "
+        "as optional)"
     ),
 }
 
@@ -321,7 +322,7 @@ def test_table_covers_the_reference_write_rows() -> None:
 @pytest.mark.parametrize("ep", PERMISSION)
 def test_missing_write_permission_is_403(api: Api, sb: Any, ids: dict[str, Any], ep: WriteEndpoint) -> None:
     """Without `<module>:write` (every other scope, or only `<module>:read`): HTTP 403
-    missing_endpoint_permission (§1.4, §2.3), and the valid call changes nothing."""
+    missing_endpoint_permission, and the valid call changes nothing."""
     body = body_for(ep, ids)
     before = snapshot(sb)
     for key in (NO_WRITE[ep.module], READ_ONLY[ep.module]):
@@ -351,7 +352,7 @@ def test_module_write_scope_suffices(api: Api, ep: WriteEndpoint) -> None:
 def test_missing_required_param_is_invalid_input(
     api: Api, ids: dict[str, Any], ep: WriteEndpoint, group: str
 ) -> None:
-    """Each required param (`*`) missing from an otherwise-valid body: HTTP 200 invalid_input (§2.4).
+    """Each required param (`*`) missing from an otherwise-valid body: HTTP 200 invalid_input.
     The reference does not say the error names the param, so the message is not pinned."""
     body = {k: v for k, v in body_for(ep, ids).items() if k not in group.split("|")}
     assert_error(api.post(ep.name, body), 200, "invalid_input")
@@ -359,7 +360,7 @@ def test_missing_required_param_is_invalid_input(
 
 @pytest.mark.parametrize(("ep", "param"), NON_UUID)
 def test_non_uuid_id_is_invalid_input(api: Api, ids: dict[str, Any], ep: WriteEndpoint, param: str) -> None:
-    """An id that is not a UUID: HTTP 200 invalid_input (§2.4, §7 note 9)."""
+    """An id that is not a UUID: HTTP 200 invalid_input."""
     body = {**body_for(ep, ids), param: NOT_A_UUID}
     assert_error(api.post(ep.name, body), 200, "invalid_input")
 
@@ -368,7 +369,7 @@ def test_non_uuid_id_is_invalid_input(api: Api, ids: dict[str, Any], ep: WriteEn
 def test_unknown_uuid_is_entity_not_found(
     api: Api, ids: dict[str, Any], ep: WriteEndpoint, param: str, code: str | frozenset[str]
 ) -> None:
-    """A well-formed unknown id: HTTP 200 `<entity>_not_found` (§2.2, §2.4, §7 note 9)."""
+    """A well-formed unknown id: HTTP 200 `<entity>_not_found`."""
     body = {**body_for(ep, ids), param: UNKNOWN_UUID}
     assert_error(api.post(ep.name, body), 200, code)
 
@@ -403,8 +404,8 @@ def _strip_absent(spec: Any) -> Any:
 def test_success_envelope(
     api: Api, ids: dict[str, Any], ep: WriteEndpoint, overrides: dict[str, Any]
 ) -> None:
-    """`success: true` and `results` an object (X) or an array ([X]) as the Result column says (§2.1);
-    `warnings` may be added; the record has the shape of §5."""
+    """`success: true` and `results` an object (X) or an array ([X]) as the Result column says;
+    `warnings` may be added; the record has the shape the reference gives its object."""
     body = {**body_for(ep, ids), **overrides}
     r = api.post(ep.name, body)
     assert r.status_code == 200, r.text[:400]
@@ -421,13 +422,13 @@ def test_success_envelope(
         errors += generic_violations(results)
         assert not errors, "\n".join(errors[:10])
     if ep.name == "candidate.createNote":
-        assert set(first) == NOTE_KEYS, "the recorded createNote result has exactly these keys (§5.10)"
+        assert set(first) == NOTE_KEYS, "the recorded createNote result has exactly these keys"
     if ep.name == "candidateTag.create":
         again = api.ok(ep.name, body)["results"]
-        assert again["id"] == first["id"], "an existing title returns the existing tag (§4.7)"
+        assert again["id"] == first["id"], "an existing title returns the existing tag"
     if ep.name == "candidate.addTag":
         assert ids["tag"] in {t["id"] for t in first["tags"]}
     if ep.name == "application.changeStage":
         assert first["currentInterviewStage"]["id"] == ids["nextStage"]
     if ep.name == "job.create":
-        assert first["status"] == "Draft", "job.create returns a Draft job (§4.5)"
+        assert first["status"] == "Draft", "job.create returns a Draft job"
