@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -52,19 +51,6 @@ def page_meta(envelope: Mapping[str, Any]) -> PageMeta:
     )
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Dumping a page builds a dict per nested record and no reference cycles: the cyclic collector
-    would only rescan them, so it waits (as it does while ``data`` validates)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 class ListResult(Generic[R]):
     """One page of records (``data``) and where the listing stands (``meta``).
 
@@ -92,14 +78,24 @@ class ListResult(Generic[R]):
     @property
     def data(self) -> list[R]:
         """The typed records of this page."""
+        if self._data is not None:
+            return self._data
+        # Validation allocates ~13 objects per nested record and creates no reference cycles: the cyclic
+        # collector would only rescan them (about a quarter of the time), so it waits.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._validate()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _validate(self) -> list[R]:
+        """Validate the wire records (once; the caller has paused the collector)."""
         if self._data is None:
             assert self._adapter is not None and self._raw is not None
             from pydantic import ValidationError
 
-            # Validation allocates ~13 objects per nested record and creates no reference cycles: the
-            # cyclic collector would only rescan them (about a quarter of the time), so it waits.
-            collecting = gc.isenabled()
-            gc.disable()
             try:
                 self._data = self._adapter.validate_python(self._raw)
             except ValidationError as exc:
@@ -109,9 +105,6 @@ class ListResult(Generic[R]):
                     f"A record on this page does not match its model ({exc.error_count()} problems, "
                     f"first: {where}: {error['msg']}). Please report it with the entity name."
                 ) from None
-            finally:
-                if collecting:
-                    gc.enable()
             self._raw = None
         return self._data
 
@@ -154,15 +147,27 @@ class ListResult(Generic[R]):
         exclude_unset: bool = False,
     ) -> dict[str, Any]:
         """``{"data": [records...], "meta": {...}}``, like Pydantic's ``model_dump``."""
+        adapter = self._adapter
+        if adapter is not None:  # the page's own adapter dumps the whole list in one call
+            # Validating (if not done yet), dumping and wrapping all happen with the collector paused:
+            # no tracked allocation of ours then meets a collection while the page's records are young,
+            # so a page that is dumped and dropped is never rescanned.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                dumped = adapter.dump_python(
+                    self._validate(),
+                    mode=mode,
+                    by_alias=by_alias,
+                    exclude_none=exclude_none,
+                    exclude_unset=exclude_unset,
+                )
+                return {"data": dumped, "meta": self.meta.model_dump(mode=mode)}
+            finally:
+                if collecting:
+                    gc.enable()
         from pydantic import BaseModel
 
-        if self._adapter is not None:  # the page's own adapter dumps the whole list in one call
-            data = self.data
-            with _cyclic_gc_paused():
-                dumped = self._adapter.dump_python(
-                    data, mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset
-                )
-            return {"data": dumped, "meta": self.meta.model_dump(mode=mode)}
         records = [
             record.model_dump(
                 mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset
@@ -177,10 +182,17 @@ class ListResult(Generic[R]):
         self, *, by_alias: bool = False, exclude_none: bool = False, indent: int | None = None
     ) -> str:
         """The page as a JSON string."""
-        if self._adapter is not None and indent is None:
-            data = self._adapter.dump_json(self.data, by_alias=by_alias, exclude_none=exclude_none)
-            meta = json.dumps(self.meta.model_dump(mode="json"))
-            return '{"data":' + data.decode() + ',"meta":' + meta + "}"
+        adapter = self._adapter
+        if adapter is not None and indent is None:
+            collecting = gc.isenabled()  # paused for the reason given in model_dump
+            gc.disable()
+            try:
+                data = adapter.dump_json(self._validate(), by_alias=by_alias, exclude_none=exclude_none)
+                meta = json.dumps(self.meta.model_dump(mode="json"))
+                return "".join(('{"data":', data.decode(), ',"meta":', meta, "}"))
+            finally:
+                if collecting:
+                    gc.enable()
         dumped = self.model_dump(mode="json", by_alias=by_alias, exclude_none=exclude_none)
         return json.dumps(dumped, indent=indent, ensure_ascii=False)
 

@@ -100,14 +100,42 @@ async def test_reading_and_dumping_leave_the_cyclic_collector_as_found(
     connector: AshbyConnector, collecting: bool
 ) -> None:
     page = await connector.candidates.list(limit=5)
+    unread = [await connector.candidates.list(limit=5) for _ in range(2)]
     (gc.enable if collecting else gc.disable)()
     try:
         _ = page.data
         assert gc.isenabled() is collecting
         page.model_dump(mode="json")
         assert gc.isenabled() is collecting
+        unread[0].model_dump(mode="json")  # validated and dumped in one pause
+        assert gc.isenabled() is collecting
+        unread[1].model_dump_json()
+        assert gc.isenabled() is collecting
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("entity", ["candidates", "applications", "jobs", "offers"])
+async def test_a_page_dumped_in_wire_form_gives_back_what_ashby_sent(
+    connector: AshbyConnector, entity: str
+) -> None:
+    """Timestamps, omitted keys and extras survive validation and the dump (one pass, unread page)."""
+    resource = getattr(connector, entity)
+    sent = (await resource.list(limit=100)).wire_records()  # not read: the records as sent
+    page = await resource.list(limit=100)
+    assert page.model_dump(mode="json", by_alias=True, exclude_unset=True)["data"] == sent
+    assert page.wire_records() == sent  # now read: dumped back to the same form
+
+
+async def test_dumping_an_unread_page_equals_dumping_it_after_reading(connector: AshbyConnector) -> None:
+    read = await connector.candidates.list(limit=50)
+    records = read.data
+    unread = await connector.candidates.list(limit=50)
+    assert unread.model_dump(mode="json")["data"] == read.model_dump(mode="json")["data"]
+    assert unread.data == records  # the records validated for the dump are kept
+    unread = await connector.candidates.list(limit=50)
+    assert json.loads(unread.model_dump_json())["data"] == json.loads(read.model_dump_json())["data"]
+    assert unread.data == records
 
 
 async def test_a_malformed_page_raises_the_typed_error_and_restores_the_collector() -> None:

@@ -4,6 +4,7 @@ import ast
 import copy
 import importlib
 import json
+import random
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
 from ashby_agent.connectors.ashby import models
 from ashby_agent.connectors.ashby.models import (
@@ -257,6 +258,43 @@ def test_timestamps_write_milliseconds_like_isoformat_with_timespec(value: datet
     assert json.loads(note.model_dump_json())["created_at"] == wire
     text = value.isoformat(timespec="milliseconds")
     assert wire == (text[:-6] + "Z" if text.endswith("+00:00") else text)
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [T1, "2024-02-04T21:38:12.000Z", "2024-12-31T23:59:59.999Z", "0024-01-01T00:00:00.005Z"],
+)
+def test_parsed_timestamps_dump_to_the_text_ashby_sent(wire: str) -> None:
+    note = models.Note.model_validate({"id": "n1", "createdAt": wire})
+    assert note.model_dump(mode="json", by_alias=True)["createdAt"] == wire
+    assert json.loads(note.model_dump_json(by_alias=True))["createdAt"] == wire
+    offset = models.Note.model_validate({"id": "n1", "createdAt": wire[:-1] + "+00:00"})
+    assert offset.model_dump(mode="json")["created_at"] == wire  # a zero offset is written as Z
+
+
+def test_timestamps_write_the_isoformat_milliseconds_form_for_many_values() -> None:
+    """Parsed (pydantic-core's UTC zone) and constructed (``datetime.UTC``) values over more days than
+    the formatter remembers, against ``isoformat(timespec="milliseconds")``."""
+    rng = random.Random(13)
+    adapter = TypeAdapter(list[models.Timestamp])
+    values = [
+        datetime(
+            rng.randint(1, 9999),
+            rng.randint(1, 12),
+            rng.randint(1, 28),
+            rng.randint(0, 23),
+            rng.randint(0, 59),
+            rng.randint(0, 59),
+            rng.choice([0, 999_999, rng.randint(0, 999_999)]),
+            tzinfo=UTC,
+        )
+        for _ in range(6000)
+    ]
+    expected = [value.isoformat(timespec="milliseconds").replace("+00:00", "Z") for value in values]
+    parsed = adapter.validate_python([value.isoformat() for value in values])
+    assert adapter.dump_python(parsed, mode="json") == expected
+    assert adapter.dump_python(values, mode="json") == expected
+    assert json.loads(adapter.dump_json(values)) == expected
 
 
 def test_omitted_and_null_optional_fields_both_parse_to_none() -> None:
