@@ -19,7 +19,7 @@ from ashby_agent.errors import MalformedResponseError
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-__all__ = ["ListResult", "PageMeta", "iterate_pages", "page_meta"]
+__all__ = ["ListResult", "PageMeta", "cyclic_gc_paused", "iterate_pages", "page_meta"]
 
 R = TypeVar("R")
 
@@ -53,9 +53,10 @@ def page_meta(envelope: Mapping[str, Any]) -> PageMeta:
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Dumping a page builds a dict per nested record and no reference cycles: the cyclic collector
-    would only rescan them, so it waits (as it does while ``data`` validates)."""
+def cyclic_gc_paused() -> Iterator[None]:
+    """Decoding or dumping a page builds a dict per nested record and no reference cycles: the cyclic
+    collector would only rescan them (and, counting its young collections, reach its full ones sooner),
+    so it waits (as it does while ``data`` validates)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -158,7 +159,7 @@ class ListResult(Generic[R]):
 
         if self._adapter is not None:  # the page's own adapter dumps the whole list in one call
             data = self.data
-            with _cyclic_gc_paused():
+            with cyclic_gc_paused():
                 dumped = self._adapter.dump_python(
                     data, mode=mode, by_alias=by_alias, exclude_none=exclude_none, exclude_unset=exclude_unset
                 )

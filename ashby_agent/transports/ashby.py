@@ -23,6 +23,7 @@ import orjson
 
 from ashby_agent._version import __version__
 from ashby_agent.errors import AshbyAgentError, InvalidRequestError
+from ashby_agent.pagination import cyclic_gc_paused
 from ashby_agent.retry import RetryPolicy, parse_retry_after
 from ashby_agent.transports.base import Mode, Transport
 from ashby_agent.transports.error_map import (
@@ -185,7 +186,8 @@ class AshbyTransport(Transport):
             status = response.status_code
             raw = response.content
             try:
-                data = orjson.loads(raw)
+                with cyclic_gc_paused():  # a page of records: thousands of objects, no cycles
+                    data = orjson.loads(raw)
             except orjson.JSONDecodeError:
                 data = None
             if type(data) is dict and data.get("success") is True and 200 <= status < 300:
