@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -18,7 +19,7 @@ from ashby_agent.errors import MalformedResponseError
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-__all__ = ["ListResult", "PageMeta", "iterate_pages", "page_meta"]
+__all__ = ["ListResult", "PageMeta", "cyclic_gc_paused", "iterate_pages", "page_meta"]
 
 R = TypeVar("R")
 
@@ -51,6 +52,20 @@ def page_meta(envelope: Mapping[str, Any]) -> PageMeta:
     )
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Validating, dumping or decoding a page allocates ~13 objects per nested record and creates no
+    reference cycles: the cyclic collector would only rescan them (and, counting its young collections,
+    reach its full ones sooner), so it waits, and is left as it was found."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class ListResult(Generic[R]):
     """One page of records (``data``) and where the listing stands (``meta``).
 
@@ -80,15 +95,8 @@ class ListResult(Generic[R]):
         """The typed records of this page."""
         if self._data is not None:
             return self._data
-        # Validation allocates ~13 objects per nested record and creates no reference cycles: the cyclic
-        # collector would only rescan them (about a quarter of the time), so it waits.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with cyclic_gc_paused():
             return self._validate()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _validate(self) -> list[R]:
         """Validate the wire records (once; the caller has paused the collector)."""
@@ -152,9 +160,7 @@ class ListResult(Generic[R]):
             # Validating (if not done yet), dumping and wrapping all happen with the collector paused:
             # no tracked allocation of ours then meets a collection while the page's records are young,
             # so a page that is dumped and dropped is never rescanned.
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
+            with cyclic_gc_paused():
                 dumped = adapter.dump_python(
                     self._validate(),
                     mode=mode,
@@ -163,9 +169,6 @@ class ListResult(Generic[R]):
                     exclude_unset=exclude_unset,
                 )
                 return {"data": dumped, "meta": self.meta.model_dump(mode=mode)}
-            finally:
-                if collecting:
-                    gc.enable()
         from pydantic import BaseModel
 
         records = [
@@ -184,15 +187,10 @@ class ListResult(Generic[R]):
         """The page as a JSON string."""
         adapter = self._adapter
         if adapter is not None and indent is None:
-            collecting = gc.isenabled()  # paused for the reason given in model_dump
-            gc.disable()
-            try:
+            with cyclic_gc_paused():
                 data = adapter.dump_json(self._validate(), by_alias=by_alias, exclude_none=exclude_none)
                 meta = json.dumps(self.meta.model_dump(mode="json"))
                 return "".join(('{"data":', data.decode(), ',"meta":', meta, "}"))
-            finally:
-                if collecting:
-                    gc.enable()
         dumped = self.model_dump(mode="json", by_alias=by_alias, exclude_none=exclude_none)
         return json.dumps(dumped, indent=indent, ensure_ascii=False)
 

@@ -6,8 +6,8 @@ transaction: its value as text, null when the record has none, or ``overflow`` w
 text of at most :data:`~ashby_agent.store.schema.MAX_FACET` characters (a number where the model says
 text, a huge title): aggregates then read that path from the documents, so the rows never have to
 stand for a value they cannot hold. A row that would not change is not rewritten (a re-read of
-unchanged records writes nothing here); an entity's first pass skips them and :func:`rebuild` writes
-them all when it ends. Opening a store back-fills the paths declared since it last
+unchanged records writes nothing here); an entity's first pass skips them and :func:`index_stored`
+writes them all when it ends. Opening a store back-fills the paths declared since it last
 opened and deletes the rows of paths no longer declared (:func:`reconcile`).
 """
 
@@ -22,25 +22,23 @@ from sqlalchemy import Connection
 from ashby_agent.store.query.dialects.base import COLUMNS
 from ashby_agent.store.query.fields import Path
 from ashby_agent.store.query.indexes import FACETED, facet_fields
-from ashby_agent.store.scan import stored_batches
 from ashby_agent.store.schema import MAX_FACET, facet_paths, facets, records
+from ashby_agent.store.statements import insert_rows
 
-__all__ = ["drop_connector", "facet_rows", "forget", "index_page", "rebuild", "reconcile"]
+__all__ = ["clear", "drop_connector", "facet_rows", "forget", "index_page", "index_stored", "reconcile"]
 
 Row = tuple[str, str, str, str, str | None, bool]
 
-_COLUMNS: Final = "connector_id, entity, record_id, path, value, overflow"
-_INSERT: Final = {
-    "sqlite": f"INSERT INTO store_facets ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-    "postgresql": f"INSERT INTO store_facets ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
-}
+_INSERT: Final = "INSERT INTO store_facets (connector_id, entity, record_id, path, value, overflow)"
+#: The columns' types on PostgreSQL.
+_TYPES: Final = ("text", "text", "text", "text", "text", "boolean")
 #: A row that would not change is not rewritten (SQLite's ``IS NOT`` is PostgreSQL's ``IS DISTINCT FROM``).
-_UPSERT: Final = {
-    dialect: f"{insert} ON CONFLICT (connector_id, entity, record_id, path) DO UPDATE SET "
+_ON_CONFLICT: Final = {
+    dialect: " ON CONFLICT (connector_id, entity, record_id, path) DO UPDATE SET "
     f"value = excluded.value, overflow = excluded.overflow WHERE store_facets.value "
     f"{'IS NOT' if dialect == 'sqlite' else 'IS DISTINCT FROM'} excluded.value "
     "OR store_facets.overflow <> excluded.overflow"
-    for dialect, insert in _INSERT.items()
+    for dialect in ("sqlite", "postgresql")
 }
 _DELETE: Final = "DELETE FROM store_facets WHERE connector_id = {0} AND entity = {0} AND record_id = {0}"
 _ORPHANS: Final = sa.text(
@@ -75,18 +73,23 @@ def facet_rows(
     connector_id: str, entity: str, page: Sequence[Any], paths: Iterable[Path] | None = None
 ) -> list[Row]:
     """The rows of ``page``'s records (each a dict with an id) for ``paths`` (default: all declared)."""
+    return _rows(connector_id, entity, ((record["id"], record) for record in page), paths)
+
+
+def _rows(
+    connector_id: str, entity: str, records: Iterable[tuple[str, Any]], paths: Iterable[Path] | None = None
+) -> list[Row]:
     chosen = list(facet_fields(entity).values()) if paths is None else list(paths)
     out: list[Row] = []
-    for record in page:
+    for record_id, record in records:
         for path in chosen:
             value, overflow = _value(record, path)
-            out.append((connector_id, entity, record["id"], path.text, value, overflow))
+            out.append((connector_id, entity, record_id, path.text, value, overflow))
     return out
 
 
 def _upsert(connection: Connection, rows: list[Row]) -> None:
-    if rows:
-        connection.exec_driver_sql(_UPSERT[connection.dialect.name], rows)
+    insert_rows(connection, _INSERT, _TYPES, rows, _ON_CONFLICT[connection.dialect.name])
 
 
 def index_page(connection: Connection, connector_id: str, entity: str, page: Sequence[Any]) -> None:
@@ -98,19 +101,21 @@ def index_page(connection: Connection, connector_id: str, entity: str, page: Seq
     _upsert(connection, facet_rows(connector_id, entity, latest))
 
 
-def rebuild(connection: Connection, connector_id: str, entity: str) -> None:
-    """Write the facets of every stored record of ``entity`` from scratch, in record id order: after a
-    first pass that skipped them (until it ends, the entity answers "not synced", so no aggregate reads
-    the missing rows)."""
-    if not facet_fields(entity):
-        return
-    connection.execute(
-        sa.delete(facets).where(facets.c.connector_id == connector_id, facets.c.entity == entity)
-    )
-    for batch in stored_batches(connection, connector_id, entity):
-        rows = facet_rows(connector_id, entity, [{**data, "id": record_id} for record_id, data in batch])
-        if rows:  # nothing to replace: plain inserts
-            connection.exec_driver_sql(_INSERT[connection.dialect.name], rows)
+def clear(connection: Connection, connector_id: str, entity: str) -> None:
+    """Drop every facet row of ``entity`` (before :func:`index_stored` writes its records' again)."""
+    if facet_fields(entity):
+        connection.execute(
+            sa.delete(facets).where(facets.c.connector_id == connector_id, facets.c.entity == entity)
+        )
+
+
+def index_stored(
+    connection: Connection, connector_id: str, entity: str, batch: Sequence[tuple[str, Any]]
+) -> None:
+    """Insert the facets of ``(record id, record)`` pairs that have none (after :func:`clear`): plain
+    inserts, nothing to replace."""
+    if facet_fields(entity):
+        insert_rows(connection, _INSERT, _TYPES, _rows(connector_id, entity, batch))
 
 
 def forget(connection: Connection, connector_id: str, entity: str, record_ids: Iterable[str] | None) -> None:

@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from ashby_agent.envelope import listed_results
 from ashby_agent.errors import AshbyAgentError, CursorError, SyncTokenError
 from ashby_agent.pagination import page_meta
-from ashby_agent.store import checkpoints, facets, rows, words
+from ashby_agent.store import checkpoints, rows
 from ashby_agent.store.plan import Stream, select_streams
 from ashby_agent.store.schema import records
 
@@ -375,8 +375,7 @@ class Replicator:
                 connection, self.connector_id, stream.entity, state.pass_number
             )
         if _first_pass(state):
-            words.rebuild(connection, self.connector_id, stream.entity)
-            facets.rebuild(connection, self.connector_id, stream.entity)
+            rows.index_stored(connection, self.connector_id, stream.entity)
         checkpoints.finish_pass(
             connection,
             self.connector_id,

@@ -15,10 +15,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ashby_agent.errors import MalformedResponseError
 from ashby_agent.store import facets, words
 from ashby_agent.store.checkpoints import SQLITE_DATETIME
-from ashby_agent.store.query.indexes import word_fields
+from ashby_agent.store.query.indexes import facet_fields, word_fields
+from ashby_agent.store.scan import stored_batches
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
+from ashby_agent.store.statements import insert_rows
 
-__all__ = ["count", "delete", "drop_connector", "merge", "remove_unseen", "upsert_page"]
+__all__ = ["count", "delete", "drop_connector", "index_stored", "merge", "remove_unseen", "upsert_page"]
 
 
 def _archived(record: dict[str, Any]) -> bool:
@@ -42,10 +44,9 @@ def upsert_page(
 ) -> int:
     """Insert or replace ``page``'s records by id, stamped with ``pass_number``; returns how many.
 
-    This is the sync's hot path (one call per page of 100): the statement is a fixed SQL string run
-    with the driver's ``executemany``, and each record is encoded once with orjson. ``index`` false
-    leaves the words and facets to :func:`~ashby_agent.store.words.rebuild` and
-    :func:`~ashby_agent.store.facets.rebuild` at the end of the pass.
+    This is the sync's hot path (one call per page of 100): the page is one multi-row statement of fixed
+    SQL (see :mod:`~ashby_agent.store.statements`), and each record is encoded once with orjson.
+    ``index`` false leaves the words and facets to :func:`index_stored` at the end of the pass.
     """
     rows: dict[str, tuple[Any, ...]] = {}
     postgres = connection.dialect.name == "postgresql"
@@ -68,7 +69,7 @@ def upsert_page(
             synced,
         )
     if rows:
-        connection.exec_driver_sql(_UPSERT_POSTGRES if postgres else _UPSERT_SQLITE, list(rows.values()))
+        insert_rows(connection, _INSERT, _TYPES, list(rows.values()), _ON_CONFLICT)
         if index:
             if word_fields(entity):
                 latest = {record["id"]: record for record in page}
@@ -92,16 +93,26 @@ _COLUMNS = (
 _REPLACED = _COLUMNS[3:]
 
 
-def _upsert(placeholders: list[str]) -> str:
-    updates = ", ".join(f"{name} = excluded.{name}" for name in _REPLACED)
-    return (
-        f"INSERT INTO store_records ({', '.join(_COLUMNS)}) VALUES ({', '.join(placeholders)}) "
-        f"ON CONFLICT (connector_id, entity, record_id) DO UPDATE SET {updates}"
-    )
+_INSERT = f"INSERT INTO store_records ({', '.join(_COLUMNS)})"
+_ON_CONFLICT = " ON CONFLICT (connector_id, entity, record_id) DO UPDATE SET " + ", ".join(
+    f"{name} = excluded.{name}" for name in _REPLACED
+)
+#: The columns' types on PostgreSQL.
+_TYPES = ("text", "text", "text", "text", "jsonb", "text", "text", "boolean", "integer", "timestamptz")
 
 
-_UPSERT_SQLITE = _upsert(["?"] * len(_COLUMNS))
-_UPSERT_POSTGRES = _upsert(["%s::jsonb" if name == "data" else "%s" for name in _COLUMNS])
+def index_stored(connection: Connection, connector_id: str, entity: str) -> None:
+    """Index the words and facets of every stored record of ``entity`` from scratch, after a first pass
+    that skipped them: one read of the records, in record id order, for both (cheaper than a page at a
+    time, whose random words and values dirty new index pages in every page's commit; until the pass
+    ends the entity answers "not synced", so nothing reads the missing rows)."""
+    if not (word_fields(entity) or facet_fields(entity)):
+        return
+    words.clear(connection, connector_id, entity)
+    facets.clear(connection, connector_id, entity)
+    for batch in stored_batches(connection, connector_id, entity):
+        words.index_stored(connection, connector_id, entity, batch)
+        facets.index_stored(connection, connector_id, entity, batch)
 
 
 def _scope(connector_id: str, entity: str) -> sa.ColumnElement[bool]:

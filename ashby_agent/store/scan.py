@@ -14,6 +14,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from ashby_agent.pagination import cyclic_gc_paused
+
 __all__ = ["stored_batches"]
 
 #: Records read per batch.
@@ -30,11 +32,14 @@ def stored_batches(
     """``(record_id, decoded record)`` pairs of every stored record, ``batch`` at a time."""
     after = ""
     while True:
-        rows = connection.execute(
-            _STORED, {"connector_id": connector_id, "entity": entity, "after": after, "limit": batch}
-        ).all()
+        # A batch of documents: thousands of objects and no reference cycles (see cyclic_gc_paused).
+        with cyclic_gc_paused():
+            rows = connection.execute(
+                _STORED, {"connector_id": connector_id, "entity": entity, "after": after, "limit": batch}
+            ).all()
+            # SQLite hands the JSON text back, PostgreSQL's driver the decoded JSONB.
+            decoded = [(row[0], orjson.loads(row[1]) if isinstance(row[1], str) else row[1]) for row in rows]
         if not rows:
             return
-        # SQLite hands the JSON text back, PostgreSQL's driver the decoded JSONB.
-        yield [(row[0], orjson.loads(row[1]) if isinstance(row[1], str) else row[1]) for row in rows]
+        yield decoded
         after = rows[-1][0]

@@ -2,8 +2,8 @@
 :data:`ashby_agent.store.query.indexes.WORD_INDEXED`).
 
 A page's records bring their words level in the page's transaction (only the words a record gained or
-lost are written); the first pass of an entity skips that and :func:`rebuild` indexes every stored record
-at its end instead, in the transaction that makes the entity searchable (until then a search answers
+lost are written); the first pass of an entity skips that and :func:`index_stored` indexes every stored
+record at its end instead, in the transaction that makes the entity searchable (until then a search answers
 "not synced yet", so nothing reads the missing words).
 The vocabulary only grows: a word no record holds any more costs one vocabulary test and finds no record,
 so it is never wrong, and the vocabulary of names, titles and companies stays small.
@@ -19,25 +19,24 @@ from sqlalchemy import Connection
 
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.query.text import words
-from ashby_agent.store.scan import stored_batches
 from ashby_agent.store.schema import vocabulary
 from ashby_agent.store.schema import words as words_table
+from ashby_agent.store.statements import insert_rows
 
-__all__ = ["drop_connector", "forget", "index_page", "rebuild"]
+__all__ = ["clear", "drop_connector", "forget", "index_page", "index_stored"]
 
 _MAX_WORD = 255
 _Row = tuple[str, str, str, str, str]
-_INSERT_WORDS = (
-    "INSERT INTO store_words (connector_id, entity, field, word, record_id) VALUES ({0}, {0}, {0}, {0}, {0})"
-)
-_VOCABULARY = "INTO store_vocabulary (connector_id, entity, field, word) VALUES "
+_INSERT_WORDS = "INSERT INTO store_words (connector_id, entity, field, word, record_id)"
+_VOCABULARY = "INTO store_vocabulary (connector_id, entity, field, word)"
+#: dialect -> (head, tail) of the vocabulary's insert.
 _INSERT_VOCABULARY = {
-    "sqlite": f"INSERT OR IGNORE {_VOCABULARY} (?, ?, ?, ?)",
-    "postgresql": f"INSERT {_VOCABULARY} (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+    "sqlite": (f"INSERT OR IGNORE {_VOCABULARY}", ""),
+    "postgresql": (f"INSERT {_VOCABULARY}", " ON CONFLICT DO NOTHING"),
 }
 
 
-#: Fixed statements run with the driver's ``executemany`` (this is on the sync's hot path).
+#: Fixed statements run with the driver's ``executemany`` (a re-read's changed words only).
 _DELETE_WORDS = "DELETE FROM store_words WHERE connector_id = {0} AND entity = {0} AND record_id = {0}"
 _DELETE_WORD = (
     "DELETE FROM store_words WHERE connector_id = {0} AND entity = {0} AND field = {0} AND word = {0} "
@@ -74,10 +73,9 @@ def _rows(connector_id: str, entity: str, records: Iterable[tuple[str, Any]]) ->
 def _insert(connection: Connection, rows: list[_Row]) -> None:
     if not rows:
         return
-    postgres = connection.dialect.name == "postgresql"
-    connection.exec_driver_sql(_INSERT_WORDS.format("%s" if postgres else "?"), rows)
-    seen = list(dict.fromkeys(row[:4] for row in rows))
-    connection.exec_driver_sql(_INSERT_VOCABULARY["postgresql" if postgres else "sqlite"], seen)
+    insert_rows(connection, _INSERT_WORDS, ("text",) * 5, rows)
+    head, tail = _INSERT_VOCABULARY[connection.dialect.name]
+    insert_rows(connection, head, ("text",) * 4, list(dict.fromkeys(row[:4] for row in rows)), tail)
 
 
 def index_page(connection: Connection, connector_id: str, entity: str, records: Sequence[Any]) -> None:
@@ -103,15 +101,18 @@ def index_page(connection: Connection, connector_id: str, entity: str, records: 
     _insert(connection, [row for row in wanted if row not in held])
 
 
-def rebuild(connection: Connection, connector_id: str, entity: str) -> None:
-    """Index the words of every stored record of ``entity`` from scratch, in record id order: after a
-    first pass that skipped them (cheaper than a page at a time, whose random words dirty a new set of
-    index pages in every page's commit)."""
-    if not word_fields(entity):
-        return
-    scope = sa.and_(words_table.c.connector_id == connector_id, words_table.c.entity == entity)
-    connection.execute(sa.delete(words_table).where(scope))
-    for batch in stored_batches(connection, connector_id, entity):
+def clear(connection: Connection, connector_id: str, entity: str) -> None:
+    """Drop every word row of ``entity`` (before :func:`index_stored` indexes its records again)."""
+    if word_fields(entity):
+        scope = sa.and_(words_table.c.connector_id == connector_id, words_table.c.entity == entity)
+        connection.execute(sa.delete(words_table).where(scope))
+
+
+def index_stored(
+    connection: Connection, connector_id: str, entity: str, batch: Sequence[tuple[str, Any]]
+) -> None:
+    """Insert the words of ``(record id, record)`` pairs that have none (after :func:`clear`)."""
+    if word_fields(entity):
         _insert(connection, _rows(connector_id, entity, batch))
 
 
