@@ -10,6 +10,7 @@ otherwise, outside any ``except`` block, so neither an httpx exception nor its r
 from __future__ import annotations
 
 import base64
+import http.cookiejar
 import logging
 import os
 import random
@@ -33,6 +34,7 @@ from ashby_agent.transports.error_map import (
     error_from_response,
 )
 from ashby_agent.transports.retrying import Retrier, Retryable
+from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
 
 if TYPE_CHECKING:
@@ -40,7 +42,14 @@ if TYPE_CHECKING:
 
     from ashby_agent.connectors.ashby.operation import Operation
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "AshbyTransport"]
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_LIMITS",
+    "DEFAULT_TIMEOUT",
+    "AshbyTransport",
+    "ashby_http_client",
+]
 
 DEFAULT_BASE_URL: Final = "https://api.ashbyhq.com"
 #: Reads of large pages can be slow; a connect that takes longer than 5 s is a network problem.
@@ -52,6 +61,36 @@ _LOG = logging.getLogger("ashby_agent.transports")
 
 #: Sent unless ``user_agent=`` is given.
 _DEFAULT_USER_AGENT: Final = f"ashby-agent/{__version__}"
+
+
+class _NoCookies(http.cookiejar.CookieJar):
+    """Ashby's API needs no cookies, and one client may carry many keys (the service shares one between
+    its connectors): none is kept, so none is sent, and reading ``Set-Cookie`` costs nothing."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+        return None
+
+
+def ashby_http_client(
+    *,
+    limits: httpx.Limits = DEFAULT_LIMITS,
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    transport: httpx.AsyncBaseTransport | None = None,
+    event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+) -> httpx.AsyncClient:
+    """The HTTP client for Ashby: the process's TLS context, no cookies, and (unless ``transport`` is
+    given) one send per request (:class:`~ashby_agent.transports.sockets.LeanHTTPTransport`)."""
+    return httpx.AsyncClient(
+        timeout=timeout,
+        limits=limits,
+        transport=transport or LeanHTTPTransport(shared_ssl_context(), limits),
+        verify=shared_ssl_context(),
+        cookies=_NoCookies(),
+        event_hooks=event_hooks,
+    )
 
 
 def _resolve_base_url(base_url: str | None) -> str:
@@ -138,12 +177,7 @@ class AshbyTransport(Transport):
             raise InvalidRequestError("This AshbyTransport is closed; create a new one.")
         client = self._client
         if client is None:
-            client = self._client = httpx.AsyncClient(
-                timeout=self._timeout,
-                limits=DEFAULT_LIMITS,
-                transport=self._http_transport,
-                verify=shared_ssl_context(),
-            )
+            client = self._client = ashby_http_client(timeout=self._timeout, transport=self._http_transport)
         elif client.is_closed:
             raise InvalidRequestError("The http_client given to AshbyTransport is closed; pass an open one.")
         return client
