@@ -10,7 +10,6 @@ otherwise, outside any ``except`` block, so neither an httpx exception nor its r
 from __future__ import annotations
 
 import base64
-import http.cookiejar
 import logging
 import os
 import random
@@ -47,6 +46,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_LIMITS",
     "DEFAULT_TIMEOUT",
+    "AshbyHTTPClient",
     "AshbyTransport",
     "ashby_http_client",
 ]
@@ -59,18 +59,37 @@ BASE_URL_ENV: Final = "ASHBY_API_URL"
 
 _LOG = logging.getLogger("ashby_agent.transports")
 
+#: Parsed endpoint URLs kept per transport (Ashby has a few hundred endpoints).
+_URLS_KEPT: Final = 1024
+
 #: Sent unless ``user_agent=`` is given.
 _DEFAULT_USER_AGENT: Final = f"ashby-agent/{__version__}"
 
 
-class _NoCookies(http.cookiejar.CookieJar):
-    """Ashby's API needs no cookies, and one client may carry many keys (the service shares one between
-    its connectors): none is kept, so none is sent, and reading ``Set-Cookie`` costs nothing."""
+class _NoCookies(httpx.Cookies):
+    """An empty jar that keeps nothing: reading ``Set-Cookie`` costs nothing and nothing is sent."""
 
-    def extract_cookies(self, response: Any, request: Any) -> None:
+    def extract_cookies(self, response: httpx.Response) -> None:
         return None
 
-    def set_cookie(self, cookie: http.cookiejar.Cookie) -> None:
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
+
+
+_NO_COOKIES: Final = _NoCookies()
+
+
+class AshbyHTTPClient(httpx.AsyncClient):
+    """The client :func:`ashby_http_client` builds: no cookies (Ashby's API needs none, and the service
+    shares one client between many keys), and no defaults of its own that a request would need merged
+    in, so :class:`AshbyTransport` hands it whole requests (:meth:`httpx.AsyncClient.send`)."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
         return None
 
 
@@ -81,14 +100,14 @@ def ashby_http_client(
     transport: httpx.AsyncBaseTransport | None = None,
     event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
 ) -> httpx.AsyncClient:
-    """The HTTP client for Ashby: the process's TLS context, no cookies, and (unless ``transport`` is
-    given) one send per request (:class:`~ashby_agent.transports.sockets.LeanHTTPTransport`)."""
-    return httpx.AsyncClient(
+    """The HTTP client for Ashby (:class:`AshbyHTTPClient`): the process's TLS context and, unless
+    ``transport`` is given, one send per request (:class:`~ashby_agent.transports.sockets.LeanHTTPTransport`).
+    """
+    return AshbyHTTPClient(
         timeout=timeout,
         limits=limits,
         transport=transport or LeanHTTPTransport(shared_ssl_context(), limits),
         verify=shared_ssl_context(),
-        cookies=_NoCookies(),
         event_hooks=event_hooks,
     )
 
@@ -155,6 +174,10 @@ class AshbyTransport(Transport):
         self._prefix = self.base_url + "/"
         self._host = httpx.URL(self.base_url).host or self.base_url
         self._closed = False
+        #: For an AshbyHTTPClient: that client, and its requests' merged headers and extensions.
+        self._whole: tuple[httpx.AsyncClient, httpx.Headers, dict[str, Any]] | None = None
+        #: Each endpoint's URL, parsed once.
+        self._urls: dict[str, httpx.URL] = {}
         #: Reads a ``Retry-After`` given as an HTTP date.
         self._wall_clock = wall_clock
 
@@ -182,6 +205,18 @@ class AshbyTransport(Transport):
             raise InvalidRequestError("The http_client given to AshbyTransport is closed; pass an open one.")
         return client
 
+    def _whole_requests(self, client: httpx.AsyncClient) -> tuple[httpx.Headers, dict[str, Any]] | None:
+        """The headers and extensions of a request :meth:`httpx.AsyncClient.send` can take as it is (for
+        an :class:`AshbyHTTPClient`: what ``client.post`` would merge in, merged once), else ``None``."""
+        if type(client) is not AshbyHTTPClient:
+            return None
+        if self._whole is None or self._whole[0] is not client:
+            headers = client.headers.copy()
+            headers.update(self._headers)
+            timeout = client.timeout if self._request_timeout is httpx.USE_CLIENT_DEFAULT else self._timeout
+            self._whole = (client, headers, {"timeout": timeout.as_dict()})
+        return self._whole[1], self._whole[2]
+
     async def send(self, op: Operation, body: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /<op.endpoint>``; writes are retried only where Ashby surely did not act."""
         return await self.post(op.endpoint, body, idempotent=op.read_only)
@@ -204,12 +239,24 @@ class AshbyTransport(Transport):
         except TypeError as exc:  # orjson.JSONEncodeError subclasses TypeError
             raise InvalidRequestError(f"The body for {endpoint} is not JSON-serialisable: {exc}.") from None
         url = self._prefix + endpoint.lstrip("/")
+        whole = self._whole_requests(client)
 
         async def attempt(number: int) -> dict[str, Any]:
             try:
-                response = await client.post(
-                    url, content=content, headers=self._headers, timeout=self._request_timeout
-                )
+                if whole is not None:  # a client of ours: the request as it is sent, built once here
+                    headers, extensions = whole
+                    parsed = self._urls.get(url)
+                    if parsed is None:
+                        parsed = httpx.URL(url)
+                        if len(self._urls) < _URLS_KEPT:
+                            self._urls[url] = parsed
+                    response = await client.send(
+                        httpx.Request("POST", parsed, content=content, headers=headers, extensions=extensions)
+                    )
+                else:
+                    response = await client.post(
+                        url, content=content, headers=self._headers, timeout=self._request_timeout
+                    )
             except httpx.TransportError as exc:
                 error: AshbyAgentError = connection_error(exc, endpoint, self._host, self._redact)
                 _LOG.debug("POST %s failed: %s (attempt %d)", endpoint, type(exc).__name__, number)
