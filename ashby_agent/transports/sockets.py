@@ -5,10 +5,10 @@ connection, and again when a response closes, asks every idle connection whether
 readable: anyio answers through a dict of attribute getters it builds anew each time (with a
 ``getpeername`` call) before the ``poll`` itself. :class:`LeanHTTPTransport` is httpx's own transport
 (same connection pool, exception mapping, TLS and keep-alive) over streams that hold a request's
-writes until its response is first read, so a request is one send, and keep their socket for the
-readability check. Nothing is held back that the server could be waiting for: httpcore reads only
-after writing the whole request (and httpx never sends ``Expect: 100-continue``); a large body is
-sent as it comes.
+writes until its response is first read, so a request is one send, and keep a ``poll`` object on
+their socket for the readability check. Nothing is held back that the server could be waiting for:
+httpcore reads only after writing the whole request (and httpx never sends ``Expect: 100-continue``);
+a large body is sent as it comes.
 """
 
 from __future__ import annotations
@@ -27,26 +27,35 @@ __all__ = ["LeanHTTPTransport"]
 _HOLD_BYTES: Final = 64 * 1024
 
 
-def _readable(sock: socket.socket | None) -> bool:
-    """Whether ``sock`` has data (or its end) waiting; a socket gone counts as readable, as in httpcore."""
-    fd = -1 if sock is None else sock.fileno()
-    if fd < 0:
-        return True
-    if not hasattr(select, "poll"):  # Windows
-        return bool(select.select([fd], [], [], 0)[0])
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(0))
+class _Readability:
+    """Whether a socket has data (or its end) waiting, by one ``poll``; a socket gone (closed, or never
+    had) counts as readable, as in httpcore, so its connection is dropped, not reused."""
+
+    __slots__ = ("_fd", "_poller", "_socket")
+
+    def __init__(self, sock: socket.socket | None) -> None:
+        self._socket = sock
+        self._fd = -1 if sock is None else sock.fileno()
+        self._poller = select.poll() if hasattr(select, "poll") and self._fd >= 0 else None
+        if self._poller is not None:
+            self._poller.register(self._fd, select.POLLIN)
+
+    def __call__(self) -> bool:
+        if self._socket is None or self._socket.fileno() != self._fd or self._fd < 0:
+            return True
+        if self._poller is None:  # Windows
+            return bool(select.select([self._fd], [], [], 0)[0])
+        return bool(self._poller.poll(0))
 
 
 class _Stream(httpcore.AsyncNetworkStream):
     """One connection's stream: writes held until the next read, the raw socket kept."""
 
-    __slots__ = ("_held", "_held_bytes", "_inner", "_socket", "_write_timeout")
+    __slots__ = ("_held", "_held_bytes", "_inner", "_readable", "_write_timeout")
 
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
-        self._socket: socket.socket | None = inner.get_extra_info("socket")
+        self._readable = _Readability(inner.get_extra_info("socket"))
         self._held: list[bytes] = []
         self._held_bytes = 0
         self._write_timeout: float | None = None
@@ -82,7 +91,7 @@ class _Stream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
-            return _readable(self._socket)
+            return self._readable()
         return self._inner.get_extra_info(info)
 
 
