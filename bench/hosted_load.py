@@ -8,9 +8,10 @@ an API client and a connector, and runs ``wrk`` (``apt-get install -y wrk``) aga
 ``POST /candidate.list`` on the sandbox itself, then ``POST .../execute`` (``candidates`` ``list`` with
 the page size) through the service. ``--baseline`` also serves from another checkout of the package
 (``PYTHONPATH``), on a database of its own, with the same ``--workers``, in the same run. The rate
-limit is on but high (so every request is counted, as in production, and none is refused). Prints a markdown table, with the CPU time
-the measured server process (and its worker processes) spent per request, read from ``/proc``: unlike
-requests/s, that figure barely moves when other work loads the machine.
+limit is on but high (so every request is counted, as in production, and none is refused). Prints a
+markdown table, with the CPU time the measured server process (and its worker processes) spent per
+request, read from ``/proc``: unlike requests/s, that figure barely moves when other work loads the
+machine.
 """
 
 from __future__ import annotations
