@@ -7,10 +7,11 @@ Starts the sandbox (as Ashby) and ``ashby-agent serve`` as separate processes, c
 an API client and a connector, and runs ``wrk`` (``apt-get install -y wrk``) against 127.0.0.1: first
 ``POST /candidate.list`` on the sandbox itself, then ``POST .../execute`` (``candidates`` ``list`` with
 the page size) through the service. ``--baseline`` also serves from another checkout of the package
-(``PYTHONPATH``), on a database of its own, in the same run. The rate limit is on but high (so every
-request is counted, as in production, and none is refused). Prints a markdown table, with the CPU time
-the measured server process (and its worker processes) spent per request, read from ``/proc``: unlike
-requests/s, that figure barely moves when other work loads the machine.
+(``PYTHONPATH``), on a database of its own, with the same ``--workers``, in the same run. The rate
+limit is on but high (so every request is counted, as in production, and none is refused). Prints a
+markdown table, with the CPU time the measured server process (and its worker processes) spent per
+request, read from ``/proc``: unlike requests/s, that figure barely moves when other work loads the
+machine.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ def main() -> None:
     sandbox = start_sandbox(sandbox_port)
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
     rows: list[tuple[str, dict[str, float]]] = []
+    workers = f", {args.workers} workers" if args.workers > 1 else ""
     try:
         basic = "Basic " + __import__("base64").b64encode(f"{KEY}:".encode()).decode()
         _wrk(f"{sandbox_url}/candidate.list", {"limit": args.page}, basic, args.connections, 2)
@@ -183,13 +185,14 @@ def main() -> None:
             with fresh_database(args.db, "baseline") as db_url:
                 rows.append(
                     (
-                        f"service, baseline ({args.db})",
-                        _service_run(args.baseline, db_url, sandbox_url, args, 1),
+                        f"service, baseline ({args.db}{workers})",
+                        _service_run(args.baseline, db_url, sandbox_url, args, args.workers),
                     )
                 )
         with fresh_database(args.db, "after") as db_url:
-            label = f"service ({args.db}{f', {args.workers} workers' if args.workers > 1 else ''})"
-            rows.append((label, _service_run(None, db_url, sandbox_url, args, args.workers)))
+            rows.append(
+                (f"service ({args.db}{workers})", _service_run(None, db_url, sandbox_url, args, args.workers))
+            )
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=10)

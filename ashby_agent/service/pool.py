@@ -25,8 +25,7 @@ from pydantic import SecretStr
 from ashby_agent.connectors.ashby.connector import AshbyConnector
 from ashby_agent.connectors.ashby.models import AshbyAuthConfig
 from ashby_agent.retry import RetryPolicy
-from ashby_agent.transports.ashby import DEFAULT_LIMITS, DEFAULT_TIMEOUT
-from ashby_agent.transports.tls import shared_ssl_context
+from ashby_agent.transports.ashby import DEFAULT_LIMITS, ashby_http_client
 
 __all__ = ["LIMITS", "ConnectorPool", "RawAnswer"]
 
@@ -82,12 +81,7 @@ class ConnectorPool:
 
     def _http_client(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=DEFAULT_TIMEOUT,
-                limits=LIMITS,
-                verify=shared_ssl_context(),
-                event_hooks={"response": [_captured]},
-            )
+            self._client = ashby_http_client(limits=LIMITS, event_hooks={"response": [_captured]})
         return self._client
 
     def build(self, api_key: SecretStr) -> AshbyConnector:

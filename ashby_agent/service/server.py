@@ -24,11 +24,19 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from ashby_agent.service.api.app import create_app
-from ashby_agent.service.api.head_limit import HeadLimitedH11Protocol
+from ashby_agent.service.api.head_limit import HeadLimitedHttpToolsProtocol
 from ashby_agent.service.config import ServiceSettings
 from ashby_agent.service.state import open_database
 
-__all__ = ["ServerStartError", "ServiceHandle", "bind_socket", "client_url", "run_service", "serve"]
+__all__ = [
+    "ServerStartError",
+    "ServiceHandle",
+    "bind_socket",
+    "client_url",
+    "run_service",
+    "serve",
+    "uvicorn_config",
+]
 
 _STARTUP_TIMEOUT_SECONDS = 60.0
 _WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
@@ -64,6 +72,14 @@ def bind_socket(host: str, port: int) -> socket.socket:
             reason = f"{exc.strerror or exc}; check --host"
         raise ServerStartError(f"Cannot listen on {host}:{port}: {reason}.") from None
     return sock
+
+
+def uvicorn_config(settings: ServiceSettings, port: int, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for the service's app: HTTP/1.1 parsed by httptools with a request-head
+    limit (:mod:`~ashby_agent.service.api.head_limit`), the lifespan on, ``options`` as uvicorn's."""
+    return uvicorn.Config(
+        create_app(settings), port=port, lifespan="on", http=HeadLimitedHttpToolsProtocol, **options
+    )
 
 
 def _preflight(settings: ServiceSettings) -> None:
@@ -102,14 +118,7 @@ def serve(
     sock = bind_socket(host, port)
     try:
         bound_port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            create_app(settings),
-            host=host,
-            port=bound_port,
-            log_level=log_level,
-            lifespan="on",
-            http=HeadLimitedH11Protocol,
-        )
+        config = uvicorn_config(settings, bound_port, host=host, log_level=log_level)
         if on_listening is not None:
             on_listening(client_url(host, bound_port))
         if workers == 1:
@@ -181,15 +190,8 @@ def run_service(
     _preflight(settings)
     sock = bind_socket(host, port)
     bound_port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings),
-        host=host,
-        port=bound_port,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=2,
-        http=HeadLimitedH11Protocol,
+    config = uvicorn_config(
+        settings, bound_port, host=host, log_level="warning", access_log=False, timeout_graceful_shutdown=2
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

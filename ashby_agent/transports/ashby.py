@@ -33,6 +33,7 @@ from ashby_agent.transports.error_map import (
     error_from_response,
 )
 from ashby_agent.transports.retrying import Retrier, Retryable
+from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
 
 if TYPE_CHECKING:
@@ -40,7 +41,15 @@ if TYPE_CHECKING:
 
     from ashby_agent.connectors.ashby.operation import Operation
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URL", "DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "AshbyTransport"]
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_LIMITS",
+    "DEFAULT_TIMEOUT",
+    "AshbyHTTPClient",
+    "AshbyTransport",
+    "ashby_http_client",
+]
 
 DEFAULT_BASE_URL: Final = "https://api.ashbyhq.com"
 #: Reads of large pages can be slow; a connect that takes longer than 5 s is a network problem.
@@ -50,8 +59,57 @@ BASE_URL_ENV: Final = "ASHBY_API_URL"
 
 _LOG = logging.getLogger("ashby_agent.transports")
 
+#: Parsed endpoint URLs kept per transport (Ashby has a few hundred endpoints).
+_URLS_KEPT: Final = 1024
+
 #: Sent unless ``user_agent=`` is given.
 _DEFAULT_USER_AGENT: Final = f"ashby-agent/{__version__}"
+
+
+class _NoCookies(httpx.Cookies):
+    """An empty jar that keeps nothing: reading ``Set-Cookie`` costs nothing and nothing is sent."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
+
+
+_NO_COOKIES: Final = _NoCookies()
+
+
+class AshbyHTTPClient(httpx.AsyncClient):
+    """The client :func:`ashby_http_client` builds: no cookies (Ashby's API needs none, and the service
+    shares one client between many keys), and no defaults of its own that a request would need merged
+    in, so :class:`AshbyTransport` hands it whole requests (:meth:`httpx.AsyncClient.send`)."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NO_COOKIES
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        return None
+
+
+def ashby_http_client(
+    *,
+    limits: httpx.Limits = DEFAULT_LIMITS,
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    transport: httpx.AsyncBaseTransport | None = None,
+    event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+) -> httpx.AsyncClient:
+    """The HTTP client for Ashby (:class:`AshbyHTTPClient`): the process's TLS context and, unless
+    ``transport`` is given, one send per request (:class:`~ashby_agent.transports.sockets.LeanHTTPTransport`).
+    """
+    return AshbyHTTPClient(
+        timeout=timeout,
+        limits=limits,
+        transport=transport or LeanHTTPTransport(shared_ssl_context(), limits),
+        verify=shared_ssl_context(),
+        event_hooks=event_hooks,
+    )
 
 
 def _resolve_base_url(base_url: str | None) -> str:
@@ -116,6 +174,10 @@ class AshbyTransport(Transport):
         self._prefix = self.base_url + "/"
         self._host = httpx.URL(self.base_url).host or self.base_url
         self._closed = False
+        #: For an AshbyHTTPClient: that client, and its requests' merged headers and extensions.
+        self._whole: tuple[httpx.AsyncClient, httpx.Headers, dict[str, Any]] | None = None
+        #: Each endpoint's URL, parsed once.
+        self._urls: dict[str, httpx.URL] = {}
         #: Reads a ``Retry-After`` given as an HTTP date.
         self._wall_clock = wall_clock
 
@@ -138,15 +200,22 @@ class AshbyTransport(Transport):
             raise InvalidRequestError("This AshbyTransport is closed; create a new one.")
         client = self._client
         if client is None:
-            client = self._client = httpx.AsyncClient(
-                timeout=self._timeout,
-                limits=DEFAULT_LIMITS,
-                transport=self._http_transport,
-                verify=shared_ssl_context(),
-            )
+            client = self._client = ashby_http_client(timeout=self._timeout, transport=self._http_transport)
         elif client.is_closed:
             raise InvalidRequestError("The http_client given to AshbyTransport is closed; pass an open one.")
         return client
+
+    def _whole_requests(self, client: httpx.AsyncClient) -> tuple[httpx.Headers, dict[str, Any]] | None:
+        """The headers and extensions of a request :meth:`httpx.AsyncClient.send` can take as it is (for
+        an :class:`AshbyHTTPClient`: what ``client.post`` would merge in, merged once), else ``None``."""
+        if type(client) is not AshbyHTTPClient:
+            return None
+        if self._whole is None or self._whole[0] is not client:
+            headers = client.headers.copy()
+            headers.update(self._headers)
+            timeout = client.timeout if self._request_timeout is httpx.USE_CLIENT_DEFAULT else self._timeout
+            self._whole = (client, headers, {"timeout": timeout.as_dict()})
+        return self._whole[1], self._whole[2]
 
     async def send(self, op: Operation, body: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /<op.endpoint>``; writes are retried only where Ashby surely did not act."""
@@ -170,12 +239,24 @@ class AshbyTransport(Transport):
         except TypeError as exc:  # orjson.JSONEncodeError subclasses TypeError
             raise InvalidRequestError(f"The body for {endpoint} is not JSON-serialisable: {exc}.") from None
         url = self._prefix + endpoint.lstrip("/")
+        whole = self._whole_requests(client)
 
         async def attempt(number: int) -> dict[str, Any]:
             try:
-                response = await client.post(
-                    url, content=content, headers=self._headers, timeout=self._request_timeout
-                )
+                if whole is not None:  # a client of ours: the request as it is sent, built once here
+                    headers, extensions = whole
+                    parsed = self._urls.get(url)
+                    if parsed is None:
+                        parsed = httpx.URL(url)
+                        if len(self._urls) < _URLS_KEPT:
+                            self._urls[url] = parsed
+                    response = await client.send(
+                        httpx.Request("POST", parsed, content=content, headers=headers, extensions=extensions)
+                    )
+                else:
+                    response = await client.post(
+                        url, content=content, headers=self._headers, timeout=self._request_timeout
+                    )
             except httpx.TransportError as exc:
                 error: AshbyAgentError = connection_error(exc, endpoint, self._host, self._redact)
                 _LOG.debug("POST %s failed: %s (attempt %d)", endpoint, type(exc).__name__, number)
