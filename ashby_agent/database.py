@@ -133,11 +133,6 @@ def create_database_engine(db_url: str) -> Engine:
         connect_args: dict[str, Any] = (
             {} if "connect_timeout" in url.query else {"connect_timeout": _CONNECT_TIMEOUT_SECONDS}
         )
-        # Prepared statements are planned for their values each time: a generic plan (PostgreSQL's choice
-        # after five runs) can be far worse for a filter whose selectivity depends on its value.
-        given = url.query.get("options")
-        given = " ".join(given) if isinstance(given, tuple) else given
-        connect_args["options"] = " ".join(filter(None, [given, "-c plan_cache_mode=force_custom_plan"]))
         return create_engine(
             url,
             pool_pre_ping=True,
