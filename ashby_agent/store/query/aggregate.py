@@ -674,7 +674,7 @@ def run_aggregate(
     paths = faceted_paths(agg) if facets else None
     facets = paths is not None and usable(connection, connector_id, agg.entity, paths)
     sql, params = compile_aggregate(agg, connection.dialect.name, connector_id, facets=facets)
-    rows = [row._mapping for row in run_compiled(connection, sql, params)]
+    rows = [row._mapping for row in run_compiled(connection, sql, params, prepare=False)]
     more = len(rows) > agg.limit
     data = []
     for row in rows[: agg.limit]:

@@ -51,13 +51,29 @@ def _pyformat(sql: str) -> str:
     return str(sa.text(sql).compile(dialect=_PSYCOPG))
 
 
-def run_compiled(connection: sa.Connection, sql: str, params: dict[str, Any]) -> sa.CursorResult[Any]:
+def run_compiled(
+    connection: sa.Connection, sql: str, params: dict[str, Any], *, prepare: bool = True
+) -> sa.CursorResult[Any]:
     """Run a compiled statement (``:name`` placeholders) on the driver. SQLAlchemy's ``text()``
     costs more than the statement itself on an indexed lookup; sqlite3 reads ``:name`` as it is, and
-    PostgreSQL's form of each statement is converted once."""
-    if connection.dialect.name == "postgresql":
-        sql = _pyformat(sql)
-    return connection.exec_driver_sql(sql, params)
+    PostgreSQL's form of each statement is converted once.
+
+    ``prepare=False`` keeps PostgreSQL from reusing a plan: it plans the statement for its values each
+    time. A prepared statement switches to a generic plan after five runs, and the best plan of an
+    aggregate depends on how many rows its filter keeps (a generic one tripled a filtered group-by),
+    while planning costs it little next to its run."""
+    if connection.dialect.name != "postgresql":
+        return connection.exec_driver_sql(sql, params)
+    sql = _pyformat(sql)
+    if prepare:
+        return connection.exec_driver_sql(sql, params)
+    driver: Any = connection.connection.driver_connection
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        return connection.exec_driver_sql(sql, params)
+    finally:
+        driver.prepare_threshold = threshold
 
 
 @dataclass

@@ -327,6 +327,27 @@ async def test_an_entity_that_never_synced_says_how_to_sync_it(store: ContextSto
     assert "jobs" in caught.value.valid
 
 
+async def test_postgresql_keeps_search_plans_and_plans_each_aggregate_for_its_values(
+    stores: dict[str, ContextStore],
+) -> None:
+    """A search's statement is prepared on first use; an aggregate's never is, so PostgreSQL never
+    answers one with a generic plan (the plan of a filter that keeps most rows differs from one that
+    keeps few)."""
+    store = stores["postgresql"]
+    replace_records(store, CONNECTOR, ENTITY, CANDIDATES, synced=True)
+    store.read(lambda c: c.exec_driver_sql("DEALLOCATE ALL"), snapshot=False)
+    for _ in range(7):
+        assert (await search(store, query={"filter": {"eq": {"name": "Ada Lovelace"}}}))["data"]
+        answer = await store.aggregate(CONNECTOR, ENTITY, {"filter": {"eq": {"name": "Ada Lovelace"}}})
+        assert answer["data"][0]["count"] == 1
+    prepared = store.read(
+        lambda c: c.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars().all(),
+        snapshot=False,
+    )
+    assert any("ORDER BY" in statement for statement in prepared), prepared
+    assert not [statement for statement in prepared if "GROUP BY" in statement or "count(" in statement]
+
+
 #: A bad call -> (words the message must contain, some of the valid choices it must list, where).
 ERRORS: list[tuple[Any, tuple[str, ...], tuple[str, ...], str]] = [
     (
