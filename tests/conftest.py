@@ -14,6 +14,15 @@ pytest_plugins = ("tests.service.fixtures",)
 _ISOLATED_PREFIXES = ("ASHBY_", "AIRBYTE_")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding a ``slow`` or ``endurance`` test first (otherwise in collection order): the suite's
+    processes take whole files, and a long file that starts last finishes alone."""
+    heavy = {
+        item.path for item in items if any(item.iter_markers("slow")) or any(item.iter_markers("endurance"))
+    }
+    items.sort(key=lambda item: item.path not in heavy)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's ASHBY_*/AIRBYTE_* variables."""

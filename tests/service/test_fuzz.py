@@ -38,6 +38,7 @@ from typing import Any
 
 import httpx
 import orjson
+import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
@@ -48,6 +49,8 @@ from ashby_agent.service.server import ServiceHandle
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.transports.ashby import AshbyTransport
 from tests.service.tenants import Tenant
+
+pytestmark = pytest.mark.slow
 
 EXECUTE = "/api/v1/integrations/connectors/{connector_id}/execute"
 #: Examples per operation in the fuzzing and stateful phases: enough to reach every branch kind.

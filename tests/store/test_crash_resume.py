@@ -16,6 +16,8 @@ from ashby_agent.transports.ashby import AshbyTransport
 from tests.store import kills
 from tests.store.parity import assert_equal
 
+pytestmark = pytest.mark.slow
+
 CONNECTOR = "crash-test"
 
 

@@ -28,6 +28,8 @@ from tests.store.test_crash_resume import (
     stored_count,
 )
 
+pytestmark = pytest.mark.slow
+
 REFERENCE = "first-pass-reference"
 
 

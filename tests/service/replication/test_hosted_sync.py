@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import orjson
+import pytest
 import sqlalchemy as sa
 
 from ashby_agent.service.api.routes.webhooks import signature
@@ -21,6 +22,8 @@ from ashby_agent.store.context_store import ContextStore
 from tests.service.replication.conftest import wait_for
 from tests.service.tenants import Tenant
 from tests.store.parity import TABLES, assert_equal, in_sandbox, stored, stored_column
+
+pytestmark = pytest.mark.slow
 
 PARITY = ("candidates", "applications", "jobs")
 

@@ -30,6 +30,8 @@ from tests.service.replication.test_hosted_sync import connector_of, deliver, in
 from tests.service.tenants import Tenant
 from tests.store.parity import TABLES, in_sandbox, stored
 
+pytestmark = pytest.mark.slow
+
 #: A key with every scope but ``apiKeys:write``: it reads all of Ashby but may not create webhooks.
 NO_WEBHOOKS_KEY = "sbx-key-without-webhook-permission"
 

@@ -17,6 +17,8 @@ from tests.service.replication.conftest import Workers, is_postgres, wait_for
 from tests.service.replication.test_hosted_sync import deliver, equal, ready, secret_of, synced
 from tests.service.tenants import Tenant
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def _postgres_only(db_url: str) -> None:
