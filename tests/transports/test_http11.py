@@ -5,14 +5,22 @@ httpx's own exceptions, as httpcore raises them, so the retry layer above treats
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
+import ssl
 import struct
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from ashby_agent.errors import ConnectionFailedError, RequestTimeoutError
 from ashby_agent.retry import RetryPolicy
@@ -383,3 +391,67 @@ async def test_a_read_is_retried_and_a_write_is_not_after_a_close_without_answer
         with pytest.raises(ConnectionFailedError, match="RemoteProtocolError"):
             await transport.post("candidate.create", {}, idempotent=False)
         assert len(server.requests) == 3  # sent once
+
+
+# --------------------------------------------------------------------------- TLS (Ashby is https)
+
+
+def _certificate(tmp_path: Path) -> tuple[Path, Path, bytes]:
+    """A self-signed certificate for 127.0.0.1 and localhost: (cert file, key file, its PEM)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(pem)
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_file, key_file, pem
+
+
+async def test_https_keeps_its_connection_and_checks_the_certificate(tmp_path: Path) -> None:
+    cert_file, key_file, pem = _certificate(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert_file, key_file)
+    connections: list[int] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(1)
+        while await _read_request(reader) is not None:
+            writer.write(answer())
+            await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_tls)
+    port = listener.sockets[0].getsockname()[1]
+    trusting = ssl.create_default_context(cadata=pem.decode())
+    async with listener:
+        transport = KeepAliveTransport(trusting, LIMITS)
+        async with ashby_http_client(transport=transport) as http:
+            for host in ("localhost", "localhost", "127.0.0.1"):
+                response = await http.post(f"https://{host}:{port}/candidate.list", content=b"{}")
+                assert response.json()["success"] is True
+        assert len(connections) == 2  # one per origin
+        async with client() as untrusting:  # the default CA bundle does not know this certificate
+            with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+                await untrusting.get(f"https://localhost:{port}/")
