@@ -241,8 +241,16 @@ class _Connection(asyncio.Protocol):
             raise httpx.ReadTimeout("timed out", request=request)
 
     def usable(self) -> bool:
+        """Open, and free of anything from the last exchange (an answer that came before the whole
+        request was sent leaves the rest of it to be written)."""
         transport = self.transport
-        return self.reusable and not self.closed and transport is not None and not transport.is_closing()
+        return (
+            self.reusable
+            and not self.closed
+            and transport is not None
+            and not transport.is_closing()
+            and not transport.get_write_buffer_size()
+        )
 
     async def send(
         self, request: httpx.Request, head: bytes, chunked: bool, close: bool, timeouts: dict[str, Any]
@@ -437,6 +445,9 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
             raise
 
     async def _connect(self, origin: Origin, request: httpx.Request, timeout: float | None) -> _Connection:
+        if self._closed:  # closed while this caller waited for a slot
+            self._free_slot()
+            raise RuntimeError("Cannot send a request, as the transport has been closed.")
         scheme, host, port = origin
         tls = scheme == "https"
         sni = request.extensions.get("sni_hostname") if tls else None
