@@ -105,6 +105,9 @@ def _service_run(
     )
     if source is not None:
         env["PYTHONPATH"] = str(source)
+    # ``python -c``/``-m`` put the working directory first on sys.path, before PYTHONPATH: run from the
+    # checkout being served, or the baseline would import this checkout's package.
+    cwd = source if source is not None else Path(__file__).resolve().parents[1]
     setup = (
         "import json,sys;from ashby_agent.service import operator;"
         f"operator.create_org('load', db_url={db_url!r});"
@@ -113,14 +116,14 @@ def _service_run(
     )
     client_id, secret = json.loads(
         subprocess.run(
-            [sys.executable, "-c", setup], env=env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", setup], env=env, cwd=cwd, capture_output=True, text=True, check=True
         ).stdout
     )
     port = free_port()
     command = [sys.executable, "-m", "ashby_agent.cli", "serve", "--port", str(port), "--db", db_url]
     if workers > 1:
         command += ["--workers", str(workers)]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/openapi.json", proc)

@@ -57,6 +57,7 @@ RUNS: tuple[Run, ...] = (
         ("--scale", "large"),
         ("--scale", "medium"),
     ),
+    Run("upstream", "The service's Ashby client: CPU per call by HTTP transport", "upstream_client.py"),
     Run("hosted-sqlite", "Hosted execute overhead (SQLite)", "hosted_overhead.py", ("--db", "sqlite")),
     Run(
         "hosted-postgres", "Hosted execute overhead (PostgreSQL)", "hosted_overhead.py", ("--db", "postgres")

@@ -9,6 +9,10 @@ one is closed. Entries are evicted least-recently-used beyond ``max_size``.
 :meth:`ConnectorPool.capture` hands the execute route the bytes of the response Ashby's answer was
 decoded from (httpx's response hook, within the calling task only), so records can be forwarded as
 Ashby sent them instead of being encoded again.
+
+The shared client speaks HTTP/1.1 through :class:`~ashby_agent.transports.http11.KeepAliveTransport`
+(httptools, which this extra brings), not httpcore: the Ashby client was most of the service's CPU per
+request.
 """
 
 from __future__ import annotations
@@ -26,13 +30,13 @@ from ashby_agent.connectors.ashby.connector import AshbyConnector
 from ashby_agent.connectors.ashby.models import AshbyAuthConfig
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import DEFAULT_LIMITS, ashby_http_client
+from ashby_agent.transports.http11 import KeepAliveTransport
+from ashby_agent.transports.tls import shared_ssl_context
 
 __all__ = ["LIMITS", "ConnectorPool", "RawAnswer"]
 
 #: Connections to Ashby per process, all kept alive (else under load the ones above the keep-alive count
-#: are closed and reopened on every request). Fewer than a lone connector's: httpcore rescans every
-#: pooled connection (a system call each) twice per request, so the CPU per request grows with the
-#: pool; callers beyond these wait in :meth:`ConnectorPool.slot`.
+#: are closed and reopened on every request); callers beyond these wait in :meth:`ConnectorPool.slot`.
 LIMITS = httpx.Limits(
     max_connections=16,
     max_keepalive_connections=16,
@@ -81,7 +85,11 @@ class ConnectorPool:
 
     def _http_client(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = ashby_http_client(limits=LIMITS, event_hooks={"response": [_captured]})
+            self._client = ashby_http_client(
+                limits=LIMITS,
+                transport=KeepAliveTransport(shared_ssl_context(), LIMITS),
+                event_hooks={"response": [_captured]},
+            )
         return self._client
 
     def build(self, api_key: SecretStr) -> AshbyConnector:
@@ -113,8 +121,8 @@ class ConnectorPool:
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Hold one of the shared client's connections: callers beyond them wait here, in a FIFO
-        semaphore, instead of in httpcore's queue, which is rescanned for every connection on every
-        request and so costs CPU quadratic in the callers waiting."""
+        semaphore, before their request is built, so their wait is not counted against the HTTP
+        client's pool timeout."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(LIMITS.max_connections or 1)
         async with self._slots:

