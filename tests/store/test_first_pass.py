@@ -119,13 +119,13 @@ def kill_while_building(store: ContextStore, store_url: str, sandbox: Any) -> No
         locker.rollback()
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # SQLite's build is one transaction
 async def test_kill_during_the_bulk_build_resumes_from_the_last_page(
     store: ContextStore, store_url: str, sandbox: Any
 ) -> None:
     """A SHARE lock on the vocabulary holds every first pass's build in its transaction (the last page
-    and the words written, the vocabulary insert waiting); the process is killed there."""
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no table lock: its build commits or not, as one transaction")
+    and the words written, the vocabulary insert waiting); the process is killed there. PostgreSQL only:
+    SQLite has no table lock, and its build commits or not as one transaction."""
     kill_while_building(store, store_url, sandbox)
     states = store.transaction(
         lambda c: {

@@ -13,17 +13,15 @@ import pytest
 import sqlalchemy as sa
 
 from ashby_agent.store.context_store import ContextStore
-from tests.service.replication.conftest import Workers, is_postgres, wait_for
+from tests.service.replication.conftest import Workers, wait_for
 from tests.service.replication.test_hosted_sync import deliver, equal, ready, secret_of, synced
 from tests.service.tenants import Tenant
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(db_url: str) -> None:
-    if not is_postgres(db_url):
-        pytest.skip("workers exist on PostgreSQL only (SQLite syncs in the server)")
+#: Workers exist on PostgreSQL only (on SQLite the server runs the syncs itself).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("db_url", ["postgresql"], indirect=True, scope="module"),
+]
 
 
 def jobs_of(store: ContextStore, connector_id: str) -> list[Any]:
