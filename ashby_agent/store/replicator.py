@@ -18,6 +18,7 @@ Ashby's rate limit and ``Retry-After`` are honoured by the one retrying send loo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -374,17 +375,21 @@ class Replicator:
             report.removed = rows.remove_unseen(
                 connection, self.connector_id, stream.entity, state.pass_number
             )
-        if _first_pass(state):
-            rows.index_stored(connection, self.connector_id, stream.entity)
-        checkpoints.finish_pass(
-            connection,
-            self.connector_id,
-            stream.entity,
-            token=token if stream.incremental else None,
-            record_count=rows.count(connection, self.connector_id, stream.entity),
-            duration_ms=round((time.perf_counter() - started) * 1000),
-            now=_now(),
-        )
+        build = _first_pass(state)
+        # The build's cache stays large until the transaction's last statement: a page fetched past a
+        # smaller cache would first write a dirty page of the build to the WAL.
+        with rows.roomy_cache(connection) if build else contextlib.nullcontext():
+            if build:
+                rows.index_stored(connection, self.connector_id, stream.entity)
+            checkpoints.finish_pass(
+                connection,
+                self.connector_id,
+                stream.entity,
+                token=token if stream.incremental else None,
+                record_count=rows.count(connection, self.connector_id, stream.entity),
+                duration_ms=round((time.perf_counter() - started) * 1000),
+                now=_now(),
+            )
 
 
 def _lazy_commit(connection: sa.Connection) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Final
 
 from sqlalchemy import Connection
@@ -61,5 +62,5 @@ def insert_rows(
     size = max(1, min(_SQLITE_ROWS, _SQLITE_PARAMETERS // len(types)))
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
-        parameters = tuple(value for values in chunk for value in values)
+        parameters = tuple(chain.from_iterable(chunk))
         connection.exec_driver_sql(_values(head, len(types), tail, len(chunk)), parameters)
