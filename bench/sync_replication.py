@@ -92,7 +92,11 @@ def _sync(url: str, store_url: str, tree: str | None = None) -> dict[str, Any]:
     env = {**os.environ, "STORE_URL": store_url, "KEY": KEY, "URL": url}
     if tree is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [tree, env.get("PYTHONPATH")]))
-    out = subprocess.run([sys.executable, "-c", SYNC], env=env, capture_output=True, text=True, check=True)
+    # ``python -c`` puts its working directory first on sys.path: run the other revision from its own
+    # directory, or a checkout's ``ashby_agent`` (the working directory's) would shadow it.
+    out = subprocess.run(
+        [sys.executable, "-c", SYNC], env=env, cwd=tree, capture_output=True, text=True, check=True
+    )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 

@@ -2,22 +2,24 @@
 
 For each stream a run continues the pass a previous run left unfinished, or starts one: incremental
 from the committed ``syncToken`` when the list takes one, full otherwise (``createdAfter`` the
-replication start where Ashby takes it). Every page is upserted by id and checkpointed in one
-transaction; the pass's token is committed with its last page, and a full pass then removes what it
-did not see. Recovery, per stream:
+replication start where Ashby takes it). Every page is upserted by id and checkpointed in the
+transaction that stores it (with the pages fetched while the store was busy); the pass's token is
+committed with its last page, and a full pass then removes what it did not see. Recovery, per stream:
 
 * ``sync_token_expired`` / ``sync_token_invalid`` / ``incremental_sync_too_large`` -> drop the token,
   full re-read of that entity;
 * ``next_cursor_expired`` / ``invalid_next_cursor`` -> restart the pass (same mode and token);
 * any other failure -> the stream's status says why, its checkpoint stays, the next run resumes it.
 
-Memory stays flat: one page is held at a time. Requests go through the connector's transport, so
-Ashby's rate limit and ``Retry-After`` are honoured by the one retrying send loop.
+Memory stays flat: a walk holds at most a few pages (``_AHEAD``) beyond the ones being stored.
+Requests go through the connector's transport, so Ashby's rate limit and ``Retry-After`` are honoured
+by the one retrying send loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -40,9 +42,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Progress", "Replicator", "StreamReport", "SyncReport"]
 
-#: Called after every stored page: (entity, records stored so far in this run, stream finished).
+#: Called after every stored transaction of pages: (entity, records stored so far in this run, stream
+#: finished).
 Progress = Callable[[str, int, bool], None]
 _PAGE_SIZE = 100
+#: Pages a walk fetches ahead of the store at most (stored together once the store is free).
+_AHEAD = 3
 
 
 @dataclass(slots=True)
@@ -78,6 +83,20 @@ def _now() -> datetime:
 
 def _ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
+
+
+async def _fetched_so_far(
+    fetched: asyncio.Queue[dict[str, Any] | BaseException],
+) -> tuple[list[dict[str, Any]], BaseException | None]:
+    """The pages queued (waiting for one if none is), up to the walk's failure if it failed."""
+    pages: list[dict[str, Any]] = []
+    item = await fetched.get()
+    while not isinstance(item, BaseException):
+        pages.append(item)
+        if fetched.empty():
+            return pages, None
+        item = fetched.get_nowait()
+    return pages, item
 
 
 class _RestartPass(Exception):
@@ -266,7 +285,7 @@ class Replicator:
         page's transaction, with that page's syncToken.
 
         ``finished_parent`` is the last parent whose listing is complete: the checkpoint after each
-        page names it, or this parent once its last page is stored."""
+        stored group of pages names it, or this parent once its last page is stored."""
 
         async def fetch(at: str | None) -> dict[str, Any]:
             params = {**body, "cursor": at} if at else body
@@ -275,40 +294,55 @@ class Replicator:
             except CursorError:
                 raise _RestartPass from None
 
-        # The next page is fetched while this one is stored (one page ahead, so memory stays flat): the
-        # walk costs about the slower of the two, not their sum. Only stored pages are checkpointed, so
-        # a page fetched but not yet stored when the process dies is simply fetched again.
-        pending = asyncio.ensure_future(fetch(cursor))
+        # Pages are fetched while earlier ones are stored, up to _AHEAD pages ahead (memory stays flat):
+        # the walk costs about the slower of the two, not their sum. Whatever was fetched by the time
+        # the store is free is stored in one transaction with the checkpoint after its last page: when
+        # the store is the slower side, a random index's pages are written to the WAL once per group
+        # instead of once per page. Only stored pages are checkpointed, so a page fetched but not yet
+        # stored when the process dies is simply fetched again.
+        fetched: asyncio.Queue[dict[str, Any] | BaseException] = asyncio.Queue(_AHEAD)
+
+        async def walk(at: str | None) -> None:
+            try:
+                while True:
+                    envelope = await fetch(at)
+                    await fetched.put(envelope)
+                    at = page_meta(envelope).cursor  # set only while another page exists
+                    if at is None:
+                        return
+            except Exception as exc:  # handed to the storing side, after the pages fetched before it
+                await fetched.put(exc)
+
+        walker = asyncio.ensure_future(walk(cursor))
         try:
             while True:
-                envelope = await pending
-                meta = page_meta(envelope)
-                cursor = meta.cursor  # set only while another page exists
-                more = cursor is not None
-                if more:
-                    pending = asyncio.ensure_future(fetch(cursor))
-                parent_done = parent_id if not more and parent_id is not None else finished_parent
-                last = None if more or finish is None else functools.partial(finish, meta.sync_token)
-                stored = await self._store(
-                    stream,
-                    state,
-                    self._in_scope(listed_results(envelope, stream.op.endpoint)),
-                    parent_id,
-                    cursor,
-                    parent_done,
-                    last,
-                )
-                report.pages += 1
-                report.records += stored
-                if self._progress is not None:
-                    self._progress(stream.entity, report.records, False)
-                if not more:
-                    return
+                group, failure = await _fetched_so_far(fetched)
+                listed: list[list[Any]] = []
+                for page in group:  # the pages before a malformed one are stored, then it fails
+                    try:
+                        listed.append(self._in_scope(listed_results(page, stream.op.endpoint)))
+                    except AshbyAgentError as exc:
+                        failure = exc
+                        break
+                if listed:
+                    meta = page_meta(group[len(listed) - 1])
+                    more = meta.cursor is not None
+                    parent_done = parent_id if not more and parent_id is not None else finished_parent
+                    last = None if more or finish is None else functools.partial(finish, meta.sync_token)
+                    stored = await self._store(
+                        stream, state, listed, parent_id, meta.cursor, parent_done, last
+                    )
+                    report.pages += len(listed)
+                    report.records += stored
+                    if self._progress is not None:
+                        self._progress(stream.entity, report.records, False)
+                    if not more:
+                        return
+                if failure is not None:
+                    raise failure
         finally:
-            if not pending.done():
-                pending.cancel()
-            elif not pending.cancelled():
-                pending.exception()  # retrieved: a failure here was superseded by the one raised
+            if not walker.done():
+                walker.cancel()
 
     def _in_scope(self, page: list[Any]) -> list[Any]:
         """Records created before the replication start are not kept (a list may ignore createdAfter)."""
@@ -326,27 +360,30 @@ class Replicator:
         self,
         stream: Stream,
         state: checkpoints.Checkpoint,
-        page: list[Any],
+        pages: list[list[Any]],
         parent_id: str | None,
         cursor: str | None,
         parent_done: str | None,
         finish: Callable[[sa.Connection], None] | None,
     ) -> int:
-        """The page's rows and the checkpoint after it (or the end of the pass), in one transaction."""
+        """The pages' rows, in order, and the checkpoint after the last (or the end of the pass), in one
+        transaction."""
 
         def work(connection: sa.Connection) -> int:
             _lazy_commit(connection)
             now = _now()
-            stored = rows.upsert_page(
-                connection,
-                self.connector_id,
-                stream.entity,
-                page,
-                pass_number=state.pass_number,
-                now=now,
-                parent_id=parent_id,
-                index=not _first_pass(state),
-            )
+            stored = 0
+            for page in pages:
+                stored += rows.upsert_page(
+                    connection,
+                    self.connector_id,
+                    stream.entity,
+                    page,
+                    pass_number=state.pass_number,
+                    now=now,
+                    parent_id=parent_id,
+                    index=not _first_pass(state),
+                )
             if finish is not None:
                 finish(connection)
             else:
@@ -374,17 +411,21 @@ class Replicator:
             report.removed = rows.remove_unseen(
                 connection, self.connector_id, stream.entity, state.pass_number
             )
-        if _first_pass(state):
-            rows.index_stored(connection, self.connector_id, stream.entity)
-        checkpoints.finish_pass(
-            connection,
-            self.connector_id,
-            stream.entity,
-            token=token if stream.incremental else None,
-            record_count=rows.count(connection, self.connector_id, stream.entity),
-            duration_ms=round((time.perf_counter() - started) * 1000),
-            now=_now(),
-        )
+        build = _first_pass(state)
+        # The build's cache stays large until the transaction's last statement: a page fetched past a
+        # smaller cache would first write a dirty page of the build to the WAL.
+        with rows.roomy_cache(connection) if build else contextlib.nullcontext():
+            if build:
+                rows.index_stored(connection, self.connector_id, stream.entity)
+            checkpoints.finish_pass(
+                connection,
+                self.connector_id,
+                stream.entity,
+                token=token if stream.incremental else None,
+                record_count=rows.count(connection, self.connector_id, stream.entity),
+                duration_ms=round((time.perf_counter() - started) * 1000),
+                now=_now(),
+            )
 
 
 def _lazy_commit(connection: sa.Connection) -> None:

@@ -3,7 +3,8 @@ merges. Functions take a :class:`~sqlalchemy.Connection` inside the caller's tra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ashby_agent.errors import MalformedResponseError
+from ashby_agent.pagination import cyclic_gc_paused
 from ashby_agent.store import facets, words
 from ashby_agent.store.checkpoints import SQLITE_DATETIME
 from ashby_agent.store.query.indexes import facet_fields, word_fields
@@ -20,7 +22,19 @@ from ashby_agent.store.scan import stored_batches
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 from ashby_agent.store.statements import insert_rows
 
-__all__ = ["count", "delete", "drop_connector", "index_stored", "merge", "remove_unseen", "upsert_page"]
+__all__ = [
+    "count",
+    "delete",
+    "drop_connector",
+    "index_stored",
+    "merge",
+    "remove_unseen",
+    "roomy_cache",
+    "upsert_page",
+]
+
+#: SQLite's page cache while a first pass's words and facets are built (KiB; its default is 2 MiB).
+BUILD_CACHE_KIB = 65_536
 
 
 def _archived(record: dict[str, Any]) -> bool:
@@ -46,8 +60,23 @@ def upsert_page(
 
     This is the sync's hot path (one call per page of 100): the page is one multi-row statement of fixed
     SQL (see :mod:`~ashby_agent.store.statements`), and each record is encoded once with orjson.
-    ``index`` false leaves the words and facets to :func:`index_stored` at the end of the pass.
+    ``index`` false leaves the words and facets to :func:`index_stored` at the end of the pass. The
+    page's row tuples make no reference cycles: the cyclic GC waits (see ``cyclic_gc_paused``).
     """
+    with cyclic_gc_paused():
+        return _upsert_page(connection, connector_id, entity, page, pass_number, now, parent_id, index)
+
+
+def _upsert_page(
+    connection: Connection,
+    connector_id: str,
+    entity: str,
+    page: Sequence[Any],
+    pass_number: int,
+    now: datetime,
+    parent_id: str | None,
+    index: bool,
+) -> int:
     rows: dict[str, tuple[Any, ...]] = {}
     postgres = connection.dialect.name == "postgresql"
     synced = now if postgres else now.strftime(SQLITE_DATETIME)
@@ -111,8 +140,27 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
     words.clear(connection, connector_id, entity)
     facets.clear(connection, connector_id, entity)
     for batch in stored_batches(connection, connector_id, entity):
-        words.index_stored(connection, connector_id, entity, batch)
-        facets.index_stored(connection, connector_id, entity, batch)
+        with cyclic_gc_paused():
+            words.index_stored(connection, connector_id, entity, batch)
+            facets.index_stored(connection, connector_id, entity, batch)
+
+
+@contextmanager
+def roomy_cache(connection: Connection, kib: int = BUILD_CACHE_KIB) -> Iterator[None]:
+    """SQLite keeps up to ``kib`` of pages in this connection's cache for the block, then its own size
+    again. A first pass's words and facets (tens of MB at once, the by-value index in random order)
+    otherwise outgrow the 2 MiB default mid-transaction: SQLite spills dirty pages to the WAL and reads
+    them back. Pages dirtied in the block stay in memory until the commit that follows, and are freed
+    as it makes them clean; PostgreSQL's buffers are the server's, nothing changes there."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    size = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-abs(kib)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(size)}")
 
 
 def _scope(connector_id: str, entity: str) -> sa.ColumnElement[bool]:

@@ -74,7 +74,15 @@ records = sa.Table(
     sa.PrimaryKeyConstraint("connector_id", "entity", "record_id"),
     sa.Index(None, "connector_id", "entity", "created_at"),
     sa.Index(None, "connector_id", "entity", "updated_at"),
-    sa.Index(None, "connector_id", "entity", "parent_id"),
+    # Only the records of per-parent lists (most records have no parent: no entry to write).
+    sa.Index(
+        None,
+        "connector_id",
+        "entity",
+        "parent_id",
+        sqlite_where=sa.text("parent_id IS NOT NULL"),
+        postgresql_where=sa.text("parent_id IS NOT NULL"),
+    ),
 )
 
 streams = sa.Table(
@@ -142,6 +150,8 @@ words = sa.Table(
     sa.Column("record_id", _binary(_ID), nullable=False),
     sa.PrimaryKeyConstraint("connector_id", "entity", "field", "word", "record_id"),
     sa.Index(None, "connector_id", "entity", "record_id"),
+    # The key holds the whole row: two B-tree entries per word, not three (rowid, key, by record).
+    sqlite_with_rowid=False,
 )
 
 vocabulary = sa.Table(

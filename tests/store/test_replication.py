@@ -7,6 +7,7 @@ to a full re-read; a failing Ashby leaves a reason in the stream's status and th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,7 @@ from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.plan import DEFAULT_STREAMS
 from ashby_agent.transports.ashby import AshbyTransport
-from tests.store.parity import assert_equal, in_sandbox, row_count, stored, stored_column
+from tests.store.parity import TABLES, assert_equal, in_sandbox, row_count, stored, stored_column
 
 CONNECTOR = "connector-a"
 
@@ -138,3 +139,44 @@ async def test_two_connectors_never_see_each_others_rows(
     store.drop_connector("tenant-1")
     assert stored(store, "tenant-1", "jobs") == {}
     assert stored(store, "tenant-2", "departments") == in_sandbox(sandbox, "departments")
+
+
+async def test_pages_fetched_while_the_store_is_busy_are_stored_together(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    """The walk keeps fetching (a few pages ahead) while the store is busy, and stores what it fetched
+    in one transaction with the checkpoint after the last page: the progress callback, called after
+    every stored transaction, then counts more than one page at once. The store ends equal."""
+
+    def candidate_lists() -> int:
+        return len([entry for entry in sandbox.control.requests() if entry["path"] == "/candidate.list"])
+
+    async def until(condition: Any) -> None:
+        for _ in range(600):
+            if condition():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the sync did not get there")
+
+    progress: list[int] = []
+    sandbox.control.hold("candidate.list", 0)  # the pass begins, its first page waits
+    sync = asyncio.ensure_future(
+        store.replicate(
+            transport, CONNECTOR, entities=["candidates"], progress=lambda _e, n, _d: progress.append(n)
+        )
+    )
+    await until(lambda: sandbox.control.faults()["holds"]["candidate.list"]["waiting"] > 0)
+    with store.engine.connect() as locker:
+        # The store's writes wait: SQLite's write lock (every transaction begins IMMEDIATE) or a lock
+        # that PostgreSQL's inserts into the records wait for.
+        locker.begin()
+        if store.engine.dialect.name == "postgresql":
+            locker.exec_driver_sql("LOCK TABLE store_records IN SHARE MODE")
+        sandbox.control.clear_faults()
+        await until(lambda: candidate_lists() >= 4)  # pages 2-4 fetched while page 1 waits
+        locker.rollback()
+    report = await sync
+    assert report.ok
+    steps = [after - before for before, after in zip([0, *progress], progress, strict=False)]
+    assert max(steps) > 100, progress  # one transaction stored several pages of 100
+    assert_equal(store, CONNECTOR, sandbox, {"candidates": TABLES["candidates"]})
