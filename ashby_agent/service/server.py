@@ -24,6 +24,7 @@ from typing import Any
 import uvicorn
 from sqlalchemy.engine import make_url
 
+from ashby_agent.service.access_log import log_config
 from ashby_agent.service.api.app import create_app
 from ashby_agent.service.api.head_limit import HeadLimitedHttpToolsProtocol
 from ashby_agent.service.config import ServiceSettings
@@ -124,7 +125,7 @@ def serve(
     sock = bind_socket(host, port)
     try:
         bound_port = sock.getsockname()[1]
-        config = uvicorn_config(settings, bound_port, host=host, log_level=log_level)
+        config = uvicorn_config(settings, bound_port, host=host, log_level=log_level, log_config=log_config())
         if on_listening is not None:
             on_listening(client_url(host, bound_port))
         if workers == 1:

@@ -29,6 +29,18 @@ def test_serve_says_where_it_listens_and_what_it_uses(served: Served, db: str, s
     assert (health.status_code, health.json()) == (200, {"status": "ok", "database": "ok"})
 
 
+def test_serve_logs_uvicorns_access_line(served: Served) -> None:
+    for path in ("/health", "/nope?token=x"):
+        httpx.get(served.url + path)
+    stdout = served.process.stdout
+    assert stdout is not None
+    lines = [stdout.readline().rstrip("\n") for _ in range(2)]
+    assert re.fullmatch(r'INFO:     127\.0\.0\.1:\d+ - "GET /health HTTP/1\.1" 200 OK', lines[0]), lines
+    assert re.fullmatch(
+        r'INFO:     127\.0\.0\.1:\d+ - "GET /nope\?token=x HTTP/1\.1" 404 Not Found', lines[1]
+    )
+
+
 def test_connectors_and_workspaces_verbs_end_to_end(served: Served, shared_sandbox: Any, db: str) -> None:
     created = process("connectors", "create", "--workspace", "customer-1", **served.env,
                       ASHBY_API_KEY=shared_sandbox.api_key)  # fmt: skip
