@@ -45,6 +45,7 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@cyclic_gc_paused()
 def upsert_page(
     connection: Connection,
     connector_id: str,
@@ -58,25 +59,11 @@ def upsert_page(
 ) -> int:
     """Insert or replace ``page``'s records by id, stamped with ``pass_number``; returns how many.
 
-    This is the sync's hot path (one call per page of 100): the page is one multi-row statement of fixed
-    SQL (see :mod:`~ashby_agent.store.statements`), and each record is encoded once with orjson.
+    This is the sync's hot path (one call per page of 100): the page's rows go in through fixed SQL built
+    once (see :mod:`~ashby_agent.store.statements`), and each record is encoded once with orjson.
     ``index`` false leaves the words and facets to :func:`index_stored` at the end of the pass. The
     page's row tuples make no reference cycles: the cyclic GC waits (see ``cyclic_gc_paused``).
     """
-    with cyclic_gc_paused():
-        return _upsert_page(connection, connector_id, entity, page, pass_number, now, parent_id, index)
-
-
-def _upsert_page(
-    connection: Connection,
-    connector_id: str,
-    entity: str,
-    page: Sequence[Any],
-    pass_number: int,
-    now: datetime,
-    parent_id: str | None,
-    index: bool,
-) -> int:
     rows: dict[str, tuple[Any, ...]] = {}
     postgres = connection.dialect.name == "postgresql"
     synced = now if postgres else now.strftime(SQLITE_DATETIME)
