@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -35,6 +37,7 @@ __all__ = [
     "migrate",
     "normalize_url",
     "ping",
+    "prepare_threshold",
 ]
 
 #: Arbitrary constant identifying ashby-agent's migration lock among PostgreSQL advisory locks.
@@ -213,3 +216,17 @@ def ping(engine: Engine) -> None:
         cursor.close()
     finally:
         connection.close()
+
+
+@contextmanager
+def prepare_threshold(connection: Connection, threshold: int | None) -> Iterator[None]:
+    """psycopg's ``prepare_threshold`` on ``connection`` for the block (``0``: prepare each statement on
+    first use; ``None``: never prepare, so PostgreSQL plans it for its values each time), then the
+    pooled connection's own setting again for whoever takes it next."""
+    driver: Any = connection.connection.driver_connection
+    kept = driver.prepare_threshold
+    driver.prepare_threshold = threshold
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = kept

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from sqlalchemy import Connection, Engine
 
 from ashby_agent.connectors.ashby.store_actions import STORE_ENV
-from ashby_agent.database import create_database_engine, migrate, normalize_url
+from ashby_agent.database import create_database_engine, migrate, normalize_url, prepare_threshold
 from ashby_agent.errors import EntityNotSyncedError
 from ashby_agent.store import checkpoints, facets, rows
 from ashby_agent.store.plan import STREAMS, check_stored, select_streams
@@ -63,17 +63,6 @@ def _analyze(connection: Connection, records: int = _FULL_ANALYZE_AFTER) -> None
     connection.exec_driver_sql("ANALYZE store_records")
     connection.exec_driver_sql("ANALYZE store_words")
     connection.exec_driver_sql("ANALYZE store_facets")
-
-
-def _prepared_at_once(driver: Any, work: Callable[[], T]) -> T:
-    """``work()`` with psycopg preparing each statement the first time it runs on this connection (the
-    pooled connection's own setting is restored for whoever takes it next)."""
-    threshold = driver.prepare_threshold
-    driver.prepare_threshold = 0
-    try:
-        return work()
-    finally:
-        driver.prepare_threshold = threshold
 
 
 def _wire_time(value: datetime) -> str:
@@ -161,7 +150,8 @@ class ContextStore:
             if isinstance(driver, sqlite3.Connection):
                 text.register(driver)
             elif not snapshot:
-                return _prepared_at_once(driver, lambda: work(connection))
+                with prepare_threshold(connection, 0):
+                    return work(connection)
             with connection.begin():
                 return work(connection)
 

@@ -1,4 +1,4 @@
-"""Many-row ``INSERT`` statements for the sync's hot path (records, words, facets).
+"""``INSERT`` of many rows at once for the sync's hot path (records, words, facets).
 
 * SQLite: the driver's ``executemany`` of a one-row ``INSERT ... VALUES (?, ...)``, prepared once and
   stepped per row. ``VALUES`` lists of hundreds of rows were measured to cost the syncing process more

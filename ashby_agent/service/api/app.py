@@ -68,13 +68,12 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
 
     # Starlette tries each route's pattern in turn: the hot one (execute) goes first. No other pattern
     # matches its paths, so the order changes no answer.
-    hot = [endpoint for endpoint in ENDPOINTS if endpoint in execute.ENDPOINTS]
     return Starlette(
         routes=[
-            *(to_route(endpoint) for endpoint in hot),
+            *(to_route(endpoint) for endpoint in execute.ENDPOINTS),
             Route("/openapi.json", openapi, methods=["GET"]),
             *health.ROUTES,
-            *(to_route(endpoint) for endpoint in ENDPOINTS if endpoint not in hot),
+            *(to_route(endpoint) for endpoint in ENDPOINTS if endpoint not in execute.ENDPOINTS),
             *mcp.ROUTES,
         ],
         middleware=[Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)],

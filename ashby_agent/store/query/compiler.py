@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ashby_agent.database import prepare_threshold
 from ashby_agent.store.query import text
 from ashby_agent.store.query.dialects import Base, Dialect, entity_literal
 from ashby_agent.store.query.fields import Kind, Path, Segment
@@ -67,13 +68,8 @@ def run_compiled(
     sql = _pyformat(sql)
     if prepare:
         return connection.exec_driver_sql(sql, params)
-    driver: Any = connection.connection.driver_connection
-    threshold = driver.prepare_threshold
-    driver.prepare_threshold = None
-    try:
+    with prepare_threshold(connection, None):
         return connection.exec_driver_sql(sql, params)
-    finally:
-        driver.prepare_threshold = threshold
 
 
 @dataclass
