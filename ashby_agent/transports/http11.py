@@ -461,14 +461,12 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
                     ssl=self._ssl if tls else None,
                     server_hostname=(sni or host) if tls else None,
                 )
-        except TimeoutError:
+        except BaseException as exc:
             self._free_slot()
-            raise httpx.ConnectTimeout("timed out", request=request) from None
-        except OSError as exc:  # refused, unreachable, name not resolved, TLS handshake failed
-            self._free_slot()
-            raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from None
-        except BaseException:
-            self._free_slot()
+            if isinstance(exc, TimeoutError):  # an OSError too: tested first
+                raise httpx.ConnectTimeout("timed out", request=request) from None
+            if isinstance(exc, OSError):  # refused, unreachable, name not resolved, TLS handshake failed
+                raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from None
             raise
         return conn
 
