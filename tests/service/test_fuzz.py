@@ -19,11 +19,11 @@ Bounds. The coverage phase enumerates ~150 boundary cases per branch of execute'
 catalog operation, ~20,000 in all): they check how the handler judges a body against the catalog, whose
 rules are per parameter schema, not per operation, and in which no database takes part (the store
 actions' queries are run on both backends by tests/store/query and by this file's fuzzing phase). So
-they run on SQLite only, on the fewest branches that together hold every distinct parameter schema and
-rule kind of the document (:func:`coverage_document`, derived from the document, about a seventh of the
-branches; every branch is still fuzzed). There execute skips ``ignored_auth`` (each case sent again
-without its token); the PostgreSQL run checks it on execute's examples and fuzzing, as both do for every
-other operation.
+they run on SQLite only, on a few branches (chosen greedily) that together hold every distinct parameter
+schema and rule kind of the document (:func:`coverage_document`, derived from the document, about a
+seventh of the branches; every branch is still fuzzed). There execute skips ``ignored_auth`` (each case
+sent again without its token); the PostgreSQL run checks it on execute's examples and fuzzing, as both
+do for every other operation.
 Every other operation's coverage cases, and the examples, fuzzing and stateful phases (``MAX_EXAMPLES``
 per operation), run on both backends; ``EXPLICIT`` adds real reads, store queries included, to the
 examples phase, so that every check also judges successful executions on each backend.
@@ -182,8 +182,9 @@ def _traits(branch: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def coverage_document(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with execute's body cut to the fewest branches (chosen greedily, first by the most
-    new traits) that together show every trait of every branch."""
+    """``document`` with execute's body cut to a few branches that together show every trait of every
+    branch (chosen greedily, each time the one with the most traits not yet shown: small, not always
+    the smallest such set)."""
     body = document["components"]["schemas"]["ExecuteRequest"]
     branches = body["oneOf"]
     traits = [_traits(branch) for branch in branches]
