@@ -3,8 +3,8 @@
 Usage: .venv/bin/python bench/upstream_client.py [--callers 16] [--calls 2000] [--rounds 4] [--page 2]
 
 Sends ``candidate.list`` through an ``AshbyTransport`` on the client the service shares between its
-connectors (its limits, its response hook), from ``--callers`` concurrent tasks, once over httpx's own
-transport (httpcore, with the package's socket layer) and once over
+connectors (its limits, and the decoding that leaves the records as bytes), from ``--callers``
+concurrent tasks, once over httpx's own transport (httpcore, with the package's socket layer) and once over
 :class:`~ashby_agent.transports.http11.KeepAliveTransport`, alternated for ``--rounds`` rounds. The
 figure is this process's CPU time (``time.process_time``) per call, the sandbox running in a process of
 its own: unlike wall-clock time it barely moves when other work loads the machine. Prints the minimum
@@ -26,7 +26,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from processes import KEY, free_port, start_sandbox
 
-from ashby_agent.service.pool import LIMITS, _captured
+from ashby_agent.service.api.forwarded import decode_envelope
+from ashby_agent.service.pool import LIMITS
 from ashby_agent.transports.ashby import AshbyTransport, ashby_http_client
 from ashby_agent.transports.http11 import KeepAliveTransport
 from ashby_agent.transports.sockets import LeanHTTPTransport
@@ -42,18 +43,19 @@ async def _round(
     url: str, make: Callable[[], httpx.AsyncBaseTransport], callers: int, calls: int, page: int
 ) -> float:
     """CPU ms per call for ``calls`` calls from ``callers`` tasks (after a warm-up that opens the pool)."""
-    client = ashby_http_client(limits=LIMITS, transport=make(), event_hooks={"response": [_captured]})
+    client = ashby_http_client(limits=LIMITS, transport=make())
     transport = AshbyTransport(KEY, base_url=url, http_client=client)
     body = {"limit": page}
     try:
-        await asyncio.gather(*(transport.post("candidate.list", body) for _ in range(callers * 2)))
+        warm = (transport.post("candidate.list", body, decode=decode_envelope) for _ in range(callers * 2))
+        await asyncio.gather(*warm)
         remaining = calls
 
         async def caller() -> None:
             nonlocal remaining
             while remaining > 0:
                 remaining -= 1
-                await transport.post("candidate.list", body)
+                await transport.post("candidate.list", body, decode=decode_envelope)
 
         started = time.process_time()
         await asyncio.gather(*(caller() for _ in range(callers)))

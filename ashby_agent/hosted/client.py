@@ -45,6 +45,7 @@ from ashby_agent.errors import (
 )
 from ashby_agent.retry import RetryPolicy, parse_retry_after
 from ashby_agent.transports.retrying import Retrier, Retryable
+from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
 from ashby_agent.wire import ASHBY_DEFINITION_ID
 
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
     from ashby_agent.types import AirbyteAuthConfig
 
 __all__ = ["HostedClient"]
+
+#: httpx's own default pool size, on the package's one-send transport (as local mode's client).
+_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 #: Refresh this many seconds before the token expires (or at 80% of a short lifetime).
 _REFRESH_MARGIN: Final = 60.0
@@ -78,7 +82,8 @@ class HostedClient:
         self._owns_client = http_client is None
         self._client = http_client or httpx.AsyncClient(
             timeout=30.0 if timeout is None else timeout,
-            transport=http_transport,
+            limits=_LIMITS,
+            transport=http_transport or LeanHTTPTransport(shared_ssl_context(), _LIMITS),
             verify=shared_ssl_context(),
         )
         self._token: str | None = None

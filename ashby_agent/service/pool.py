@@ -6,10 +6,6 @@ each request's headers, so sharing the connection pool is safe and bounds the so
 A credential change bumps the stored version, so the next execution builds a fresh connector; the old
 one is closed. Entries are evicted least-recently-used beyond ``max_size``.
 
-:meth:`ConnectorPool.capture` hands the execute route the bytes of the response Ashby's answer was
-decoded from (httpx's response hook, within the calling task only), so records can be forwarded as
-Ashby sent them instead of being encoded again.
-
 The shared client speaks HTTP/1.1 through :class:`~ashby_agent.transports.http11.KeepAliveTransport`
 (httptools, which this extra brings), not httpcore: the Ashby client was most of the service's CPU per
 request.
@@ -19,9 +15,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import httpx
 from pydantic import SecretStr
@@ -33,7 +28,7 @@ from ashby_agent.transports.ashby import DEFAULT_LIMITS, ashby_http_client
 from ashby_agent.transports.http11 import KeepAliveTransport
 from ashby_agent.transports.tls import shared_ssl_context
 
-__all__ = ["LIMITS", "ConnectorPool", "RawAnswer"]
+__all__ = ["LIMITS", "ConnectorPool"]
 
 #: Connections to Ashby per process, all kept alive (else under load the ones above the keep-alive count
 #: are closed and reopened on every request); callers beyond these wait in :meth:`ConnectorPool.slot`.
@@ -42,34 +37,6 @@ LIMITS = httpx.Limits(
     max_keepalive_connections=16,
     keepalive_expiry=DEFAULT_LIMITS.keepalive_expiry,
 )
-
-
-class RawAnswer:
-    """The last HTTP response received inside a :meth:`ConnectorPool.capture` block."""
-
-    __slots__ = ("response",)
-
-    def __init__(self) -> None:
-        self.response: httpx.Response | None = None
-
-    @property
-    def body(self) -> bytes | None:
-        """The response's bytes, once httpx has read them (after the call returned)."""
-        if self.response is None:
-            return None
-        try:
-            return self.response.content
-        except httpx.ResponseNotRead:
-            return None
-
-
-_CAPTURE: ContextVar[RawAnswer | None] = ContextVar("ashby_agent_raw_answer", default=None)
-
-
-async def _captured(response: httpx.Response) -> None:
-    holder = _CAPTURE.get()
-    if holder is not None:
-        holder.response = response  # retries replace it: the last one is the answer
 
 
 class ConnectorPool:
@@ -88,7 +55,6 @@ class ConnectorPool:
             self._client = ashby_http_client(
                 limits=LIMITS,
                 transport=KeepAliveTransport(shared_ssl_context(), LIMITS),
-                event_hooks={"response": [_captured]},
             )
         return self._client
 
@@ -127,17 +93,6 @@ class ConnectorPool:
             self._slots = asyncio.Semaphore(LIMITS.max_connections or 1)
         async with self._slots:
             yield
-
-    @staticmethod
-    @contextmanager
-    def capture() -> Iterator[RawAnswer]:
-        """Keep the last response a pooled connector receives in this block (this task only)."""
-        holder = RawAnswer()
-        token = _CAPTURE.set(holder)
-        try:
-            yield holder
-        finally:
-            _CAPTURE.reset(token)
 
     async def evict(self, *connector_ids: str) -> None:
         for connector_id in connector_ids:

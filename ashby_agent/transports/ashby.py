@@ -222,14 +222,21 @@ class AshbyTransport(Transport):
         return await self.post(op.endpoint, body, idempotent=op.read_only)
 
     async def post(
-        self, endpoint: str, body: Mapping[str, Any] | None = None, *, idempotent: bool = True
+        self,
+        endpoint: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        idempotent: bool = True,
+        decode: Callable[[bytes], Any] = orjson.loads,
     ) -> dict[str, Any]:
         """Call ``POST /<endpoint>`` (e.g. ``"candidate.list"``); return the envelope (``success: true``).
 
         Retries 429 (honouring ``Retry-After``), 5xx, timeouts and dropped connections per the
         :class:`RetryPolicy`. With ``idempotent=False`` (writes) only failures where Ashby surely did not
         act are retried: 429 and connections that never opened. Raises an
-        :class:`~ashby_agent.errors.AshbyAgentError` subclass otherwise.
+        :class:`~ashby_agent.errors.AshbyAgentError` subclass otherwise. ``decode`` reads the body (it
+        raises :class:`orjson.JSONDecodeError` for one that is not JSON); the hosted service passes one
+        that leaves the records undecoded.
         """
         client = self._get_client()
         if type(body) is not dict:  # orjson encodes dicts, not arbitrary Mappings
@@ -268,7 +275,7 @@ class AshbyTransport(Transport):
             try:
                 # Not with the collector paused: the decoded records would then all meet its next pass
                 # at once (measured slower for typed reads).
-                data = orjson.loads(raw)
+                data = decode(raw)
             except orjson.JSONDecodeError:
                 data = None
             if type(data) is dict and data.get("success") is True and 200 <= status < 300:

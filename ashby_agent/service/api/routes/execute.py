@@ -4,8 +4,8 @@ pooled connector, shaped for the wire, audited.
 The params are validated once, here, by the catalog's ``Operation``; the validated body goes straight to
 the connector's send path, and Ashby's envelope comes back. Records are forwarded in Ashby's camelCase
 wire form, as Ashby sent them: when nothing is projected, truncated or redacted, the bytes of Ashby's
-``results`` are spliced into the answer unchanged (:mod:`~ashby_agent.service.api.raw_results`). The
-hosted-mode client validates them into the same record models as local mode.
+``results`` are spliced into the answer unchanged, never decoded (:mod:`~ashby_agent.service.api.forwarded`).
+The hosted-mode client validates them into the same record models as local mode.
 
 ``entity`` and ``action`` are the catalog's names exactly (a near miss is a 422 with the name meant), as
 the OpenAPI document states. Every audited field was validated where the request entered. The answer
@@ -38,8 +38,8 @@ from ashby_agent.errors import (
 from ashby_agent.pagination import ListResult
 from ashby_agent.service.api.errors import from_connector_error, json_response
 from ashby_agent.service.api.execute_schema import execute_request_schema
+from ashby_agent.service.api.forwarded import decode_envelope, forwardable, materialize
 from ashby_agent.service.api.projection import FieldPlan, plan_fields, truncate_strings
-from ashby_agent.service.api.raw_results import results_bytes
 from ashby_agent.service.api.routing import Call, Endpoint
 from ashby_agent.service.exceptions import ServiceError
 from ashby_agent.service.security.tenancy import executable_connector
@@ -47,6 +47,7 @@ from ashby_agent.service.state import ServiceState
 from ashby_agent.service.store import audit
 from ashby_agent.service.store.timestamps import utcnow
 from ashby_agent.tools.redaction import Redaction
+from ashby_agent.transports.ashby import AshbyTransport
 from ashby_agent.wire import ExecuteOut, ExecuteRequest
 
 __all__ = ["ENDPOINTS"]
@@ -143,26 +144,14 @@ def _shape(
 
 
 def _as_sent(
-    raw: bytes | None,
-    envelope: dict[str, Any],
-    op: Operation,
-    plan: FieldPlan,
-    body: ExecuteRequest,
-    limit: int,
+    envelope: dict[str, Any], op: Operation, plan: FieldPlan, body: ExecuteRequest, limit: int
 ) -> tuple[bytes, dict[str, Any]] | None:
     """The answer's ``result`` as the bytes Ashby sent (with its ``connector_metadata``) when nothing
     is projected or truncated; ``None`` when the records must be shaped (:func:`_shape`)."""
-    if raw is None or plan.select is not None or plan.exclude:
+    if plan.select is not None or plan.exclude:
         return None
-    if op.returns_list:
-        records = listed_results(envelope, op.endpoint)
-    else:
-        records = [single_result(envelope, op.endpoint)]
-    # A body within the limit cannot hold a longer string; else each record is measured (orjson, in C).
-    long_body = not body.skip_truncation and len(raw) > limit
-    if long_body and any(truncate_strings(record, limit) is not record for record in records):
-        return None
-    results = results_bytes(raw, envelope)
+    cut = None if body.skip_truncation else limit
+    results = forwardable(envelope, op.endpoint, returns_list=op.returns_list, limit=cut)
     if results is None:
         return None
     metadata = execute_answer(op.action, envelope, None)[1]
@@ -239,16 +228,16 @@ async def execute(call: Call) -> Response:
             if ashby_body is None:
                 shaped, metadata = await _write_answer(state, row, op, body, plan)
             else:
-                connector = await state.pooled_connector(row)
+                transport = (await state.pooled_connector(row)).transport
+                assert isinstance(transport, AshbyTransport)  # (a pooled connector's)
                 async with state.pool.slot():
-                    with state.pool.capture() as answer:
-                        envelope = await connector.send(op, ashby_body)
+                    envelope = await transport.post(op.endpoint, ashby_body, decode=decode_envelope)
                 limit = state.settings.truncate_strings_at
-                forwarded = None if row.redact else _as_sent(answer.body, envelope, op, plan, body, limit)
+                forwarded = None if row.redact else _as_sent(envelope, op, plan, body, limit)
                 if forwarded is not None:
                     as_sent, metadata = forwarded
                 else:
-                    shaped, metadata = _shape(envelope, op, plan, body, limit)
+                    shaped, metadata = _shape(materialize(envelope), op, plan, body, limit)
         if row.redact:  # (never forwarded as sent)
             shaped = Redaction.parse(row.redact).apply(shaped)
         outcome, http_status = "success", 200
