@@ -10,25 +10,39 @@ makes one transaction each, not two); each batch reports the window totals it re
 
 A batch that fails is retried row by row (a bad row cannot take its neighbours down); a row that still
 fails raises from :meth:`Journal.record`, and the caller decides (execute logs it, keeping its answer).
+
+On a SQLite file a batch is written on the event loop's own thread when the write lock is free at once,
+by a connection of the journal's own that never waits for the lock, with statements compiled once
+(:class:`~ashby_agent.service.store.driver_batch.DriverBatch`; ~0.1 ms for a batch of one): the hops to
+a worker thread and back cost more than that, and an answer waits for them. A lock held elsewhere
+(a sync's page commit, another process) sends the batch to a worker thread, where it waits as before.
+That connection never checkpoints the WAL (a checkpoint copies megabytes and syncs the disk); every
+:data:`CHECKPOINT_EVERY`-th batch goes to a worker thread, whose connections do. PostgreSQL's batches
+always go to a worker thread (each statement is a network round trip).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Final
+from typing import Final, cast
 
 import anyio.to_thread
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from ashby_agent.service.store import audit, ratelimit
+from ashby_agent.service.store.driver_batch import DriverBatch
 
-__all__ = ["COUNT_DELAY_SECONDS", "CountedCallback", "Journal"]
+__all__ = ["CHECKPOINT_EVERY", "COUNT_DELAY_SECONDS", "CountedCallback", "Journal"]
 
 #: How long counts wait for an audit row to share a transaction with.
 COUNT_DELAY_SECONDS: Final = 0.25
+
+#: On SQLite, one batch in this many is written on a worker thread, by a connection that checkpoints.
+CHECKPOINT_EVERY: Final = 256
 
 _LOG = logging.getLogger("ashby_agent.service")
 
@@ -48,6 +62,11 @@ class Journal:
         self._counts: Counter[_Window] = Counter()
         self._flusher: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
+        on_file = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+        self._direct = DriverBatch(engine.dialect) if on_file else None
+        self._own: Connection | None = None  # the loop thread's own SQLite connection
+        self._driver: sqlite3.Connection | None = None  # (its sqlite3 connection)
+        self._batches = 0
 
     def count(self, key: str, window_start: int) -> None:
         """Add one event to ``key``'s window in the next batch (nobody waits for it)."""
@@ -92,9 +111,10 @@ class Journal:
     ) -> list[BaseException | None]:
         """One batch: in one transaction, else row by row; what each audit row's write raised."""
         try:
-            totals: dict[_Window, int | None] = dict(
-                await anyio.to_thread.run_sync(self._write, entries, counts)
-            )
+            written = self._write_inline(entries, counts)
+            if written is None:
+                written = await anyio.to_thread.run_sync(self._write, entries, counts)
+            totals: dict[_Window, int | None] = dict(written)
             failures: list[BaseException | None] = [None] * len(entries)
         except Exception:
             totals, failures = await anyio.to_thread.run_sync(self._write_each, entries, counts)
@@ -103,12 +123,45 @@ class Journal:
 
     def _write(self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]) -> dict[_Window, int]:
         with self._engine.begin() as connection:
-            # Sorted, so concurrent batches of several processes lock counter rows in one order.
-            totals = {
-                window: ratelimit.add(connection, window[0], window[1], counts[window])
-                for window in sorted(counts)
-            }
-            audit.record_many(connection, entries)
+            return self._write_on(connection, entries, counts)
+
+    @staticmethod
+    def _write_on(
+        connection: Connection, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]
+    ) -> dict[_Window, int]:
+        totals = {}
+        for window in sorted(counts):  # one order, so concurrent batches of processes lock rows alike
+            totals[window] = ratelimit.add(connection, window[0], window[1], counts[window])
+        audit.record_many(connection, entries)
+        return totals
+
+    def _write_inline(
+        self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]
+    ) -> dict[_Window, int] | None:
+        """The batch written here, on the loop's thread, if SQLite's write lock is free at once; else
+        ``None`` (the lock is busy, a checkpoint is due, or this is not a SQLite file)."""
+        if self._direct is None:
+            return None
+        self._batches += 1
+        if self._batches % CHECKPOINT_EVERY == 0:
+            return None
+        driver = self._driver
+        if driver is None:
+            self._own = own = self._engine.connect()
+            driver = self._driver = cast(sqlite3.Connection, own.connection.driver_connection)
+            own.detach()  # the settings below must never reach the pool's other users
+            driver.execute("PRAGMA busy_timeout = 0")
+            driver.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            driver.execute("BEGIN IMMEDIATE")  # fails at once while another writer holds the lock
+        except sqlite3.OperationalError:
+            return None
+        try:
+            totals = self._direct.write(driver, entries, counts)
+            driver.commit()
+        except BaseException:
+            driver.rollback()
+            raise
         return totals
 
     def _write_each(
@@ -134,3 +187,6 @@ class Journal:
             self._start()
         while self._flusher is not None and not self._flusher.done():
             await self._flusher
+        own, self._own, self._driver = self._own, None, None
+        if own is not None:
+            own.close()

@@ -1,0 +1,133 @@
+"""The journal on a SQLite file: batches written on the loop's thread by the journal's own connection
+store the same rows and counts as SQLAlchemy's path, a write lock held elsewhere sends the batch to a
+worker thread that waits for it, and the pool's connections keep their own settings."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from ashby_agent.service.store import audit, ratelimit
+from ashby_agent.service.store.db import create_service_engine, migrate
+from ashby_agent.service.store.journal import Journal
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = create_service_engine(f"sqlite:///{tmp_path / 'service.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def _entry(intent: str | None, **changes: Any) -> audit.AuditRecord:
+    values: dict[str, Any] = {
+        "at": datetime(2026, 12, 2, 3, 4, 5, 678901, tzinfo=UTC),
+        "client_id": "client",
+        "organization_id": "org",
+        "workspace_id": "ws",
+        "connector_id": "conn",
+        "entity": "candidates",
+        "action": "list",
+        "intent": intent,
+        "status": "success",
+        "http_status": 200,
+        "duration_ms": 3,
+        "record_ids": ("a", "b"),
+    }
+    return audit.AuditRecord(**{**values, **changes})
+
+
+def _stored(engine: Engine) -> dict[str | None, tuple[Any, ...]]:
+    """Every audit row as SQLite holds it (bar its id), by intent; read with sqlite3 alone, which does
+    not wait for a writer."""
+    reader = sqlite3.connect(str(engine.url.database))
+    try:
+        cursor = reader.execute("SELECT * FROM audit_log")
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        reader.close()
+    assert len({row["intent"] for row in rows}) == len(rows)  # one row per record, never two
+    return {row["intent"]: tuple(row.values())[1:] for row in rows}
+
+
+async def test_rows_written_on_the_loop_thread_equal_sqlalchemy_s(engine: Engine) -> None:
+    journal = Journal(engine, lambda _totals: None)
+    await journal.record(_entry(None, record_ids=()))
+    await journal.record(_entry("direct"))
+    with engine.begin() as connection:  # the other path, as the journal's worker threads run it
+        audit.record_many(connection, [_entry("sqlalchemy")])
+    await journal.aclose()
+    stored = _stored(engine)
+    assert stored["direct"][1:7] == stored["sqlalchemy"][1:7]
+    assert stored["direct"][8:] == stored["sqlalchemy"][8:]  # (the intent itself differs)
+    assert stored["direct"][0] == stored["sqlalchemy"][0] == "2026-12-02 03:04:05.678901"
+    assert stored[None][7] is None  # no ids: NULL, as record_many writes it
+    with engine.connect() as connection:
+        listed = audit.list_records(connection, connector_id="conn")
+    assert {row.intent for row in listed} == {"direct", "sqlalchemy", None}
+    assert all(row.at == datetime(2026, 12, 2, 3, 4, 5, 678901, tzinfo=UTC) for row in listed)
+
+
+async def test_counts_match_the_sqlalchemy_counter(engine: Engine) -> None:
+    reported: list[dict[tuple[str, int], tuple[int, int | None]]] = []
+    journal = Journal(engine, reported.append)
+    with engine.begin() as connection:  # an older window of the key, pruned by the first count of a new one
+        ratelimit.add(connection, "key", 0, 5)
+    journal.count("key", 60)
+    journal.count("key", 60)
+    await journal.record(_entry("with counts"))
+    journal.count("key", 60)
+    await journal.record(_entry("more"))
+    await journal.aclose()
+    assert reported == [{("key", 60): (2, 2)}, {("key", 60): (1, 3)}]
+    with engine.connect() as connection:
+        windows = connection.exec_driver_sql("SELECT client_id, window_start, count FROM rate_limits").all()
+    assert [tuple(row) for row in windows] == [("key", 60, 3)]
+
+
+async def test_a_lock_held_elsewhere_is_waited_for_on_a_worker_thread(engine: Engine, tmp_path: Path) -> None:
+    journal = Journal(engine, lambda _totals: None)
+    await journal.record(_entry("first"))  # the journal's own connection exists now
+    other = sqlite3.connect(tmp_path / "service.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer (a sync's page commit, another process)
+    try:
+        waiting = asyncio.ensure_future(journal.record(_entry("second")))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # neither refused nor lost: waiting for the lock
+        assert "second" not in _stored(engine)
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await asyncio.wait_for(waiting, timeout=30)
+    await journal.aclose()
+    assert set(_stored(engine)) == {"first", "second"}
+
+
+async def test_the_pool_keeps_its_own_connection_settings(engine: Engine) -> None:
+    journal = Journal(engine, lambda _totals: None)
+    await journal.record(_entry("x"))
+    for _ in range(3):  # whichever pooled connection is handed out
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10_000
+    await journal.aclose()
+
+
+async def test_a_failing_batch_is_still_written_row_by_row(engine: Engine) -> None:
+    journal = Journal(engine, lambda _totals: None)
+    bad = _entry("bad", client_id=None)  # NOT NULL: this row alone fails
+    results = await asyncio.gather(
+        journal.record(_entry("good")), journal.record(bad), return_exceptions=True
+    )
+    await journal.aclose()
+    assert results[0] is None and isinstance(results[1], Exception)
+    assert set(_stored(engine)) == {"good"}
