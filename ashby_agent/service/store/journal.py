@@ -11,38 +11,30 @@ makes one transaction each, not two); each batch reports the window totals it re
 A batch that fails is retried row by row (a bad row cannot take its neighbours down); a row that still
 fails raises from :meth:`Journal.record`, and the caller decides (execute logs it, keeping its answer).
 
-On a SQLite file a batch is written on the event loop's own thread when the write lock is free at once,
-by a connection of the journal's own that never waits for the lock, with statements compiled once
-(:class:`~ashby_agent.service.store.driver_batch.DriverBatch`; ~0.1 ms for a batch of one): the hops to
-a worker thread and back cost more than that, and an answer waits for them. A lock held elsewhere
-(a sync's page commit, another process) sends the batch to a worker thread, where it waits as before.
-That connection never checkpoints the WAL (a checkpoint copies megabytes and syncs the disk); every
-:data:`CHECKPOINT_EVERY`-th batch goes to a worker thread, whose connections do. PostgreSQL's batches
-always go to a worker thread (each statement is a network round trip).
+On a SQLite file a batch is first written through sqlite3 itself on the loop's own thread, when the
+write lock is free at once (:mod:`~ashby_agent.service.store.driver_batch`). Any other batch (PostgreSQL,
+a lock held elsewhere, or a failure there) goes through SQLAlchemy on a worker thread, which waits for
+the lock as needed (and writes row by row when the batch fails).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Final, cast
+from typing import Final
 
 import anyio.to_thread
 from sqlalchemy import Connection, Engine
 
 from ashby_agent.service.store import audit, ratelimit
-from ashby_agent.service.store.driver_batch import DriverBatch
+from ashby_agent.service.store.driver_batch import direct_writer
 
-__all__ = ["CHECKPOINT_EVERY", "COUNT_DELAY_SECONDS", "CountedCallback", "Journal"]
+__all__ = ["COUNT_DELAY_SECONDS", "CountedCallback", "Journal"]
 
 #: How long counts wait for an audit row to share a transaction with.
 COUNT_DELAY_SECONDS: Final = 0.25
-
-#: On SQLite, one batch in this many is written on a worker thread, by a connection that checkpoints.
-CHECKPOINT_EVERY: Final = 256
 
 _LOG = logging.getLogger("ashby_agent.service")
 
@@ -62,11 +54,7 @@ class Journal:
         self._counts: Counter[_Window] = Counter()
         self._flusher: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
-        on_file = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
-        self._direct = DriverBatch(engine.dialect) if on_file else None
-        self._own: Connection | None = None  # the loop thread's own SQLite connection
-        self._driver: sqlite3.Connection | None = None  # (its sqlite3 connection)
-        self._batches = 0
+        self._direct = direct_writer(engine)
 
     def count(self, key: str, window_start: int) -> None:
         """Add one event to ``key``'s window in the next batch (nobody waits for it)."""
@@ -111,7 +99,8 @@ class Journal:
     ) -> list[BaseException | None]:
         """One batch: in one transaction, else row by row; what each audit row's write raised."""
         try:
-            written = self._write_inline(entries, counts)
+            direct = self._direct
+            written = None if direct is None else await direct.write(entries, counts)
             if written is None:
                 written = await anyio.to_thread.run_sync(self._write, entries, counts)
             totals: dict[_Window, int | None] = dict(written)
@@ -133,35 +122,6 @@ class Journal:
         for window in sorted(counts):  # one order, so concurrent batches of processes lock rows alike
             totals[window] = ratelimit.add(connection, window[0], window[1], counts[window])
         audit.record_many(connection, entries)
-        return totals
-
-    def _write_inline(
-        self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]
-    ) -> dict[_Window, int] | None:
-        """The batch written here, on the loop's thread, if SQLite's write lock is free at once; else
-        ``None`` (the lock is busy, a checkpoint is due, or this is not a SQLite file)."""
-        if self._direct is None:
-            return None
-        self._batches += 1
-        if self._batches % CHECKPOINT_EVERY == 0:
-            return None
-        driver = self._driver
-        if driver is None:
-            self._own = own = self._engine.connect()
-            driver = self._driver = cast(sqlite3.Connection, own.connection.driver_connection)
-            own.detach()  # the settings below must never reach the pool's other users
-            driver.execute("PRAGMA busy_timeout = 0")
-            driver.execute("PRAGMA wal_autocheckpoint = 0")
-        try:
-            driver.execute("BEGIN IMMEDIATE")  # fails at once while another writer holds the lock
-        except sqlite3.OperationalError:
-            return None
-        try:
-            totals = self._direct.write(driver, entries, counts)
-            driver.commit()
-        except BaseException:
-            driver.rollback()
-            raise
         return totals
 
     def _write_each(
@@ -187,6 +147,5 @@ class Journal:
             self._start()
         while self._flusher is not None and not self._flusher.done():
             await self._flusher
-        own, self._own, self._driver = self._own, None, None
-        if own is not None:
-            own.close()
+        if self._direct is not None:
+            await self._direct.aclose()

@@ -1,6 +1,7 @@
-"""The journal on a SQLite file: batches written on the loop's thread by the journal's own connection
-store the same rows and counts as SQLAlchemy's path, a write lock held elsewhere sends the batch to a
-worker thread that waits for it, and the pool's connections keep their own settings."""
+"""The journal's batches store the same rows and counts whichever path writes them: sqlite3 on the
+loop's thread or SQLAlchemy on a worker thread (SQLite), SQLAlchemy (PostgreSQL). On SQLite a write
+lock held elsewhere sends the batch to a worker thread that waits for it, and the pool's connections
+keep their own settings."""
 
 from __future__ import annotations
 
@@ -17,14 +18,31 @@ from sqlalchemy import Engine
 from ashby_agent.service.store import audit, ratelimit
 from ashby_agent.service.store.db import create_service_engine, migrate
 from ashby_agent.service.store.journal import Journal
+from tests.service.tenants import make_db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    url, cleanup = make_db(request.param, tmp_path)
+    engine = create_service_engine(url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+    cleanup()
 
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A SQLite file's."""
     engine = create_service_engine(f"sqlite:///{tmp_path / 'service.db'}")
     migrate(engine)
     yield engine
     engine.dispose()
+
+
+def _listed(engine: Engine) -> list[audit.AuditRecord]:
+    with engine.connect() as connection:
+        return audit.list_records(connection, connector_id="conn")
 
 
 def _entry(intent: str | None, **changes: Any) -> audit.AuditRecord:
@@ -77,7 +95,8 @@ async def test_rows_written_on_the_loop_thread_equal_sqlalchemy_s(engine: Engine
     assert all(row.at == datetime(2026, 12, 2, 3, 4, 5, 678901, tzinfo=UTC) for row in listed)
 
 
-async def test_counts_match_the_sqlalchemy_counter(engine: Engine) -> None:
+async def test_counts_match_the_sqlalchemy_counter(any_engine: Engine) -> None:
+    engine = any_engine
     reported: list[dict[tuple[str, int], tuple[int, int | None]]] = []
     journal = Journal(engine, reported.append)
     with engine.begin() as connection:  # an older window of the key, pruned by the first count of a new one
@@ -131,3 +150,17 @@ async def test_a_failing_batch_is_still_written_row_by_row(engine: Engine) -> No
     await journal.aclose()
     assert results[0] is None and isinstance(results[1], Exception)
     assert set(_stored(engine)) == {"good"}
+
+
+async def test_records_written_directly_read_back_as_sqlalchemy_s(any_engine: Engine) -> None:
+    journal = Journal(any_engine, lambda _totals: None)
+    await journal.record(_entry("direct"))
+    await journal.record(_entry(None, record_ids=()))
+    with any_engine.begin() as connection:
+        audit.record_many(connection, [_entry("sqlalchemy")])
+    await journal.aclose()
+    by_intent = {row.intent: row for row in _listed(any_engine)}
+    assert set(by_intent) == {"direct", None, "sqlalchemy"}
+    assert by_intent["direct"] == _entry("direct")
+    assert by_intent["sqlalchemy"] == _entry("sqlalchemy")
+    assert by_intent[None] == _entry(None, record_ids=())
