@@ -55,6 +55,7 @@ class Journal:
         self._flusher: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._direct = direct_writer(engine)
+        self._held: Connection | None = None
 
     def count(self, key: str, window_start: int) -> None:
         """Add one event to ``key``'s window in the next batch (nobody waits for it)."""
@@ -102,7 +103,7 @@ class Journal:
             direct = self._direct
             written = None if direct is None else await direct.write(entries, counts)
             if written is None:
-                written = await anyio.to_thread.run_sync(self._write, entries, counts)
+                written = await anyio.to_thread.run_sync(self._write_held, entries, counts)
             totals: dict[_Window, int | None] = dict(written)
             failures: list[BaseException | None] = [None] * len(entries)
         except Exception:
@@ -113,6 +114,24 @@ class Journal:
     def _write(self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]) -> dict[_Window, int]:
         with self._engine.begin() as connection:
             return self._write_on(connection, entries, counts)
+
+    def _write_held(
+        self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]
+    ) -> dict[_Window, int]:
+        """A batch on the connection the journal keeps between batches (batches run one at a time): no
+        pool checkout, liveness ping and reset per batch, each a round trip on PostgreSQL. A connection
+        that failed is dropped; the caller then writes the batch row by row on fresh ones."""
+        connection = self._held
+        if connection is None:
+            connection = self._held = self._engine.connect()
+        try:
+            with connection.begin():
+                return self._write_on(connection, entries, counts)
+        except BaseException:
+            self._held = None
+            connection.invalidate()
+            connection.close()
+            raise
 
     @staticmethod
     def _write_on(
@@ -149,3 +168,6 @@ class Journal:
             await self._flusher
         if self._direct is not None:
             await self._direct.aclose()
+        held, self._held = self._held, None
+        if held is not None:
+            await anyio.to_thread.run_sync(held.close)

@@ -1,7 +1,8 @@
 """The journal's batches store the same rows and counts whichever path writes them: sqlite3 on the
 loop's thread or SQLAlchemy on a worker thread (SQLite), SQLAlchemy (PostgreSQL). On SQLite a write
 lock held elsewhere sends the batch to a worker thread that waits for it, and the pool's connections
-keep their own settings."""
+keep their own settings; on PostgreSQL the connection the journal keeps between batches can break
+without losing a row."""
 
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ from tests.service.tenants import make_db
 def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     url, cleanup = make_db(request.param, tmp_path)
     engine = create_service_engine(url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+    cleanup()
+
+
+@pytest.fixture
+def pg_engine(tmp_path: Path) -> Iterator[Engine]:
+    """PostgreSQL's, its sessions named for this test alone (``application_name``)."""
+    url, cleanup = make_db("postgresql", tmp_path)
+    engine = create_service_engine(f"{url}&application_name=journal-{tmp_path.name[-40:]}")
     migrate(engine)
     yield engine
     engine.dispose()
@@ -164,3 +176,19 @@ async def test_records_written_directly_read_back_as_sqlalchemy_s(any_engine: En
     assert by_intent["direct"] == _entry("direct")
     assert by_intent["sqlalchemy"] == _entry("sqlalchemy")
     assert by_intent[None] == _entry(None, record_ids=())
+
+
+async def test_a_broken_held_connection_loses_no_row(pg_engine: Engine) -> None:
+    journal = Journal(pg_engine, lambda _totals: None)
+    await journal.record(_entry("before"))  # on the connection the journal now keeps
+    with pg_engine.connect() as connection:  # the engine's other sessions: the journal's
+        ended = connection.exec_driver_sql(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name = current_setting('application_name') AND pid <> pg_backend_pid()"
+        ).scalar()
+        connection.commit()
+    assert ended is not None and ended >= 1
+    await journal.record(_entry("broken"))  # fails on the kept connection, written row by row on others
+    await journal.record(_entry("after"))  # on a new kept connection
+    await journal.aclose()
+    assert sorted(row.intent or "" for row in _listed(pg_engine)) == ["after", "before", "broken"]
