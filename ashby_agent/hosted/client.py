@@ -57,6 +57,9 @@ __all__ = ["HostedClient"]
 #: httpx's own default pool size, on the package's one-send transport (as local mode's client).
 _LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
+#: Paths whose parsed URL is kept (the execute path of each connector, the token path, ...).
+_URLS_KEPT: Final = 64
+
 #: Refresh this many seconds before the token expires (or at 80% of a short lifetime).
 _REFRESH_MARGIN: Final = 60.0
 
@@ -91,6 +94,8 @@ class HostedClient:
         self._token_lock = asyncio.Lock()
         self._connector_id: str | None = auth.connector_id
         self._connector_lock = asyncio.Lock()
+        #: Each path's URL, parsed once (httpx parses a string URL on every request).
+        self._urls: dict[str, httpx.URL] = {}
 
     def __repr__(self) -> str:
         return f"HostedClient(base_url={self.base_url!r}, workspace={self.auth.workspace_name!r})"
@@ -212,7 +217,11 @@ class HostedClient:
         idempotent: bool | None = None,
         operation: tuple[str, str] | None = None,
     ) -> dict[str, Any]:
-        url = self.base_url + path
+        url = self._urls.get(path)
+        if url is None:
+            url = httpx.URL(self.base_url + path)
+            if len(self._urls) < _URLS_KEPT:
+                self._urls[path] = url
         content = orjson.dumps(body) if body is not None else None
         # A request that may have reached the service is sent again only if repeating it is harmless.
         repeatable = method != "POST" if idempotent is None else idempotent
