@@ -55,7 +55,10 @@ def settings(db_url: str, ashby: _Ashby) -> ServiceSettings:
 
 
 LIST = {"entity": "departments", "action": "list", "params": {}}
-GOOD = b'{"success":true,"results":[{"id":"d1","name":"R&D \xc3\xa9","isArchived":false}],"moreDataAvailable":false}'
+GOOD = (
+    b'{"success":true,"results":[{"id":"d1","name":"R&D \xc3\xa9","isArchived":false}],'
+    b'"moreDataAvailable":false}'
+)
 
 
 @pytest.mark.parametrize(
