@@ -15,8 +15,9 @@ key Ashby rejected is read again on its next request (the key may have been repl
 
 :meth:`Standing.client_through` and :meth:`Standing.connector_through` do the reading too, so that a busy
 process reads each entry about twice per bound instead of once per waiting request: concurrent misses
-share one read (begun within the bound, after the last :meth:`Standing.forget`), and an entry used past
-half its bound is read again in the background while it is still served. Without that, every request in
+share one read (begun within the bound, after the last :meth:`Standing.forget`), and an entry used in the
+last quarter of its bound is read again in the background while it is still served (a busy entry is
+read at most once per three quarters of the bound). Without that, every request in
 flight when an entry expired read the database itself (on SQLite one after the other), and they all
 waited: the slowest 1-2% of requests under load, up to a second.
 """
@@ -61,7 +62,7 @@ class Standing:
     ) -> None:
         self.staleness = staleness
         #: An entry older than this is read again in the background when used (it is still served).
-        self.refresh_after = staleness / 2
+        self.refresh_after = staleness * 0.75
         self._clock = clock
         self._clients: dict[tuple[str, str], tuple[float, bool]] = {}
         self._connectors: dict[tuple[str, str | None, str], tuple[float, Row[Any]]] = {}

@@ -112,15 +112,16 @@ async def test_concurrent_misses_share_one_read() -> None:
     assert standing.client("cl", "org") is True
 
 
-async def test_an_entry_past_half_its_bound_is_served_and_read_again_meanwhile() -> None:
+async def test_an_entry_near_its_bound_is_served_and_read_again_meanwhile() -> None:
     clock = _Clock()
     standing = Standing(staleness=1.0, clock=clock)
     standing.remember_client("cl", "org", True, standing.now())
     read = _Reads(value=False)  # revoked meanwhile
-    clock.now += 0.4
+    clock.now += 0.7
     assert await standing.client_through("cl", "org", read) is True
+    await asyncio.sleep(0)
     assert read.started == 0
-    clock.now += 0.2
+    clock.now += 0.1
     assert await standing.client_through("cl", "org", read) is True  # still within the bound
     assert await standing.client_through("cl", "org", read) is True
     await asyncio.sleep(0)
@@ -128,8 +129,10 @@ async def test_an_entry_past_half_its_bound_is_served_and_read_again_meanwhile()
     read.release.set()
     await asyncio.sleep(0)
     assert await standing.client_through("cl", "org", read) is False
-    clock.now += 0.6  # the background read's answer counts from when it began
+    clock.now += 0.95  # the background read's answer counts from when it began (at +0.8 s)
     assert standing.client("cl", "org") is False
+    clock.now += 0.1
+    assert standing.client("cl", "org") is None
 
 
 async def test_a_read_begun_before_forget_or_beyond_the_bound_is_not_joined() -> None:
