@@ -2,8 +2,8 @@
 :data:`Access`, the client's standing and the per-client rate limit.
 
 The token is checked without I/O. The standing comes from
-:class:`~ashby_agent.service.security.standing.Standing` (read from the database at most once a second
-per process, one read shared by the requests that need it) and the rate limit from
+:class:`~ashby_agent.service.security.standing.Standing` (at most a second old,
+one read shared by the requests that need it) and the rate limit from
 :class:`~ashby_agent.service.security.admission.Admission`; so a request of a client in good standing
 and far from its limit makes no database round trip here. Near the limit, the standing and the count
 are settled in one transaction.
