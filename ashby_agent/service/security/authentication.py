@@ -2,11 +2,11 @@
 :data:`Access`, the client's standing and the per-client rate limit.
 
 The token is checked without I/O. The standing comes from
-:class:`~ashby_agent.service.security.standing.Standing` (at most a second old,
-one read shared by the requests that need it) and the rate limit from
-:class:`~ashby_agent.service.security.admission.Admission`; so a request of a client in good standing
-and far from its limit makes no database round trip here. Near the limit, the standing and the count
-are settled in one transaction.
+:class:`~ashby_agent.service.security.standing.Standing` (read from the database at most once a second
+per process while the client is busy: it is renewed in the background before it expires) and the
+rate limit from :class:`~ashby_agent.service.security.admission.Admission`; so a
+request of a client in good standing and far from its limit makes no database round trip here. When
+either must be read, both are settled in one transaction.
 
 The principal's :attr:`Principal.scope` is what every tenant query is built from
 (:mod:`ashby_agent.service.store.scope`), so isolation follows from the token alone.
@@ -54,13 +54,6 @@ class Principal:
     def scope(self) -> Scope:
         """The rows this caller may see."""
         return Scope(self.organization_id, self.workspace_id)
-
-
-def _revoked() -> ServiceError:
-    return ServiceError.unauthorized(
-        "The API client of this token was revoked or removed from the organization.",
-        code="client_revoked",
-    )
 
 
 def _bearer(request: Request) -> str:
@@ -117,32 +110,41 @@ async def authenticate(request: Request, state: ServiceState, access: Access) ->
     now = state.clock()
     client_id, organization_id = claims.client_id, claims.organization_id
     standing, admission = state.standing, state.admission
-    active = await standing.client_through(
+    # A busy client's entry is renewed in the background before it expires, so its requests do not all
+    # miss at once; a miss counts in the database first (the window's total is learnt on this process).
+    active = standing.client_renewing(
         client_id,
         organization_id,
         lambda: state.read(lambda connection: clients.is_member(connection, client_id, organization_id)),
     )
+    if active is True:
+        window_start = admission.admit_at_once(client_id, now) if admission.enabled else None
+        if window_start is not None:
+            state.journal.count(client_id, window_start)
+        if window_start is not None or not admission.enabled:
+            return Principal(client_id, organization_id, claims.workspace_id)
+    wait: int | None = None
+    if active is not False:
+        read_at = standing.now()
+
+        def check(connection: Connection) -> tuple[bool, int | None]:
+            if not clients.is_member(connection, client_id, organization_id):
+                return False, None
+            if not admission.enabled:
+                return True, None
+            window = settings.rate_limit_window_seconds
+            return True, ratelimit.increment(connection, client_id, now, window)
+
+        member, total = await state.run(check)
+        standing.remember_client(client_id, organization_id, member, read_at)
+        active = member
+        if member and total is not None:
+            wait = admission.checked(client_id, now, total)
     if not active:
-        raise _revoked()
-    if not admission.enabled:
-        return Principal(client_id, organization_id, claims.workspace_id)
-    window_start = admission.admit_at_once(client_id, now)
-    if window_start is not None:
-        state.journal.count(client_id, window_start)
-        return Principal(client_id, organization_id, claims.workspace_id)
-    # Near the limit: counted in the database first, with the membership read in the same transaction.
-    read_at = standing.now()
-
-    def check(connection: Connection) -> tuple[bool, int]:
-        if not clients.is_member(connection, client_id, organization_id):
-            return False, 0
-        return True, ratelimit.increment(connection, client_id, now, settings.rate_limit_window_seconds)
-
-    member, total = await state.run(check)
-    standing.remember_client(client_id, organization_id, member, read_at)
-    if not member:
-        raise _revoked()
-    wait = admission.checked(client_id, now, total)
+        raise ServiceError.unauthorized(
+            "The API client of this token was revoked or removed from the organization.",
+            code="client_revoked",
+        )
     if wait is not None:
         raise ServiceError(
             429,

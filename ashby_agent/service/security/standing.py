@@ -2,7 +2,7 @@
 
 A client's standing (exists, not revoked, still in the organization) and a connector's row (its
 encrypted credentials and their version, workspace status, access level and redaction policy) are read
-from the database at most once per :data:`STALENESS_SECONDS` per process, instead of on every request.
+from the database about once per :data:`STALENESS_SECONDS` per process, instead of on every request.
 
 - A change made through this process (connector updated or deleted, workspace changed or deleted)
   calls :meth:`Standing.forget`, so the next request reads the database again.
@@ -13,13 +13,13 @@ from the database at most once per :data:`STALENESS_SECONDS` per process, instea
 A missing connector is not remembered (one created elsewhere is usable at once), and a connector whose
 key Ashby rejected is read again on its next request (the key may have been replaced elsewhere).
 
-:meth:`Standing.client_through` and :meth:`Standing.connector_through` do the reading too, so that a busy
-process reads each entry about twice per bound instead of once per waiting request: concurrent misses
-share one read (begun within the bound, after the last :meth:`Standing.forget`), and an entry used in the
+:meth:`Standing.client_renewing` and :meth:`Standing.connector_through` also read: an entry used in the
 last quarter of its bound is read again in the background while it is still served (a busy entry is
-read at most once per three quarters of the bound). Without that, every request in
-flight when an entry expired read the database itself (on SQLite one after the other), and they all
-waited: the slowest 1-2% of requests under load, up to a second.
+read at most once per three quarters of the bound), and concurrent misses of a connector share one
+read (begun within the bound, after the last :meth:`Standing.forget`). A client's miss is read by its
+caller, with the rate-limit count in the same transaction. Without that, every request in flight when
+an entry expired read the database itself (on SQLite one after the other), and they all waited: the
+slowest 1-2% of requests under load, up to a second.
 """
 
 from __future__ import annotations
@@ -96,11 +96,11 @@ class Standing:
     ) -> None:
         self._put(self._connectors, (organization_id, workspace_id, connector_id), row, read_at)
 
-    async def client_through(
+    def client_renewing(
         self, client_id: str, organization_id: str, read: Callable[[], Awaitable[bool]]
-    ) -> bool:
-        """:meth:`client`, or ``read()`` (shared with concurrent callers) when that must be read again."""
-        return await self._through(self._clients, (client_id, organization_id), read)
+    ) -> bool | None:
+        """:meth:`client`, starting ``read()`` in the background (once) when the entry nears its bound."""
+        return self._renewing(self._clients, (client_id, organization_id), read)
 
     async def connector_through(
         self,
@@ -123,17 +123,25 @@ class Standing:
         self._clients.clear()
         self._connectors.clear()
 
+    def _renewing(
+        self, entries: dict[Any, tuple[float, V]], key: Any, read: Callable[[], Awaitable[V]]
+    ) -> V | None:
+        now = self._clock()
+        entry = entries.get(key)
+        if entry is None or now - entry[0] > self.staleness:
+            return None
+        if now - entry[0] > self.refresh_after:
+            self._flight(entries, key, read, now)  # nobody waits for it; a failure is read again
+        return entry[1]
+
     async def _through(
         self, entries: dict[Any, tuple[float, V]], key: Any, read: Callable[[], Awaitable[V]]
     ) -> V:
-        now = self._clock()
-        entry = entries.get(key)
-        if entry is not None and now - entry[0] <= self.staleness:
-            if now - entry[0] > self.refresh_after:
-                self._flight(entries, key, read, now)  # nobody waits for it; a failure is read again
-            return entry[1]
+        value = self._renewing(entries, key, read)
+        if value is not None:
+            return value
         # Cancelling a caller (its client went away) leaves the read running for the others.
-        return await asyncio.shield(self._flight(entries, key, read, now).task)
+        return await asyncio.shield(self._flight(entries, key, read, self._clock()).task)
 
     def _flight(
         self, entries: dict[Any, tuple[float, V]], key: Any, read: Callable[[], Awaitable[V]], now: float
