@@ -2,11 +2,11 @@
 :data:`Access`, the client's standing and the per-client rate limit.
 
 The token is checked without I/O. The standing comes from
-:class:`~ashby_agent.service.security.standing.Standing` (read from the database at most once a second
-per process while the client is busy: it is renewed in the background before it expires) and the
-rate limit from :class:`~ashby_agent.service.security.admission.Admission`; so a
-request of a client in good standing and far from its limit makes no database round trip here. When
-either must be read, both are settled in one transaction.
+:class:`~ashby_agent.service.security.standing.Standing` (at most a second old; a busy client's entry is
+renewed in the background before it expires) and the rate limit from
+:class:`~ashby_agent.service.security.admission.Admission`; so a request of a client in good standing and
+far from its limit makes no database round trip here. When either must be read, both are settled in one
+transaction.
 
 The principal's :attr:`Principal.scope` is what every tenant query is built from
 (:mod:`ashby_agent.service.store.scope`), so isolation follows from the token alone.

@@ -54,8 +54,8 @@ class _Flight(Generic[V]):
 
 
 class Standing:
-    """One process's recent reads. The ``*_through`` methods read on a miss (``read`` does the I/O) and
-    belong to one event loop; the others do no I/O."""
+    """One process's recent reads. :meth:`client_renewing` and :meth:`connector_through` start reads
+    (``read`` does the I/O) and belong to one event loop; the other methods do no I/O."""
 
     def __init__(
         self, staleness: float = STALENESS_SECONDS, clock: Callable[[], float] = time.monotonic
