@@ -257,6 +257,18 @@ class ServiceState:
 
         return await anyio.to_thread.run_sync(in_transaction)
 
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """:meth:`run` for reads: a read-only transaction (deferred on SQLite, so it waits for no writer)."""
+
+        def in_transaction() -> T:
+            with (
+                self.engine.connect().execution_options(ashby_read_only=True) as connection,
+                connection.begin(),
+            ):
+                return work(connection)
+
+        return await anyio.to_thread.run_sync(in_transaction)
+
     async def pooled_connector(self, row: Row[Any]) -> AshbyConnector:
         """The pooled connector of a connector row selected ``with_credentials``."""
         return await self.pool.get(

@@ -2,10 +2,11 @@
 :data:`Access`, the client's standing and the per-client rate limit.
 
 The token is checked without I/O. The standing comes from
-:class:`~ashby_agent.service.security.standing.Standing` (read from the database at most once a second
-per process) and the rate limit from :class:`~ashby_agent.service.security.admission.Admission`; so a
-request of a client in good standing and far from its limit makes no database round trip here. When
-either must be read, both are settled in one transaction.
+:class:`~ashby_agent.service.security.standing.Standing` (at most a second old; a busy client's entry is
+renewed in the background before it expires) and the rate limit from
+:class:`~ashby_agent.service.security.admission.Admission`; so a request of a client in good standing and
+far from its limit makes no database round trip here. When either must be read, both are settled in one
+transaction.
 
 The principal's :attr:`Principal.scope` is what every tenant query is built from
 (:mod:`ashby_agent.service.store.scope`), so isolation follows from the token alone.
@@ -109,7 +110,13 @@ async def authenticate(request: Request, state: ServiceState, access: Access) ->
     now = state.clock()
     client_id, organization_id = claims.client_id, claims.organization_id
     standing, admission = state.standing, state.admission
-    active = standing.client(client_id, organization_id)
+    # A busy client's entry is renewed in the background before it expires, so its requests do not all
+    # miss at once; a miss counts in the database first (the window's total is learnt on this process).
+    active = standing.client_renewing(
+        client_id,
+        organization_id,
+        lambda: state.read(lambda connection: clients.is_member(connection, client_id, organization_id)),
+    )
     if active is True:
         window_start = admission.admit_at_once(client_id, now) if admission.enabled else None
         if window_start is not None:

@@ -39,12 +39,13 @@ def find_connector(
 
 
 async def executable_connector(state: ServiceState, principal: Principal, connector_id: str) -> Row[Any]:
-    """:func:`find_connector` ``with_credentials``, read from the database at most once per
-    :data:`~ashby_agent.service.security.standing.STALENESS_SECONDS` per process."""
-    standing, scope = state.standing, principal.scope
-    row = standing.connector(scope.organization_id, scope.workspace_id, connector_id)
-    if row is None:
-        read_at = standing.now()
-        row = await state.run(lambda c: find_connector(c, principal, connector_id, with_credentials=True))
-        standing.remember_connector(scope.organization_id, scope.workspace_id, connector_id, row, read_at)
-    return row
+    """:func:`find_connector` ``with_credentials``, as read at most
+    :data:`~ashby_agent.service.security.standing.STALENESS_SECONDS` ago (one read shared by the
+    requests that need it)."""
+    scope = principal.scope
+    return await state.standing.connector_through(
+        scope.organization_id,
+        scope.workspace_id,
+        connector_id,
+        lambda: state.read(lambda c: find_connector(c, principal, connector_id, with_credentials=True)),
+    )
