@@ -29,11 +29,14 @@ __all__ = [
     "merge",
     "remove_unseen",
     "roomy_cache",
+    "sync_cache",
     "upsert_page",
 ]
 
 #: SQLite's page cache while a first pass's words and facets are built (KiB; its default is 2 MiB).
 BUILD_CACHE_KIB = 65_536
+#: SQLite's page cache of a connection that stores a sync's pages (KiB).
+SYNC_CACHE_KIB = 16_384
 
 
 def _archived(record: dict[str, Any]) -> bool:
@@ -128,6 +131,16 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
     facets.clear(connection, connector_id, entity)
     words.index_stored(connection, connector_id, entity)
     facets.index_stored(connection, connector_id, entity)
+
+
+def sync_cache(connection: Connection) -> None:
+    """A connection storing a sync's pages keeps up to :data:`SYNC_CACHE_KIB` of SQLite pages (and
+    keeps that size). Each page of records lands at random places of the entity's indexes (random ids,
+    names, emails): with the 2 MiB default, every transaction reads most of those index pages again,
+    and spills dirty ones to the WAL before its commit writes them once more. The cache is filled only
+    as pages are read, and stays valid across transactions while this connection is the only writer."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA cache_size = {-SYNC_CACHE_KIB}")
 
 
 @contextmanager
