@@ -145,14 +145,17 @@ _BUILD: Final = {
     " WHERE r.connector_id = :connector_id AND r.entity = :entity AND NOT "
     + HAS_NUL
     + " ORDER BY r.record_id, p.column1",
+    # Each reference to a stored document would detoast (decompress) it again: the subquery yields an
+    # in-memory copy once per record, and each path is extracted once.
     "postgresql": _INSERT + " SELECT r.connector_id, r.entity, r.record_id, p.path,"
-    " CASE WHEN jsonb_typeof(r.data #> p.keys) = 'string' AND length(r.data #>> p.keys) <= "
-    f"{MAX_FACET} THEN r.data #>> p.keys END,"
-    " CASE WHEN jsonb_typeof(r.data #> p.keys) = 'string' THEN length(r.data #>> p.keys) > "
-    f"{MAX_FACET} WHEN jsonb_typeof(r.data #> p.keys) IS NULL OR jsonb_typeof(r.data #> p.keys) = 'null' "
-    "THEN FALSE ELSE NOT p.is_column END"
-    " FROM store_records AS r CROSS JOIN (VALUES {paths}) AS p (path, keys, is_column)"
-    " WHERE r.connector_id = :connector_id AND r.entity = :entity ORDER BY r.record_id, p.path",
+    f" CASE WHEN jsonb_typeof(v.j) = 'string' AND length(v.j #>> '{{{{}}}}') <= {MAX_FACET}"
+    " THEN v.j #>> '{{}}' END,"
+    f" CASE WHEN jsonb_typeof(v.j) = 'string' THEN length(v.j #>> '{{{{}}}}') > {MAX_FACET}"
+    " WHEN v.j IS NULL OR jsonb_typeof(v.j) = 'null' THEN FALSE ELSE NOT p.is_column END"
+    " FROM (SELECT connector_id, entity, record_id, data || '{{}}'::jsonb AS data FROM store_records"
+    " WHERE connector_id = :connector_id AND entity = :entity OFFSET 0) AS r"
+    " CROSS JOIN (VALUES {paths}) AS p (path, keys, is_column)"
+    " CROSS JOIN LATERAL (SELECT r.data #> p.keys AS j) AS v ORDER BY r.record_id, p.path",
 }
 
 

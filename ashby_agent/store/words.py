@@ -134,10 +134,16 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
     # SQLite's JSON functions end a text at its first NUL character: a document holding an escaped one
     # comes back whole, and its words are read from the decoded document.
     columns.append("NULL" if postgres else f"CASE WHEN {HAS_NUL} THEN data END")
-    query = sa.text(
-        f"SELECT record_id, {', '.join(columns)} FROM store_records WHERE connector_id = :connector_id "
-        "AND entity = :entity AND record_id > :after ORDER BY record_id LIMIT :limit"
+    # PostgreSQL: the subquery yields each document once in memory (each reference to a stored one
+    # would detoast it again).
+    source = (
+        "(SELECT record_id, data || '{}'::jsonb AS data FROM store_records WHERE connector_id = "
+        ":connector_id AND entity = :entity AND record_id > :after ORDER BY record_id LIMIT :limit) AS r"
+        if postgres
+        else "store_records WHERE connector_id = :connector_id AND entity = :entity AND record_id > :after"
     )
+    tail = "" if postgres else " LIMIT :limit"
+    query = sa.text(f"SELECT record_id, {', '.join(columns)} FROM {source} ORDER BY record_id{tail}")
     after = ""
     names = list(fields)
     while True:
