@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from ashby_agent.store.query.dialects.base import COLUMNS
 from ashby_agent.store.query.fields import Path
 from ashby_agent.store.query.indexes import FACETED, facet_fields
+from ashby_agent.store.scan import HAS_NUL, stored_batches
 from ashby_agent.store.schema import MAX_FACET, facet_paths, facets, records
 from ashby_agent.store.statements import insert_rows
 
@@ -109,13 +110,53 @@ def clear(connection: Connection, connector_id: str, entity: str) -> None:
         )
 
 
-def index_stored(
-    connection: Connection, connector_id: str, entity: str, batch: Sequence[tuple[str, Any]]
-) -> None:
-    """Insert the facets of ``(record id, record)`` pairs that have none (after :func:`clear`): plain
-    inserts, nothing to replace."""
-    if facet_fields(entity):
-        insert_rows(connection, _INSERT, _TYPES, _rows(connector_id, entity, batch))
+def index_stored(connection: Connection, connector_id: str, entity: str) -> None:
+    """Insert the facets of every stored record of ``entity`` (after :func:`clear`) with one
+    ``INSERT ... SELECT``: the database reads each value from the document itself, so no document
+    travels to Python and back (the rules of :func:`_value`, spelled in SQL)."""
+    chosen = list(facet_fields(entity).values())
+    if not chosen:
+        return
+    postgres = connection.dialect.name == "postgresql"
+    params: dict[str, Any] = {"connector_id": connector_id, "entity": entity}
+    rows = []
+    for i, path in enumerate(chosen):
+        params[f"p{i}"] = path.text
+        params[f"k{i}"] = list(path.keys) if postgres else "$" + "".join(f'."{key}"' for key in path.keys)
+        params[f"c{i}"] = len(path.keys) == 1 and path.keys[0] in COLUMNS
+        rows.append(f"(:p{i}, CAST(:k{i} AS text[]), :c{i})" if postgres else f"(:p{i}, :k{i}, :c{i})")
+    connection.execute(sa.text(_BUILD[connection.dialect.name].format(paths=", ".join(rows))), params)
+    if not postgres:
+        # SQLite's JSON functions end a text at its first NUL character: the few documents holding an
+        # escaped one (PostgreSQL's jsonb refuses them) get their facets from the decoded document.
+        for batch in stored_batches(connection, connector_id, entity, where=HAS_NUL):
+            insert_rows(connection, _INSERT, _TYPES, _rows(connector_id, entity, batch))
+
+
+#: dialect -> the bulk build, ``{paths}`` being ``VALUES`` rows of (path, JSON path, is a store column).
+_BUILD: Final = {
+    "sqlite": _INSERT + " SELECT r.connector_id, r.entity, r.record_id, p.column1,"
+    " CASE WHEN json_type(r.data, p.column2) = 'text' AND length(json_extract(r.data, p.column2)) <= "
+    f"{MAX_FACET} THEN json_extract(r.data, p.column2) END,"
+    " CASE WHEN json_type(r.data, p.column2) = 'text' THEN length(json_extract(r.data, p.column2)) > "
+    f"{MAX_FACET} WHEN json_type(r.data, p.column2) IS NULL OR json_type(r.data, p.column2) = 'null' "
+    "THEN 0 ELSE NOT p.column3 END"
+    " FROM store_records AS r CROSS JOIN (VALUES {paths}) AS p"
+    " WHERE r.connector_id = :connector_id AND r.entity = :entity AND NOT "
+    + HAS_NUL
+    + " ORDER BY r.record_id, p.column1",
+    # Each reference to a stored document would detoast (decompress) it again: the subquery yields an
+    # in-memory copy once per record, and each path is extracted once.
+    "postgresql": _INSERT + " SELECT r.connector_id, r.entity, r.record_id, p.path,"
+    f" CASE WHEN jsonb_typeof(v.j) = 'string' AND length(v.j #>> '{{{{}}}}') <= {MAX_FACET}"
+    " THEN v.j #>> '{{}}' END,"
+    f" CASE WHEN jsonb_typeof(v.j) = 'string' THEN length(v.j #>> '{{{{}}}}') > {MAX_FACET}"
+    " WHEN v.j IS NULL OR jsonb_typeof(v.j) = 'null' THEN FALSE ELSE NOT p.is_column END"
+    " FROM (SELECT connector_id, entity, record_id, data || '{{}}'::jsonb AS data FROM store_records"
+    " WHERE connector_id = :connector_id AND entity = :entity OFFSET 0) AS r"
+    " CROSS JOIN (VALUES {paths}) AS p (path, keys, is_column)"
+    " CROSS JOIN LATERAL (SELECT r.data #> p.keys AS j) AS v ORDER BY r.record_id, p.path",
+}
 
 
 def forget(connection: Connection, connector_id: str, entity: str, record_ids: Iterable[str] | None) -> None:

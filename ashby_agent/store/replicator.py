@@ -371,6 +371,7 @@ class Replicator:
 
         def work(connection: sa.Connection) -> int:
             _lazy_commit(connection)
+            rows.sync_cache(connection)
             now = _now()
             stored = 0
             for page in pages:

@@ -18,7 +18,6 @@ from ashby_agent.pagination import cyclic_gc_paused
 from ashby_agent.store import facets, words
 from ashby_agent.store.checkpoints import SQLITE_DATETIME
 from ashby_agent.store.query.indexes import facet_fields, word_fields
-from ashby_agent.store.scan import stored_batches
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 from ashby_agent.store.statements import insert_rows
 
@@ -30,11 +29,14 @@ __all__ = [
     "merge",
     "remove_unseen",
     "roomy_cache",
+    "sync_cache",
     "upsert_page",
 ]
 
 #: SQLite's page cache while a first pass's words and facets are built (KiB; its default is 2 MiB).
 BUILD_CACHE_KIB = 65_536
+#: SQLite's page cache of a connection that stores a sync's pages (KiB).
+SYNC_CACHE_KIB = 16_384
 
 
 def _archived(record: dict[str, Any]) -> bool:
@@ -119,17 +121,26 @@ _TYPES = ("text", "text", "text", "text", "jsonb", "text", "text", "boolean", "i
 
 def index_stored(connection: Connection, connector_id: str, entity: str) -> None:
     """Index the words and facets of every stored record of ``entity`` from scratch, after a first pass
-    that skipped them: one read of the records, in record id order, for both (cheaper than a page at a
-    time, whose random words and values dirty new index pages in every page's commit; until the pass
-    ends the entity answers "not synced", so nothing reads the missing rows)."""
+    that skipped them, in record id order (cheaper than a page at a time, whose random words and values
+    dirty new index pages in every page's commit; until the pass ends the entity answers "not synced",
+    so nothing reads the missing rows). The database reads the fields from the documents: no document
+    is decoded in Python for it."""
     if not (word_fields(entity) or facet_fields(entity)):
         return
     words.clear(connection, connector_id, entity)
     facets.clear(connection, connector_id, entity)
-    for batch in stored_batches(connection, connector_id, entity):
-        with cyclic_gc_paused():
-            words.index_stored(connection, connector_id, entity, batch)
-            facets.index_stored(connection, connector_id, entity, batch)
+    words.index_stored(connection, connector_id, entity)
+    facets.index_stored(connection, connector_id, entity)
+
+
+def sync_cache(connection: Connection) -> None:
+    """A connection storing a sync's pages keeps up to :data:`SYNC_CACHE_KIB` of SQLite pages (and
+    keeps that size). Each page of records lands at random places of the entity's indexes (random ids,
+    names, emails): with the 2 MiB default, every transaction reads most of those index pages again,
+    and spills dirty ones to the WAL before its commit writes them once more. The cache is filled only
+    as pages are read, and stays valid across transactions while this connection is the only writer."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA cache_size = {-SYNC_CACHE_KIB}")
 
 
 @contextmanager

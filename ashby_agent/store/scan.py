@@ -16,26 +16,31 @@ from sqlalchemy import Connection
 
 from ashby_agent.pagination import cyclic_gc_paused
 
-__all__ = ["stored_batches"]
+__all__ = ["HAS_NUL", "stored_batches"]
 
 #: Records read per batch.
 BATCH: Final = 250
-_STORED: Final = sa.text(
+#: SQLite: the document holds an escaped NUL character (or the same six characters escaped), which
+#: SQLite's JSON functions would end a text at.
+HAS_NUL: Final = "instr(data, '\\u0000') > 0"
+_STORED: Final = (
     "SELECT record_id, data FROM store_records WHERE connector_id = :connector_id AND entity = :entity "
-    "AND record_id > :after ORDER BY record_id LIMIT :limit"
+    "AND record_id > :after{where} ORDER BY record_id LIMIT :limit"
 )
 
 
 def stored_batches(
-    connection: Connection, connector_id: str, entity: str, batch: int = BATCH
+    connection: Connection, connector_id: str, entity: str, batch: int = BATCH, *, where: str = ""
 ) -> Iterator[list[tuple[str, Any]]]:
-    """``(record_id, decoded record)`` pairs of every stored record, ``batch`` at a time."""
+    """``(record_id, decoded record)`` pairs of every stored record (those matching the SQL condition
+    ``where`` if given), ``batch`` at a time."""
+    query = sa.text(_STORED.format(where=f" AND {where}" if where else ""))
     after = ""
     while True:
         # A batch of documents: thousands of objects and no reference cycles (see cyclic_gc_paused).
         with cyclic_gc_paused():
             rows = connection.execute(
-                _STORED, {"connector_id": connector_id, "entity": entity, "after": after, "limit": batch}
+                query, {"connector_id": connector_id, "entity": entity, "after": after, "limit": batch}
             ).all()
             # SQLite hands the JSON text back, PostgreSQL's driver the decoded JSONB.
             decoded = [(row[0], orjson.loads(row[1]) if isinstance(row[1], str) else row[1]) for row in rows]

@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.query.text import words
+from ashby_agent.store.scan import HAS_NUL
 from ashby_agent.store.schema import vocabulary
 from ashby_agent.store.schema import words as words_table
 from ashby_agent.store.statements import insert_rows
@@ -26,6 +28,8 @@ from ashby_agent.store.statements import insert_rows
 __all__ = ["clear", "drop_connector", "forget", "index_page", "index_stored"]
 
 _MAX_WORD = 255
+#: Records whose fields are read per batch by :func:`index_stored`.
+_BATCH = 1000
 _Row = tuple[str, str, str, str, str]
 _INSERT_WORDS = "INSERT INTO store_words (connector_id, entity, field, word, record_id)"
 _VOCABULARY = "INTO store_vocabulary (connector_id, entity, field, word)"
@@ -108,12 +112,55 @@ def clear(connection: Connection, connector_id: str, entity: str) -> None:
         connection.execute(sa.delete(words_table).where(scope))
 
 
-def index_stored(
-    connection: Connection, connector_id: str, entity: str, batch: Sequence[tuple[str, Any]]
-) -> None:
-    """Insert the words of ``(record id, record)`` pairs that have none (after :func:`clear`)."""
-    if word_fields(entity):
-        _insert(connection, _rows(connector_id, entity, batch))
+def index_stored(connection: Connection, connector_id: str, entity: str) -> None:
+    """Insert the words of every stored record of ``entity`` (after :func:`clear`), in record id order:
+    the database hands back the indexed fields' text only, not the documents."""
+    fields = word_fields(entity)
+    if not fields:
+        return
+    postgres = connection.dialect.name == "postgresql"
+    params: dict[str, Any] = {"connector_id": connector_id, "entity": entity, "limit": _BATCH}
+    columns = []
+    for i, keys in enumerate(fields.values()):
+        if postgres:
+            params[f"k{i}"] = list(keys)
+            columns.append(
+                f"CASE WHEN jsonb_typeof(data #> CAST(:k{i} AS text[])) = 'string' "
+                f"THEN data #>> CAST(:k{i} AS text[]) END"
+            )
+        else:
+            params[f"k{i}"] = "$" + "".join(f'."{key}"' for key in keys)
+            columns.append(f"CASE WHEN json_type(data, :k{i}) = 'text' THEN json_extract(data, :k{i}) END")
+    # SQLite's JSON functions end a text at its first NUL character: a document holding an escaped one
+    # comes back whole, and its words are read from the decoded document.
+    columns.append("NULL" if postgres else f"CASE WHEN {HAS_NUL} THEN data END")
+    # PostgreSQL: the subquery yields each document once in memory (each reference to a stored one
+    # would detoast it again).
+    source = (
+        "(SELECT record_id, data || '{}'::jsonb AS data FROM store_records WHERE connector_id = "
+        ":connector_id AND entity = :entity AND record_id > :after ORDER BY record_id LIMIT :limit) AS r"
+        if postgres
+        else "store_records WHERE connector_id = :connector_id AND entity = :entity AND record_id > :after"
+    )
+    tail = "" if postgres else " LIMIT :limit"
+    query = sa.text(f"SELECT record_id, {', '.join(columns)} FROM {source} ORDER BY record_id{tail}")
+    after = ""
+    names = list(fields)
+    while True:
+        batch = connection.execute(query, {**params, "after": after}).all()
+        rows: list[_Row] = []
+        for record_id, *values, whole in batch:
+            if whole is not None:
+                rows += _rows(connector_id, entity, [(record_id, orjson.loads(whole))])
+                continue
+            for field, value in zip(names, values, strict=True):
+                if isinstance(value, str):
+                    for word in dict.fromkeys(word[:_MAX_WORD] for word in words(value)):
+                        rows.append((connector_id, entity, field, word, record_id))
+        _insert(connection, rows)
+        if len(batch) < _BATCH:
+            return
+        after = batch[-1][0]
 
 
 def forget(connection: Connection, connector_id: str, entity: str, record_ids: Iterable[str] | None) -> None:
