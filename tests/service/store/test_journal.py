@@ -22,34 +22,30 @@ from ashby_agent.service.store.journal import Journal
 from tests.service.tenants import make_db
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    url, cleanup = make_db(request.param, tmp_path)
-    engine = create_service_engine(url)
+def _migrated(kind: str, directory: Path, query: str = "") -> Iterator[Engine]:
+    url, cleanup = make_db(kind, directory)
+    engine = create_service_engine(url + query)
     migrate(engine)
     yield engine
     engine.dispose()
     cleanup()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    yield from _migrated(request.param, tmp_path)
 
 
 @pytest.fixture
 def pg_engine(tmp_path: Path) -> Iterator[Engine]:
     """PostgreSQL's, its sessions named for this test alone (``application_name``)."""
-    url, cleanup = make_db("postgresql", tmp_path)
-    engine = create_service_engine(f"{url}&application_name=journal-{tmp_path.name[-40:]}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
-    cleanup()
+    yield from _migrated("postgresql", tmp_path, f"&application_name=journal-{tmp_path.name[-40:]}")
 
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A SQLite file's."""
-    engine = create_service_engine(f"sqlite:///{tmp_path / 'service.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
+    """A SQLite file's (``service.db`` in the test's directory)."""
+    yield from _migrated("sqlite", tmp_path)
 
 
 def _listed(engine: Engine) -> list[audit.AuditRecord]:
