@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from ashby_agent.store.query.dialects.base import COLUMNS
+from ashby_agent.store.query.dialects.sqlite import json_path
 from ashby_agent.store.query.fields import Path
 from ashby_agent.store.query.indexes import FACETED, facet_fields
 from ashby_agent.store.scan import HAS_NUL, stored_batches
@@ -122,7 +123,7 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
     rows = []
     for i, path in enumerate(chosen):
         params[f"p{i}"] = path.text
-        params[f"k{i}"] = list(path.keys) if postgres else "$" + "".join(f'."{key}"' for key in path.keys)
+        params[f"k{i}"] = list(path.keys) if postgres else json_path(path.keys)
         params[f"c{i}"] = len(path.keys) == 1 and path.keys[0] in COLUMNS
         rows.append(f"(:p{i}, CAST(:k{i} AS text[]), :c{i})" if postgres else f"(:p{i}, :k{i}, :c{i})")
     connection.execute(sa.text(_BUILD[connection.dialect.name].format(paths=", ".join(rows))), params)

@@ -18,6 +18,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from ashby_agent.store.query.dialects.sqlite import json_path
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.query.text import words
 from ashby_agent.store.scan import HAS_NUL
@@ -61,6 +62,14 @@ def _value(record: Any, keys: tuple[str, ...]) -> Any:
     return record
 
 
+def _field_rows(connector_id: str, entity: str, field: str, text: str, record_id: str) -> list[_Row]:
+    """The word rows of one field's ``text``: one per distinct word."""
+    return [
+        (connector_id, entity, field, word, record_id)
+        for word in dict.fromkeys(word[:_MAX_WORD] for word in words(text))
+    ]
+
+
 def _rows(connector_id: str, entity: str, records: Iterable[tuple[str, Any]]) -> list[_Row]:
     """The word rows of ``(record id, record)`` pairs: one per distinct word of each indexed field."""
     fields = word_fields(entity)
@@ -69,8 +78,7 @@ def _rows(connector_id: str, entity: str, records: Iterable[tuple[str, Any]]) ->
         for field, keys in fields.items():
             value = _value(record, keys)
             if isinstance(value, str):
-                for word in dict.fromkeys(word[:_MAX_WORD] for word in words(value)):
-                    rows.append((connector_id, entity, field, word, record_id))
+                rows += _field_rows(connector_id, entity, field, value, record_id)
     return rows
 
 
@@ -129,7 +137,7 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
                 f"THEN data #>> CAST(:k{i} AS text[]) END"
             )
         else:
-            params[f"k{i}"] = "$" + "".join(f'."{key}"' for key in keys)
+            params[f"k{i}"] = json_path(keys)
             columns.append(f"CASE WHEN json_type(data, :k{i}) = 'text' THEN json_extract(data, :k{i}) END")
     # SQLite's JSON functions end a text at its first NUL character: a document holding an escaped one
     # comes back whole, and its words are read from the decoded document.
@@ -155,8 +163,7 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
                 continue
             for field, value in zip(names, values, strict=True):
                 if isinstance(value, str):
-                    for word in dict.fromkeys(word[:_MAX_WORD] for word in words(value)):
-                        rows.append((connector_id, entity, field, word, record_id))
+                    rows += _field_rows(connector_id, entity, field, value, record_id)
         _insert(connection, rows)
         if len(batch) < _BATCH:
             return

@@ -48,6 +48,7 @@ from ashby_agent.errors import InvalidQueryError
 from ashby_agent.store.plan import check_stored
 from ashby_agent.store.query.compiler import SQL_OPS, Compiler, run_compiled
 from ashby_agent.store.query.dialects import Base, Dialect, dialect_for, entity_literal
+from ashby_agent.store.query.dialects.sqlite import json_path
 from ashby_agent.store.query.facets import facet_paths, facet_sources, usable
 from ashby_agent.store.query.fields import Kind, Path, entity_schema
 from ashby_agent.store.query.language import (
@@ -465,7 +466,7 @@ def _json_type(dialect: Dialect, base: Base, keys: tuple[str, ...]) -> str:
     """The JSON type name at ``keys`` (``'null'`` for a JSON null, SQL NULL when missing)."""
     if dialect.name == "postgresql":
         return f"jsonb_typeof({dialect.document(base, keys)})"
-    return f"json_type({base.expr}, '$" + "".join(f'."{key}"' for key in keys) + "')"
+    return f"json_type({base.expr}, '{json_path(keys)}')"
 
 
 def _argument(compiler: Compiler, metric: Metric, base: Base) -> str | None:

@@ -11,7 +11,7 @@ from ashby_agent.store.query.dialects.base import Base, Dialect
 from ashby_agent.store.query.fields import Kind
 from ashby_agent.store.query.text import tolerance
 
-__all__ = ["SQLite"]
+__all__ = ["SQLite", "json_path"]
 
 _JSON_TYPES = {
     Kind.STRING: ("text",),
@@ -22,8 +22,13 @@ _JSON_TYPES = {
 }
 
 
+def json_path(keys: tuple[str, ...]) -> str:
+    """SQLite's JSON path of ``keys`` (``$."a"."b"``), as a bound parameter's value."""
+    return "$" + "".join(f'."{key}"' for key in keys)
+
+
 def _path(keys: tuple[str, ...]) -> str:
-    return "'$" + "".join(f'."{key}"' for key in keys) + "'"
+    return f"'{json_path(keys)}'"
 
 
 class SQLite(Dialect):
