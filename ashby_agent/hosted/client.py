@@ -47,6 +47,7 @@ from ashby_agent.retry import RetryPolicy, parse_retry_after
 from ashby_agent.transports.retrying import Retrier, Retryable
 from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
+from ashby_agent.transports.urls import parsed_url
 from ashby_agent.wire import ASHBY_DEFINITION_ID
 
 if TYPE_CHECKING:
@@ -56,9 +57,6 @@ __all__ = ["HostedClient"]
 
 #: httpx's own default pool size, on the package's one-send transport (as local mode's client).
 _LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-
-#: Paths whose parsed URL is kept (the execute path of each connector, the token path, ...).
-_URLS_KEPT: Final = 64
 
 #: Refresh this many seconds before the token expires (or at 80% of a short lifetime).
 _REFRESH_MARGIN: Final = 60.0
@@ -94,8 +92,6 @@ class HostedClient:
         self._token_lock = asyncio.Lock()
         self._connector_id: str | None = auth.connector_id
         self._connector_lock = asyncio.Lock()
-        #: Each path's URL, parsed once (httpx parses a string URL on every request).
-        self._urls: dict[str, httpx.URL] = {}
 
     def __repr__(self) -> str:
         return f"HostedClient(base_url={self.base_url!r}, workspace={self.auth.workspace_name!r})"
@@ -217,11 +213,7 @@ class HostedClient:
         idempotent: bool | None = None,
         operation: tuple[str, str] | None = None,
     ) -> dict[str, Any]:
-        url = self._urls.get(path)
-        if url is None:
-            url = httpx.URL(self.base_url + path)
-            if len(self._urls) < _URLS_KEPT:
-                self._urls[path] = url
+        url = parsed_url(self.base_url + path)
         content = orjson.dumps(body) if body is not None else None
         # A request that may have reached the service is sent again only if repeating it is harmless.
         repeatable = method != "POST" if idempotent is None else idempotent

@@ -35,6 +35,7 @@ from ashby_agent.transports.error_map import (
 from ashby_agent.transports.retrying import Retrier, Retryable
 from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
+from ashby_agent.transports.urls import parsed_url
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -58,9 +59,6 @@ DEFAULT_LIMITS: Final = httpx.Limits(max_connections=32, max_keepalive_connectio
 BASE_URL_ENV: Final = "ASHBY_API_URL"
 
 _LOG = logging.getLogger("ashby_agent.transports")
-
-#: Parsed endpoint URLs kept per transport (Ashby has a few hundred endpoints).
-_URLS_KEPT: Final = 1024
 
 #: Sent unless ``user_agent=`` is given.
 _DEFAULT_USER_AGENT: Final = f"ashby-agent/{__version__}"
@@ -176,8 +174,6 @@ class AshbyTransport(Transport):
         self._closed = False
         #: For an AshbyHTTPClient: that client, and its requests' merged headers and extensions.
         self._whole: tuple[httpx.AsyncClient, httpx.Headers, dict[str, Any]] | None = None
-        #: Each endpoint's URL, parsed once.
-        self._urls: dict[str, httpx.URL] = {}
         #: Reads a ``Retry-After`` given as an HTTP date.
         self._wall_clock = wall_clock
 
@@ -252,14 +248,10 @@ class AshbyTransport(Transport):
             try:
                 if whole is not None:  # a client of ours: the request as it is sent, built once here
                     headers, extensions = whole
-                    parsed = self._urls.get(url)
-                    if parsed is None:
-                        parsed = httpx.URL(url)
-                        if len(self._urls) < _URLS_KEPT:
-                            self._urls[url] = parsed
-                    response = await client.send(
-                        httpx.Request("POST", parsed, content=content, headers=headers, extensions=extensions)
+                    request = httpx.Request(
+                        "POST", parsed_url(url), content=content, headers=headers, extensions=extensions
                     )
+                    response = await client.send(request)
                 else:
                     response = await client.post(
                         url, content=content, headers=self._headers, timeout=self._request_timeout

@@ -107,7 +107,7 @@ class SQLiteDirect:
             self._driver.execute("PRAGMA wal_autocheckpoint = 0")
         return self._driver
 
-    async def write(
+    def write(
         self, entries: Sequence[audit.AuditRecord], counts: Mapping[_Window, int]
     ) -> dict[_Window, int] | None:
         """The batch committed, with the counters' window totals; ``None`` when the write lock is held
@@ -137,7 +137,7 @@ class SQLiteDirect:
             raise
         return totals
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
         own, self._own, self._driver = self._own, None, None
         if own is not None:
             own.close()

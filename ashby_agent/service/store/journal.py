@@ -101,7 +101,7 @@ class Journal:
         """One batch: in one transaction, else row by row; what each audit row's write raised."""
         try:
             direct = self._direct
-            written = None if direct is None else await direct.write(entries, counts)
+            written = None if direct is None else direct.write(entries, counts)
             if written is None:
                 written = await anyio.to_thread.run_sync(self._write_held, entries, counts)
             totals: dict[_Window, int | None] = dict(written)
@@ -167,7 +167,7 @@ class Journal:
         while self._flusher is not None and not self._flusher.done():
             await self._flusher
         if self._direct is not None:
-            await self._direct.aclose()
+            self._direct.close()
         held, self._held = self._held, None
         if held is not None:
             await anyio.to_thread.run_sync(held.close)
