@@ -14,7 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
+import orjson
+
 from ashby_agent.errors import MalformedResponseError
+from ashby_agent.undecoded import Records
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -70,22 +73,24 @@ class ListResult(Generic[R]):
     """One page of records (``data``) and where the listing stands (``meta``).
 
     Records are validated into their typed models on first access to ``data`` (then cached): pydantic
-    spends ~2.5 µs per nested object, ~3 ms for a page of 100 candidates, which a caller who only pages
-    through, counts or forwards the page should not pay. ``model_dump``/``model_dump_json`` mirror
-    Pydantic's and give ``{"data": [...], "meta": {...}}``.
+    spends ~1 µs per nested object, ~1 ms for a page of 100 candidates, which a caller who only pages
+    through, counts or forwards the page should not pay. Records that arrived as Ashby's bytes
+    (:class:`~ashby_agent.undecoded.Records`) are validated from them, never decoded into dicts first.
+    ``model_dump``/``model_dump_json`` mirror Pydantic's and give ``{"data": [...], "meta": {...}}``.
     """
 
     __slots__ = ("_adapter", "_data", "_raw", "meta")
 
     def __init__(self, data: Sequence[R] = (), meta: PageMeta | None = None) -> None:
         self._data: list[R] | None = list(data)
-        self._raw: list[Any] | None = None
+        self._raw: list[Any] | Records | None = None
         self._adapter: TypeAdapter[list[R]] | None = None
         self.meta = meta or PageMeta()
 
     @classmethod
-    def lazy(cls, raw: list[Any], adapter: TypeAdapter[list[R]], meta: PageMeta) -> ListResult[R]:
-        """A page whose ``raw`` wire records are validated with ``adapter`` when first read."""
+    def lazy(cls, raw: list[Any] | Records, adapter: TypeAdapter[list[R]], meta: PageMeta) -> ListResult[R]:
+        """A page whose ``raw`` wire records (a JSON list, decoded or not) are validated with
+        ``adapter`` when first read."""
         page: ListResult[R] = cls(meta=meta)
         page._data, page._raw, page._adapter = None, raw, adapter
         return page
@@ -101,11 +106,15 @@ class ListResult(Generic[R]):
     def _validate(self) -> list[R]:
         """Validate the wire records (once; the caller has paused the collector)."""
         if self._data is None:
-            assert self._adapter is not None and self._raw is not None
+            raw, adapter = self._raw, self._adapter
+            assert adapter is not None and raw is not None
             from pydantic import ValidationError
 
             try:
-                self._data = self._adapter.validate_python(self._raw)
+                if type(raw) is Records:
+                    self._data = adapter.validate_json(raw.raw)
+                else:
+                    self._data = adapter.validate_python(raw)
             except ValidationError as exc:
                 error = exc.errors(include_url=False, include_input=False)[0]
                 where = ".".join(str(part) for part in error["loc"])
@@ -122,8 +131,13 @@ class ListResult(Generic[R]):
         Not yet read as models, they are returned as Ashby sent them, unvalidated: forwarding a page
         (the hosted service does) then costs nothing; read ones are dumped back to the same form.
         """
-        if self._data is None and self._raw is not None:
-            return self._raw
+        raw = self._raw
+        if self._data is None and raw is not None:
+            if isinstance(raw, Records):
+                decoded: list[Any] = orjson.loads(raw.raw)
+                self._raw = decoded
+                return decoded
+            return raw
         from pydantic import BaseModel
 
         return [

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import TypeAdapter
 
 from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
 from ashby_agent.errors import MalformedResponseError
@@ -144,3 +145,56 @@ async def test_a_malformed_page_raises_the_typed_error_and_restores_the_collecto
     with pytest.raises(MalformedResponseError, match=r"does not match its model \(1 problems, first: 1\."):
         page.model_dump(mode="json")
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("entity", ["candidates", "applications", "jobs", "offers", "interviews"])
+async def test_records_validated_from_ashby_s_bytes_equal_those_validated_from_decoded_json(
+    connector: AshbyConnector, shared_sandbox: Any, entity: str
+) -> None:
+    """A page's models come from the bytes Ashby sent (no dicts in between); they are the models the
+    decoded JSON gives, for every field of every record."""
+    resource = getattr(connector, entity)
+    page = await resource.list(limit=100)
+    endpoint = resource.entity.operation("list").endpoint
+    async with httpx.AsyncClient(base_url=shared_sandbox.url, auth=(shared_sandbox.api_key, "")) as raw:
+        sent = (await raw.post(f"/{endpoint}", json={"limit": 100})).json()["results"]
+    assert len(page) == len(sent) > 0  # counted without reading the records
+    adapter = TypeAdapter(list[type(page.data[0])])  # type: ignore[misc]
+    assert page.data == adapter.validate_python(sent)
+    assert page.model_dump(mode="json", by_alias=True, exclude_unset=True)["data"] == sent
+
+
+async def test_an_unread_page_from_bytes_gives_its_records_as_sent() -> None:
+    """Non-ASCII text, nulls and keys Ashby adds later survive; an empty page has no records."""
+    record = {**GOOD, "name": "Zoë Ødegård 李", "futureKey": {"nested": [1, None]}}
+    async with _client([record, GOOD]) as client:
+        page = await _connector(client).candidates.list()
+        assert len(page) == 2
+        assert page.wire_records() == [record, GOOD]
+        assert page.data[0].name == "Zoë Ødegård 李" and page.data[0].model_extra == {
+            "futureKey": {"nested": [1, None]}
+        }
+    async with _client([]) as client:
+        empty = await _connector(client).candidates.list()
+        assert len(empty) == 0 and empty.data == [] and not empty.meta.has_more
+
+
+@pytest.mark.parametrize("results", [{"id": "x"}, "text", None, 3])
+async def test_a_listing_whose_results_are_not_a_list_is_a_malformed_answer(results: Any) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"success": True, "results": results})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        with pytest.raises(MalformedResponseError, match="has no results list"):
+            await _connector(client).candidates.list()
+
+
+async def test_a_listing_with_invalid_utf8_is_a_malformed_answer_not_a_crash() -> None:
+    body = b'{"success":true,"results":[{"name":"\xff\xfe"}],"moreDataAvailable":false}'
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+        with pytest.raises(MalformedResponseError, match="HTTP 200 and a body that is not JSON"):
+            await _connector(client).candidates.list()

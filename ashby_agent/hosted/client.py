@@ -168,9 +168,16 @@ class HostedClient:
         return self._connector_id
 
     async def execute(
-        self, entity: str, action: str, params: Mapping[str, Any], *, idempotent: bool = True
+        self,
+        entity: str,
+        action: str,
+        params: Mapping[str, Any],
+        *,
+        idempotent: bool = True,
+        decode: Callable[[bytes], Any] = orjson.loads,
     ) -> dict[str, Any]:
-        """``POST /integrations/connectors/{id}/execute``; returns the service's answer.
+        """``POST /integrations/connectors/{id}/execute``; returns the service's answer (read by
+        ``decode``, which raises :class:`orjson.JSONDecodeError` for a body that is not JSON).
 
         A connector id this client looked up itself (not one given as ``connector_id``) is looked up
         again once when the service no longer knows it: the workspace's connector was replaced.
@@ -179,7 +186,9 @@ class HostedClient:
 
         async def run(connector_id: str) -> dict[str, Any]:
             path = f"/integrations/connectors/{connector_id}/execute"
-            return await self._send("POST", path, body, idempotent=idempotent, operation=(entity, action))
+            return await self._send(
+                "POST", path, body, idempotent=idempotent, operation=(entity, action), decode=decode
+            )
 
         connector_id = await self.connector_id()
         try:
@@ -212,6 +221,7 @@ class HostedClient:
         auth: bool = True,
         idempotent: bool | None = None,
         operation: tuple[str, str] | None = None,
+        decode: Callable[[bytes], Any] = orjson.loads,
     ) -> dict[str, Any]:
         url = parsed_url(self.base_url + path)
         content = orjson.dumps(body) if body is not None else None
@@ -248,7 +258,7 @@ class HostedClient:
                 if self._token == token:
                     self._token = None
                 response = await once(await self.token())
-            data = _json(response)
+            data = _json(response, decode)
             if response.is_success:
                 return data
             status = response.status_code
@@ -272,9 +282,9 @@ class HostedClient:
         )
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
+def _json(response: httpx.Response, decode: Callable[[bytes], Any] = orjson.loads) -> dict[str, Any]:
     try:
-        data = orjson.loads(response.content) if response.content else {}
+        data = decode(response.content) if response.content else {}
     except orjson.JSONDecodeError:
         data = {"message": response.text[:200]}
     return data if isinstance(data, dict) else {"data": data}

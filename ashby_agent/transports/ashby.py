@@ -36,6 +36,7 @@ from ashby_agent.transports.retrying import Retrier, Retryable
 from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
 from ashby_agent.transports.urls import parsed_url
+from ashby_agent.undecoded import decode_envelope
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -216,6 +217,10 @@ class AshbyTransport(Transport):
     async def send(self, op: Operation, body: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /<op.endpoint>``; writes are retried only where Ashby surely did not act."""
         return await self.post(op.endpoint, body, idempotent=op.read_only)
+
+    async def send_listing(self, op: Operation, body: Mapping[str, Any]) -> dict[str, Any]:
+        """:meth:`send` with the page's records left as the bytes Ashby sent."""
+        return await self.post(op.endpoint, body, idempotent=op.read_only, decode=decode_envelope)
 
     async def post(
         self,

@@ -35,6 +35,11 @@ class Transport(ABC):
         (``success: true``, ``results`` and, for lists, ``moreDataAvailable``/``nextCursor``/``syncToken``).
         Raises an :class:`~ashby_agent.errors.AshbyAgentError` subclass otherwise."""
 
+    async def send_listing(self, op: Operation, body: Mapping[str, Any]) -> dict[str, Any]:
+        """:meth:`send` for a list operation, whose ``results`` may come back as
+        :class:`~ashby_agent.undecoded.Records` (the bytes, for a typed page to validate as they are)."""
+        return await self.send(op, body)
+
     @abstractmethod
     async def aclose(self) -> None:
         """Release what the transport opened (an HTTP client it created; a client passed in stays open)."""

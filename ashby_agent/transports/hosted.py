@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ashby_agent.envelope import ashby_envelope
 from ashby_agent.hosted.client import HostedClient
 from ashby_agent.transports.base import Mode, Transport
+from ashby_agent.undecoded import decode_answer
 
 if TYPE_CHECKING:
     from ashby_agent.connectors.ashby.operation import Operation
@@ -38,6 +39,16 @@ class HostedTransport(Transport):
 
     async def send(self, op: Operation, body: Mapping[str, Any]) -> dict[str, Any]:
         answer = await self.client.execute(op.entity, op.action, body, idempotent=op.read_only)
+        return ashby_envelope(op.action, answer)
+
+    async def send_listing(self, op: Operation, body: Mapping[str, Any]) -> dict[str, Any]:
+        """:meth:`send` with the page's records left as the bytes the service sent (an ``api_search``
+        answer nests them in ``data``, and is decoded whole)."""
+        if op.action == "api_search":
+            return await self.send(op, body)
+        answer = await self.client.execute(
+            op.entity, op.action, body, idempotent=op.read_only, decode=decode_answer
+        )
         return ashby_envelope(op.action, answer)
 
     async def execute_store(self, entity: str, action: str, params: Mapping[str, Any] | None) -> Any:

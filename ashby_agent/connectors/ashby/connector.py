@@ -31,6 +31,7 @@ from ashby_agent.pagination import ListResult, PageMeta, iterate_pages, page_met
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import AshbyTransport
 from ashby_agent.transports.base import Mode, Transport
+from ashby_agent.undecoded import Records, materialize
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
@@ -349,15 +350,24 @@ class AshbyConnector(Entities):
 
     async def _call_body(self, op: Operation, body: Mapping[str, Any]) -> Any:
         """Send a body ``op`` already validated and answer its typed records."""
+        if op.returns_list:
+            envelope = await self.transport.send_listing(op, body)
+            return self._answer(op, self._listed(op, envelope), self._source, page_meta(envelope))
         envelope = await self.transport.send(op, body)
         source = self._source
-        meta = page_meta(envelope) if op.returns_list else None
-        return self._answer(op, self._results(op, envelope, source), source, meta)
+        return self._answer(op, single_result(envelope, op.endpoint, source), source)
 
     @property
     def _source(self) -> str:
         """Who answered, as error messages name it."""
         return "Ashby" if self.transport.mode == "local" else "The hosted service"
+
+    def _listed(self, op: Operation, envelope: dict[str, Any]) -> list[Any] | Records:
+        """A listing's records, left as Ashby's bytes when they came so (and are a list)."""
+        results = envelope.get("results")
+        if type(results) is Records and results.is_list:
+            return results
+        return listed_results(materialize(envelope), op.endpoint, self._source)
 
     @staticmethod
     def _results(op: Operation, envelope: Mapping[str, Any], source: str) -> Any:

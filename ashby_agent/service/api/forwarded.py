@@ -1,60 +1,18 @@
-"""Ashby's answer decoded except for its records, which stay the bytes Ashby sent.
+"""Records forwarded as Ashby sent them, when the answer needs no projection, redaction or truncation.
 
-A page that needs no projection, redaction or truncation is answered with Ashby's own bytes for its
-records, so turning them into Python objects (and freeing them again) is work for nothing: for a page
-of 100 candidates it was most of the service's CPU per request. :func:`decode_envelope` checks the
-whole body's JSON syntax (msgspec, in C) while keeping each member of the envelope as its raw bytes,
-then decodes the small members; ``results`` stays :class:`Records` until someone needs the values.
+Turning a page's records into Python objects (and freeing them again) only to write them back out was
+most of the service's CPU per request for a page of 100 candidates; the envelope arrives with its
+records undecoded (:func:`~ashby_agent.undecoded.decode_envelope`) and their bytes go out as they came.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
-
-import msgspec
-import orjson
+from typing import Any
 
 from ashby_agent.envelope import listed_results, single_result
+from ashby_agent.undecoded import Records, materialize
 
-__all__ = ["Records", "decode_envelope", "forwardable", "materialize"]
-
-_MEMBERS: Final = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_ITEMS: Final = msgspec.json.Decoder(list[msgspec.Raw])
-
-
-class Records:
-    """An envelope's ``results`` as the bytes Ashby sent (syntax already checked)."""
-
-    __slots__ = ("raw",)
-
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-
-    def __repr__(self) -> str:  # never the records themselves: they are the customer's data
-        return f"Records({len(self.raw)} bytes)"
-
-
-def decode_envelope(body: bytes) -> Any:
-    """``body`` decoded, with a top-level ``results`` kept as :class:`Records`; anything that is not a
-    valid JSON object (or not UTF-8) is decoded whole by orjson, which raises what it raises."""
-    try:
-        members = _MEMBERS.decode(body)
-        if not body.isascii():
-            body.decode("utf-8")  # msgspec does not check the strings it skips
-    except (msgspec.DecodeError, UnicodeDecodeError):
-        return orjson.loads(body)
-    envelope: dict[str, Any] = {}
-    for key, value in members.items():
-        envelope[key] = Records(bytes(value)) if key == "results" else orjson.loads(memoryview(value))
-    return envelope
-
-
-def materialize(envelope: dict[str, Any]) -> dict[str, Any]:
-    """``envelope`` with its records decoded (for the answers that must be shaped)."""
-    results = envelope.get("results")
-    if isinstance(results, Records):
-        envelope["results"] = orjson.loads(results.raw)
-    return envelope
+__all__ = ["forwardable"]
 
 
 def forwardable(
@@ -75,6 +33,6 @@ def forwardable(
         return None  # (unreachable: both raise for anything else)
     if limit is None or len(raw) <= limit:
         return raw
-    if returns_list and all(len(item) <= limit for item in _ITEMS.decode(raw)):
+    if returns_list and all(size <= limit for size in results.sizes()):
         return raw
     return None

@@ -11,8 +11,9 @@ import orjson
 import pytest
 
 from ashby_agent.errors import MalformedResponseError
-from ashby_agent.service.api.forwarded import Records, decode_envelope, forwardable, materialize
+from ashby_agent.service.api.forwarded import forwardable
 from ashby_agent.service.api.projection import truncate_strings
+from ashby_agent.undecoded import Records, decode_envelope, materialize
 from tests.service.tenants import Tenant
 
 ENVELOPES = [

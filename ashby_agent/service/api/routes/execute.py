@@ -38,7 +38,7 @@ from ashby_agent.errors import (
 from ashby_agent.pagination import ListResult
 from ashby_agent.service.api.errors import from_connector_error, json_response
 from ashby_agent.service.api.execute_schema import execute_request_schema
-from ashby_agent.service.api.forwarded import decode_envelope, forwardable, materialize
+from ashby_agent.service.api.forwarded import forwardable
 from ashby_agent.service.api.projection import FieldPlan, plan_fields, truncate_strings
 from ashby_agent.service.api.routing import Call, Endpoint
 from ashby_agent.service.exceptions import ServiceError
@@ -48,6 +48,7 @@ from ashby_agent.service.store import audit
 from ashby_agent.service.store.timestamps import utcnow
 from ashby_agent.tools.redaction import Redaction
 from ashby_agent.transports.ashby import AshbyTransport
+from ashby_agent.undecoded import decode_envelope, materialize
 from ashby_agent.wire import ExecuteOut, ExecuteRequest
 
 __all__ = ["ENDPOINTS"]
