@@ -15,8 +15,9 @@ from typing import Any
 
 from ashby_agent.errors import MalformedResponseError
 from ashby_agent.pagination import page_meta
+from ashby_agent.undecoded import Records, materialize
 
-__all__ = ["ashby_envelope", "execute_answer", "listed_results", "single_result"]
+__all__ = ["ashby_envelope", "execute_answer", "listed_records", "listed_results", "single_result"]
 
 
 def listed_results(envelope: Mapping[str, Any], endpoint: str, source: str = "Ashby") -> list[Any]:
@@ -25,6 +26,14 @@ def listed_results(envelope: Mapping[str, Any], endpoint: str, source: str = "As
     if not isinstance(results, list):
         raise MalformedResponseError(f"{source}'s answer to {endpoint} has no results list")
     return results
+
+
+def listed_records(envelope: dict[str, Any], endpoint: str, source: str = "Ashby") -> list[Any] | Records:
+    """:func:`listed_results`, leaving records that came as bytes (and are a list) as they came."""
+    results = envelope.get("results")
+    if isinstance(results, Records) and results.is_list:
+        return results
+    return listed_results(materialize(envelope), endpoint, source)
 
 
 def single_result(envelope: Mapping[str, Any], endpoint: str, source: str = "Ashby") -> dict[str, Any]:

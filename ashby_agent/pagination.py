@@ -111,7 +111,7 @@ class ListResult(Generic[R]):
             from pydantic import ValidationError
 
             try:
-                if type(raw) is Records:
+                if isinstance(raw, Records):
                     self._data = adapter.validate_json(raw.raw)
                 else:
                     self._data = adapter.validate_python(raw)

@@ -52,13 +52,16 @@ class Records:
         return self.raw[:1] == b"["
 
     def sizes(self) -> list[int]:
-        """The length in bytes of each record of a list."""
-        return [len(item) for item in _items().decode(self.raw)]
+        """The length in bytes of each record of a list (which also counts them)."""
+        sizes = [len(item) for item in _items().decode(self.raw)]
+        self._count = len(sizes)
+        return sizes
 
     def __len__(self) -> int:
         """How many records the list holds (counted once, without decoding them)."""
         if self._count is None:
-            self._count = len(_items().decode(self.raw))
+            self.sizes()
+        assert self._count is not None
         return self._count
 
     def __repr__(self) -> str:  # never the records themselves: they are the customer's data

@@ -282,7 +282,7 @@ class HostedClient:
         )
 
 
-def _json(response: httpx.Response, decode: Callable[[bytes], Any] = orjson.loads) -> dict[str, Any]:
+def _json(response: httpx.Response, decode: Callable[[bytes], Any]) -> dict[str, Any]:
     try:
         data = decode(response.content) if response.content else {}
     except orjson.JSONDecodeError:

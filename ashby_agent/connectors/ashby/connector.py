@@ -20,7 +20,7 @@ import httpx
 from ashby_agent.connectors.ashby.catalog import CATALOG, Entities, Entity, Operation, find_operation
 from ashby_agent.connectors.ashby.operation import Access, resolve_access
 from ashby_agent.connectors.ashby.store_actions import DESCRIBE, SEARCH, SQL_QUERY, STORE_ENV, store_action
-from ashby_agent.envelope import listed_results, single_result
+from ashby_agent.envelope import listed_records, listed_results, single_result
 from ashby_agent.errors import (
     InvalidRequestError,
     MalformedResponseError,
@@ -31,7 +31,6 @@ from ashby_agent.pagination import ListResult, PageMeta, iterate_pages, page_met
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import AshbyTransport
 from ashby_agent.transports.base import Mode, Transport
-from ashby_agent.undecoded import Records, materialize
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
@@ -352,7 +351,8 @@ class AshbyConnector(Entities):
         """Send a body ``op`` already validated and answer its typed records."""
         if op.returns_list:
             envelope = await self.transport.send_listing(op, body)
-            return self._answer(op, self._listed(op, envelope), self._source, page_meta(envelope))
+            records = listed_records(envelope, op.endpoint, self._source)
+            return self._answer(op, records, self._source, page_meta(envelope))
         envelope = await self.transport.send(op, body)
         source = self._source
         return self._answer(op, single_result(envelope, op.endpoint, source), source)
@@ -361,13 +361,6 @@ class AshbyConnector(Entities):
     def _source(self) -> str:
         """Who answered, as error messages name it."""
         return "Ashby" if self.transport.mode == "local" else "The hosted service"
-
-    def _listed(self, op: Operation, envelope: dict[str, Any]) -> list[Any] | Records:
-        """A listing's records, left as Ashby's bytes when they came so (and are a list)."""
-        results = envelope.get("results")
-        if type(results) is Records and results.is_list:
-            return results
-        return listed_results(materialize(envelope), op.endpoint, self._source)
 
     @staticmethod
     def _results(op: Operation, envelope: Mapping[str, Any], source: str) -> Any:
