@@ -34,6 +34,7 @@ __all__ = [
     "DatabaseURLError",
     "create_database_engine",
     "display_url",
+    "driver_connect_args",
     "migrate",
     "normalize_url",
     "ping",
@@ -200,6 +201,16 @@ def migrate(engine: Engine, package: str, *, version_table: str = "alembic_versi
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK_ID})
                 connection.commit()
+
+
+def driver_connect_args(engine: Engine) -> dict[str, Any]:
+    """What ``psycopg.connect`` / ``AsyncConnection.connect`` take to reach a PostgreSQL engine's
+    database as the engine's own connections do (its URL's host, user, options, and the connect
+    timeout), for code that talks to psycopg without SQLAlchemy."""
+    _, kwargs = engine.dialect.create_connect_args(engine.url)
+    kwargs.pop("context", None)  # SQLAlchemy's adapters for its own connections
+    kwargs.setdefault("connect_timeout", _CONNECT_TIMEOUT_SECONDS)
+    return dict(kwargs)
 
 
 def ping(engine: Engine) -> None:

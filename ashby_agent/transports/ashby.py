@@ -33,7 +33,6 @@ from ashby_agent.transports.error_map import (
     error_from_response,
 )
 from ashby_agent.transports.retrying import Retrier, Retryable
-from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
 from ashby_agent.transports.urls import parsed_url
 from ashby_agent.undecoded import decode_envelope
@@ -102,10 +101,14 @@ def ashby_http_client(
     """The HTTP client for Ashby (:class:`AshbyHTTPClient`): the process's TLS context and, unless
     ``transport`` is given, one send per request (:class:`~ashby_agent.transports.sockets.LeanHTTPTransport`).
     """
+    if transport is None:  # httpcore and h11 load with the first client, not with the connector
+        from ashby_agent.transports.sockets import LeanHTTPTransport
+
+        transport = LeanHTTPTransport(shared_ssl_context(), limits)
     return AshbyHTTPClient(
         timeout=timeout,
         limits=limits,
-        transport=transport or LeanHTTPTransport(shared_ssl_context(), limits),
+        transport=transport,
         verify=shared_ssl_context(),
         event_hooks=event_hooks,
     )

@@ -68,6 +68,8 @@ def test_a_local_connector_loads_no_record_models_until_a_call() -> None:
     assert "ashby_agent.types" not in loaded
     assert "asyncio" not in loaded  # a caller that awaits has it already; building a connector needs none
     assert "ashby_agent.connectors.ashby.guardrails" not in loaded  # writes load it on their first call
+    # The HTTP stack under httpx (the package's socket layer, httpcore, h11) loads with the first client.
+    assert not {"ashby_agent.transports.sockets", "httpcore", "h11"} & loaded
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,11 @@ makes one transaction each, not two); each batch reports the window totals it re
 A batch that fails is retried row by row (a bad row cannot take its neighbours down); a row that still
 fails raises from :meth:`Journal.record`, and the caller decides (execute logs it, keeping its answer).
 
-On a SQLite file a batch is first written through sqlite3 itself on the loop's own thread, when the
-write lock is free at once (:mod:`~ashby_agent.service.store.driver_batch`). Any other batch (PostgreSQL,
-a lock held elsewhere, or a failure there) goes through SQLAlchemy on a worker thread, which waits for
-the lock as needed (and writes row by row when the batch fails).
+A batch is first written by the database's own driver on the loop's thread
+(:mod:`~ashby_agent.service.store.direct`): sqlite3 when a SQLite file's write lock is free at once,
+one statement on psycopg's async connection for PostgreSQL. Any other batch (an in-memory SQLite, a
+lock held elsewhere) goes through SQLAlchemy on a worker thread, which waits for the lock as needed;
+a batch that failed is written there row by row.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import anyio.to_thread
 from sqlalchemy import Connection, Engine
 
 from ashby_agent.service.store import audit, ratelimit
-from ashby_agent.service.store.driver_batch import direct_writer
+from ashby_agent.service.store.direct import direct_writer
 
 __all__ = ["COUNT_DELAY_SECONDS", "CountedCallback", "Journal"]
 
@@ -101,7 +102,7 @@ class Journal:
         """One batch: in one transaction, else row by row; what each audit row's write raised."""
         try:
             direct = self._direct
-            written = None if direct is None else direct.write(entries, counts)
+            written = None if direct is None else await direct.write(entries, counts)
             if written is None:
                 written = await anyio.to_thread.run_sync(self._write_held, entries, counts)
             totals: dict[_Window, int | None] = dict(written)
@@ -119,8 +120,8 @@ class Journal:
         self, entries: Sequence[audit.AuditRecord], counts: Counter[_Window]
     ) -> dict[_Window, int]:
         """A batch on the connection the journal keeps between batches (batches run one at a time): no
-        pool checkout, liveness ping and reset per batch, each a round trip on PostgreSQL. A connection
-        that failed is dropped; the caller then writes the batch row by row on fresh ones."""
+        pool checkout, liveness ping and reset per batch. A connection that failed is dropped; the
+        caller then writes the batch row by row on fresh ones."""
         connection = self._held
         if connection is None:
             connection = self._held = self._engine.connect()
@@ -167,7 +168,7 @@ class Journal:
         while self._flusher is not None and not self._flusher.done():
             await self._flusher
         if self._direct is not None:
-            self._direct.close()
+            await self._direct.close()
         held, self._held = self._held, None
         if held is not None:
             await anyio.to_thread.run_sync(held.close)

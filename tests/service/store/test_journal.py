@@ -1,8 +1,8 @@
-"""The journal's batches store the same rows and counts whichever path writes them: sqlite3 on the
-loop's thread or SQLAlchemy on a worker thread (SQLite), SQLAlchemy (PostgreSQL). On SQLite a write
-lock held elsewhere sends the batch to a worker thread that waits for it, and the pool's connections
-keep their own settings; on PostgreSQL the connection the journal keeps between batches can break
-without losing a row."""
+"""The journal's batches store the same rows and counts whichever path writes them: the driver's own
+on the loop's thread (sqlite3; one statement on psycopg's async connection) or SQLAlchemy on a worker
+thread. On SQLite a write lock held elsewhere sends the batch to a worker thread that waits for it, and
+the pool's connections keep their own settings; on PostgreSQL the journal's own connection can break
+without losing a row, and a row the database refuses fails alone."""
 
 from __future__ import annotations
 
@@ -174,7 +174,53 @@ async def test_records_written_directly_read_back_as_sqlalchemy_s(any_engine: En
     assert by_intent[None] == _entry(None, record_ids=())
 
 
-async def test_a_broken_held_connection_loses_no_row(pg_engine: Engine) -> None:
+async def test_postgres_batches_bypass_the_engine_s_pool(pg_engine: Engine) -> None:
+    pg_engine.dispose()  # (migrations used the pool)
+    reported: list[dict[tuple[str, int], tuple[int, int | None]]] = []
+    journal = Journal(pg_engine, reported.append)
+    journal.count("key", 60)
+    await journal.record(_entry("one"))
+    await journal.record(_entry("two"))
+    assert pg_engine.pool.checkedin() == pg_engine.pool.checkedout() == 0  # nothing through SQLAlchemy
+    await journal.aclose()
+    assert reported == [{("key", 60): (1, 1)}, {}]  # (the second batch had no counts)
+    assert sorted(row.intent or "" for row in _listed(pg_engine)) == ["one", "two"]
+
+
+async def test_postgres_batch_of_several_windows_counts_each_and_prunes_older_ones(
+    pg_engine: Engine,
+) -> None:
+    with pg_engine.begin() as connection:
+        ratelimit.add(connection, "a", 0, 4)
+        ratelimit.add(connection, "b", 0, 2)
+        ratelimit.add(connection, "b", 60, 1)
+    reported: list[dict[tuple[str, int], tuple[int, int | None]]] = []
+    journal = Journal(pg_engine, reported.append)
+    for window in (("a", 60), ("a", 120), ("b", 60), ("a", 60)):  # a window boundary inside one batch
+        journal.count(*window)
+    await journal.record(_entry("batch"))
+    await journal.aclose()
+    assert reported == [{("a", 60): (2, 2), ("a", 120): (1, 1), ("b", 60): (1, 2)}]
+    with pg_engine.connect() as connection:
+        windows = connection.exec_driver_sql(
+            "SELECT client_id, window_start, count FROM rate_limits ORDER BY 1, 2"
+        ).all()
+    # Windows older than a key's first in the batch are gone; the batch's own stay.
+    assert [tuple(row) for row in windows] == [("a", 60, 2), ("a", 120, 1), ("b", 60, 2)]
+
+
+async def test_postgres_refuses_an_over_long_value_instead_of_cutting_it(pg_engine: Engine) -> None:
+    journal = Journal(pg_engine, lambda _totals: None)
+    too_long = _entry("too long", client_id="c" * 37)  # the column holds 36
+    results = await asyncio.gather(
+        journal.record(_entry("good")), journal.record(too_long), return_exceptions=True
+    )
+    await journal.aclose()
+    assert results[0] is None and isinstance(results[1], Exception)
+    assert [row.intent for row in _listed(pg_engine)] == ["good"]
+
+
+async def test_a_broken_connection_loses_no_row(pg_engine: Engine) -> None:
     journal = Journal(pg_engine, lambda _totals: None)
     await journal.record(_entry("before"))  # on the connection the journal now keeps
     with pg_engine.connect() as connection:  # the engine's other sessions: the journal's
@@ -184,7 +230,7 @@ async def test_a_broken_held_connection_loses_no_row(pg_engine: Engine) -> None:
         ).scalar()
         connection.commit()
     assert ended is not None and ended >= 1
-    await journal.record(_entry("broken"))  # fails on the kept connection, written row by row on others
+    await journal.record(_entry("broken"))  # fails on the kept connection, written row by row by the pool
     await journal.record(_entry("after"))  # on a new kept connection
     await journal.aclose()
     assert sorted(row.intent or "" for row in _listed(pg_engine)) == ["after", "before", "broken"]

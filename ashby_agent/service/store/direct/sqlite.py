@@ -1,8 +1,6 @@
 """Journal batches on a SQLite file written through sqlite3 itself, on the event loop's thread.
 
-For a batch of one audit row, SQLAlchemy's execution path (transaction events, the statement cache,
-result set-up) costs several times the database's own work, and an execute's answer waits for it.
-The statements here are compiled by SQLAlchemy once, from the very constructs the journal's other path
+The statements are compiled by SQLAlchemy once, from the very constructs the journal's other path
 runs (:func:`~ashby_agent.service.store.audit.record_many`, :func:`~ashby_agent.service.store.ratelimit.add`),
 with the audit columns' bind processors, so both paths write the same rows.
 
@@ -10,8 +8,7 @@ with the audit columns' bind processors, so both paths write the same rows.
 than the write), through a sqlite3 connection of its own that never waits for the write lock (busy:
 the caller's worker-thread path waits instead) and never checkpoints the WAL (a checkpoint copies
 megabytes and syncs the disk; one batch in :data:`CHECKPOINT_EVERY` is left to the worker-thread path,
-whose connections do). On PostgreSQL the same statements on psycopg's own connection, in a thread or
-on its async connection, measured no faster than SQLAlchemy's path: the commit's WAL flush dominates.
+whose connections do).
 """
 
 from __future__ import annotations
@@ -26,7 +23,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from ashby_agent.service.store import audit, ratelimit
 from ashby_agent.service.store.schema import audit_log
 
-__all__ = ["CHECKPOINT_EVERY", "SQLiteDirect", "direct_writer"]
+__all__ = ["CHECKPOINT_EVERY", "SQLiteDirect"]
 
 #: On SQLite, one batch in this many is left to the worker-thread path, whose connections checkpoint.
 CHECKPOINT_EVERY: Final = 256
@@ -107,7 +104,7 @@ class SQLiteDirect:
             self._driver.execute("PRAGMA wal_autocheckpoint = 0")
         return self._driver
 
-    def write(
+    async def write(
         self, entries: Sequence[audit.AuditRecord], counts: Mapping[_Window, int]
     ) -> dict[_Window, int] | None:
         """The batch committed, with the counters' window totals; ``None`` when the write lock is held
@@ -137,15 +134,7 @@ class SQLiteDirect:
             raise
         return totals
 
-    def close(self) -> None:
+    async def close(self) -> None:
         own, self._own, self._driver = self._own, None, None
         if own is not None:
             own.close()
-
-
-def direct_writer(engine: Engine) -> SQLiteDirect | None:
-    """The driver-level writer for ``engine``'s database: a SQLite file's (PostgreSQL's batches, and an
-    in-memory SQLite's, whose one connection is the pool's, take the worker-thread path)."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
-        return None
-    return SQLiteDirect(engine)
