@@ -103,6 +103,18 @@ class _RestartPass(Exception):
     """The pass's cursor is no longer valid: walk again from the first page."""
 
 
+@dataclass(frozen=True, slots=True)
+class _States:
+    """Every stream's state, read once at the start of a run, and how many passes of each had ended in
+    this process by then: a stream whose pass ended since (or still runs) has its state read again."""
+
+    checkpoints: Mapping[str, checkpoints.Checkpoint]
+    ended: Mapping[tuple[str, str], int]
+
+    def current(self, ended: Mapping[tuple[str, str], int], key: tuple[str, str]) -> bool:
+        return ended.get(key, 0) == self.ended.get(key, 0)
+
+
 @dataclass(slots=True)
 class _Pass:
     """The pass a stream walks. One this run begins is written with its first stored transaction (or
@@ -145,9 +157,10 @@ class Replicator:
         ``concurrency`` at a time, then the per-parent lists, whose parents come from the store."""
         selected = select_streams(entities)
         gate = asyncio.Semaphore(self.concurrency)
-        # Every stream's state in one query (a stream whose pass is already running here reads its own
-        # again once that pass ends).
-        states = await self.store.run(lambda c: checkpoints.load_all(c, self.connector_id))
+        # Every stream's state in one query (the counts of ended passes first: a pass that ends after
+        # them makes its stream read its state again).
+        ended = dict(self.store.passes_ended)
+        states = _States(await self.store.run(lambda c: checkpoints.load_all(c, self.connector_id)), ended)
 
         async def one(stream: Stream) -> StreamReport:
             async with gate:
@@ -161,7 +174,9 @@ class Replicator:
             if stream.parent is not None:
                 done[stream.entity] = (
                     await self.sync_stream(stream, full=full, states=states)
-                    if self._child_due(states.get(stream.entity), done.get(stream.parent.entity), full)
+                    if self._child_due(
+                        states.checkpoints.get(stream.entity), done.get(stream.parent.entity), full
+                    )
                     else StreamReport(stream.entity, mode="unchanged")
                 )
         return SyncReport([done[stream.entity] for stream in selected])
@@ -186,19 +201,21 @@ class Replicator:
         stream: Stream,
         *,
         full: bool = False,
-        states: Mapping[str, checkpoints.Checkpoint] | None = None,
+        states: _States | None = None,
     ) -> StreamReport:
-        """One stream's pass; ``states``: every stream's state read just before (else it is read here)."""
+        """One stream's pass; ``states``: the run's read of every stream's state (else it is read here)."""
         # One pass per stream at a time in this process (a ``fresh`` query beside a scheduled run waits
         # for the stream's pass to end instead of walking the same pages beside it).
-        lock = self.store.stream_lock(self.connector_id, stream.entity)
-        waited = lock.locked()
-        async with lock:
-            if states is None or waited:  # the pass that held the lock changed the state
-                loaded = await self.store.run(lambda c: checkpoints.load(c, self.connector_id, stream.entity))
+        key = (self.connector_id, stream.entity)
+        async with self.store.stream_lock(*key):
+            if states is not None and states.current(self.store.passes_ended, key):
+                loaded = states.checkpoints.get(stream.entity)
             else:
-                loaded = states.get(stream.entity)
-            return await self._sync_stream(stream, loaded, full=full)
+                loaded = await self.store.run(lambda c: checkpoints.load(c, *key))
+            try:
+                return await self._sync_stream(stream, loaded, full=full)
+            finally:
+                self.store.passes_ended[key] += 1
 
     async def _sync_stream(
         self, stream: Stream, loaded: checkpoints.Checkpoint | None, *, full: bool
@@ -304,7 +321,7 @@ class Replicator:
             def end(connection: sa.Connection) -> checkpoints.Checkpoint:
                 _lazy_commit(connection)
                 begun = self._begun(connection, stream, walked)
-                finish(None, connection, begun)
+                finish(None, connection, begun, 0)
                 return begun
 
             walked.state, walked.pending = await self.store.run(end), None
@@ -404,7 +421,7 @@ class Replicator:
         parent_id: str | None,
         cursor: str | None,
         parent_done: str | None,
-        finish: Callable[[sa.Connection, checkpoints.Checkpoint], None] | None,
+        finish: Callable[[sa.Connection, checkpoints.Checkpoint, int], None] | None,
     ) -> int:
         """The pages' rows, in order, and the checkpoint after the last (or the end of the pass), in one
         transaction (the first of a pass this run began also begins it)."""
@@ -427,7 +444,7 @@ class Replicator:
                     index=not _first_pass(state),
                 )
             if finish is not None:
-                finish(connection, state)
+                finish(connection, state, stored)
             else:
                 checkpoints.save_position(
                     connection, self.connector_id, stream.entity, cursor=cursor, parent=parent_done, now=now
@@ -444,6 +461,7 @@ class Replicator:
         token: str | None,
         connection: sa.Connection,
         state: checkpoints.Checkpoint,
+        stored: int,
         *,
         stream: Stream,
         walked: _Pass,
@@ -451,8 +469,9 @@ class Replicator:
         started: float,
     ) -> None:
         """End the pass: drop what a full pass did not see, index the words and facets a first pass skipped,
-        commit the token (in the caller's transaction). The record count is read again only when the
-        pass may have changed it (it stored or removed records, or continued an earlier run's pass)."""
+        commit the token (in the caller's transaction, which stored ``stored`` records). The record count
+        is read again only when the pass may have changed it (it stored or removed records, or continued
+        an earlier run's pass)."""
         # The first pass of an entity has no older rows to remove (and skips reading them all).
         if state.pass_mode == "full" and state.pass_number > 1:
             report.removed = rows.remove_unseen(
@@ -470,7 +489,7 @@ class Replicator:
                 stream.entity,
                 token=token if stream.incremental else None,
                 record_count=rows.count(connection, self.connector_id, stream.entity)
-                if walked.resumed or report.records or report.removed
+                if walked.resumed or stored or report.records or report.removed
                 else None,
                 duration_ms=round((time.perf_counter() - started) * 1000),
                 now=_now(),
@@ -487,8 +506,9 @@ def _lazy_commit(connection: sa.Connection) -> None:
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
-#: Ends a pass inside a transaction, given the last page's syncToken and the pass's written state.
-_Finish = Callable[[str | None, sa.Connection, checkpoints.Checkpoint], None]
+#: Ends a pass inside a transaction, given the last page's syncToken, the pass's written state and the
+#: records that transaction stored.
+_Finish = Callable[[str | None, sa.Connection, checkpoints.Checkpoint, int], None]
 
 
 def _start(stream: Stream, current: checkpoints.Checkpoint | None, full: bool) -> _Pass:
