@@ -4,7 +4,9 @@ For each stream a run continues the pass a previous run left unfinished, or star
 from the committed ``syncToken`` when the list takes one, full otherwise (``createdAfter`` the
 replication start where Ashby takes it). Every page is upserted by id and checkpointed in the
 transaction that stores it (with the pages fetched while the store was busy); the pass's token is
-committed with its last page, and a full pass then removes what it did not see. Recovery, per stream:
+committed with its last page, and a full pass then removes what it did not see. A run reads every
+stream's state in one query, and a pass it begins is written with its first stored page: a stream with
+nothing new costs one transaction (its record count is not read again). Recovery, per stream:
 
 * ``sync_token_expired`` / ``sync_token_invalid`` / ``incremental_sync_too_large`` -> drop the token,
   full re-read of that entity;
