@@ -10,6 +10,7 @@ at a time; a few for PostgreSQL), one short transaction per page.
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import hashlib
 import os
@@ -112,6 +113,9 @@ class ContextStore:
         # so a search never waits behind a sync's pages.
         self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ashby-store-read")
         self._stream_locks: dict[tuple[int, str, str], asyncio.Lock] = {}
+        #: Passes ended in this process per (connector, entity): a run that read every stream's state
+        #: before another pass of a stream ended reads that stream's state again.
+        self.passes_ended: collections.Counter[tuple[str, str]] = collections.Counter()
         self.transaction(indexes.create_indexes)
         self.transaction(facets.reconcile)
 

@@ -4,7 +4,9 @@ For each stream a run continues the pass a previous run left unfinished, or star
 from the committed ``syncToken`` when the list takes one, full otherwise (``createdAfter`` the
 replication start where Ashby takes it). Every page is upserted by id and checkpointed in the
 transaction that stores it (with the pages fetched while the store was busy); the pass's token is
-committed with its last page, and a full pass then removes what it did not see. Recovery, per stream:
+committed with its last page, and a full pass then removes what it did not see. A run reads every
+stream's state in one query, and a pass it begins is written with its first stored page: a stream with
+nothing new costs one transaction (its record count is not read again). Recovery, per stream:
 
 * ``sync_token_expired`` / ``sync_token_invalid`` / ``incremental_sync_too_large`` -> drop the token,
   full re-read of that entity;
@@ -22,7 +24,7 @@ import asyncio
 import contextlib
 import functools
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -103,6 +105,31 @@ class _RestartPass(Exception):
     """The pass's cursor is no longer valid: walk again from the first page."""
 
 
+@dataclass(frozen=True, slots=True)
+class _States:
+    """Every stream's state, read once at the start of a run, and how many passes of each had ended in
+    this process by then: a stream whose pass ended since (or still runs) has its state read again."""
+
+    checkpoints: Mapping[str, checkpoints.Checkpoint]
+    ended: Mapping[tuple[str, str], int]
+
+    def current(self, ended: Mapping[tuple[str, str], int], key: tuple[str, str]) -> bool:
+        return ended.get(key, 0) == self.ended.get(key, 0)
+
+
+@dataclass(slots=True)
+class _Pass:
+    """The pass a stream walks. One this run begins is written with its first stored transaction (or
+    its failure), not before: a stream with nothing new then costs one transaction, and a process
+    killed before that leaves the previous state, from which the next run begins the same pass."""
+
+    state: checkpoints.Checkpoint
+    #: The mode to begin the pass with when it is first written (None: it is in the store already).
+    pending: checkpoints.Mode | None
+    #: This stream's run continued a pass an earlier run left: what that run stored is not known here.
+    resumed: bool
+
+
 class Replicator:
     """Replicates one connector's streams through ``transport`` into ``store``."""
 
@@ -132,10 +159,14 @@ class Replicator:
         ``concurrency`` at a time, then the per-parent lists, whose parents come from the store."""
         selected = select_streams(entities)
         gate = asyncio.Semaphore(self.concurrency)
+        # Every stream's state in one query (the counts of ended passes first: a pass that ends after
+        # them makes its stream read its state again).
+        ended = dict(self.store.passes_ended)
+        states = _States(await self.store.run(lambda c: checkpoints.load_all(c, self.connector_id)), ended)
 
         async def one(stream: Stream) -> StreamReport:
             async with gate:
-                return await self.sync_stream(stream, full=full)
+                return await self.sync_stream(stream, full=full, states=states)
 
         done = {
             report.entity: report
@@ -144,18 +175,22 @@ class Replicator:
         for stream in selected:
             if stream.parent is not None:
                 done[stream.entity] = (
-                    await self.sync_stream(stream, full=full)
-                    if await self._child_due(stream, done.get(stream.parent.entity), full)
+                    await self.sync_stream(stream, full=full, states=states)
+                    if self._child_due(
+                        states.checkpoints.get(stream.entity), done.get(stream.parent.entity), full
+                    )
                     else StreamReport(stream.entity, mode="unchanged")
                 )
         return SyncReport([done[stream.entity] for stream in selected])
 
-    async def _child_due(self, stream: Stream, parent: StreamReport | None, full: bool) -> bool:
+    def _child_due(
+        self, state: checkpoints.Checkpoint | None, parent: StreamReport | None, full: bool
+    ) -> bool:
         """A per-parent list is re-read when asked to, when it never finished (or stopped midway),
-        when its parents changed in this run, or when its last read is older than ``child_refresh``."""
+        when its parents changed in this run, or when its last read is older than ``child_refresh``
+        (``state``: the list's state when the run began)."""
         if full or parent is None or parent.records or parent.removed:
             return True
-        state = await self.store.run(lambda c: checkpoints.load(c, self.connector_id, stream.entity))
         if state is None or state.in_pass or state.last_synced_at is None:
             return True
         last = (
@@ -163,26 +198,44 @@ class Replicator:
         )
         return (_now() - last).total_seconds() > self.child_refresh
 
-    async def sync_stream(self, stream: Stream, *, full: bool = False) -> StreamReport:
+    async def sync_stream(
+        self,
+        stream: Stream,
+        *,
+        full: bool = False,
+        states: _States | None = None,
+    ) -> StreamReport:
+        """One stream's pass; ``states``: the run's read of every stream's state (else it is read here)."""
         # One pass per stream at a time in this process (a ``fresh`` query beside a scheduled run waits
         # for the stream's pass to end instead of walking the same pages beside it).
-        async with self.store.stream_lock(self.connector_id, stream.entity):
-            return await self._sync_stream(stream, full=full)
+        key = (self.connector_id, stream.entity)
+        async with self.store.stream_lock(*key):
+            if states is not None and states.current(self.store.passes_ended, key):
+                loaded = states.checkpoints.get(stream.entity)
+            else:
+                loaded = await self.store.run(lambda c: checkpoints.load(c, *key))
+            try:
+                return await self._sync_stream(stream, loaded, full=full)
+            finally:
+                self.store.passes_ended[key] += 1
 
-    async def _sync_stream(self, stream: Stream, *, full: bool) -> StreamReport:
+    async def _sync_stream(
+        self, stream: Stream, loaded: checkpoints.Checkpoint | None, *, full: bool
+    ) -> StreamReport:
         report = StreamReport(stream.entity)
         started = time.perf_counter()
+        walked = _start(stream, loaded, full)
         try:
-            state = await self._start(stream, full)
             for _ in range(3):  # a pass whose cursor expired is walked again, a bounded number of times
-                report.mode = state.pass_mode or ""
+                report.mode = walked.state.pass_mode or ""
                 try:
-                    await self._walk(stream, state, report, started)
+                    await self._walk(stream, walked, report, started)
                     break
                 except SyncTokenError:
-                    state = await self._begin(stream, "full", None)
+                    walked = await self._begin(stream, walked, "full", None)
                 except _RestartPass:
-                    state = await self._begin(stream, state.pass_mode or "full", state.pass_token)
+                    state = walked.state
+                    walked = await self._begin(stream, walked, state.pass_mode or "full", state.pass_token)
             else:
                 raise CursorError(
                     f"Ashby kept refusing the cursors of {stream.op.endpoint}; the next run starts it again.",
@@ -191,10 +244,13 @@ class Replicator:
                 )
         except AshbyAgentError as exc:
             report.status, report.error = "failed", exc.message
-            reason = exc.message
-            await self.store.run(
-                lambda c: checkpoints.fail(c, self.connector_id, stream.entity, reason, _now())
-            )
+            reason, pending = exc.message, walked
+
+            def failed(connection: sa.Connection) -> None:
+                self._begun(connection, stream, pending)
+                checkpoints.fail(connection, self.connector_id, stream.entity, reason, _now())
+
+            await self.store.run(failed)
         report.duration_ms = round((time.perf_counter() - started) * 1000)
         if self._progress is not None:
             self._progress(stream.entity, report.records, True)
@@ -202,18 +258,20 @@ class Replicator:
 
     # ------------------------------------------------------------------ passes
 
-    async def _start(self, stream: Stream, full: bool) -> checkpoints.Checkpoint:
-        state = await self.store.run(lambda c: checkpoints.load(c, self.connector_id, stream.entity))
-        if state is not None and state.in_pass and not full:
-            return state  # resume where a previous run stopped
-        if stream.incremental and not full and state is not None and state.sync_token:
-            return await self._begin(stream, "incremental", state.sync_token)
-        return await self._begin(stream, "full", None)
-
-    async def _begin(self, stream: Stream, mode: str, token: str | None) -> checkpoints.Checkpoint:
+    async def _begin(self, stream: Stream, walked: _Pass, mode: str, token: str | None) -> _Pass:
+        """A new pass after a refused token or cursor, written at once (the refused one is abandoned)."""
         kind: checkpoints.Mode = "incremental" if mode == "incremental" and token else "full"
-        return await self.store.run(
+        state = await self.store.run(
             lambda c: checkpoints.begin_pass(c, self.connector_id, stream.entity, kind, token, _now())
+        )
+        return _Pass(state, pending=None, resumed=walked.resumed)
+
+    def _begun(self, connection: sa.Connection, stream: Stream, walked: _Pass) -> checkpoints.Checkpoint:
+        """The pass's state, once written in the caller's transaction (its begin, if still pending)."""
+        if walked.pending is None:
+            return walked.state
+        return checkpoints.begin_pass(
+            connection, self.connector_id, stream.entity, walked.pending, walked.state.pass_token, _now()
         )
 
     def _body(self, stream: Stream, state: checkpoints.Checkpoint) -> dict[str, Any]:
@@ -247,33 +305,34 @@ class Replicator:
                 return
             after = ids[-1]
 
-    async def _walk(
-        self, stream: Stream, state: checkpoints.Checkpoint, report: StreamReport, started: float
-    ) -> None:
+    async def _walk(self, stream: Stream, walked: _Pass, report: StreamReport, started: float) -> None:
+        state = walked.state
         base = self._body(stream, state)
-        finish = functools.partial(self._finish, stream=stream, state=state, report=report, started=started)
+        finish = functools.partial(self._finish, stream=stream, walked=walked, report=report, started=started)
         if stream.parent is None:
             # The last page, the pass's token and the end of the pass commit together: a process killed
             # before that resumes from the last page, not from the first.
-            await self._pages(stream, state, base, None, None, state.pass_cursor, report, finish)
+            await self._pages(stream, walked, base, None, None, state.pass_cursor, report, finish)
         else:
             cursor, finished = state.pass_cursor, state.pass_parent
             async for parent_id in self._parents(stream, finished):
                 body = {**base, stream.parent.param: parent_id}
-                await self._pages(stream, state, body, parent_id, finished, cursor, report, None)
+                await self._pages(stream, walked, body, parent_id, finished, cursor, report, None)
                 cursor, finished = None, parent_id
 
-            def end(connection: sa.Connection) -> None:
+            def end(connection: sa.Connection) -> checkpoints.Checkpoint:
                 _lazy_commit(connection)
-                finish(None, connection)
+                begun = self._begun(connection, stream, walked)
+                finish(None, connection, begun, 0)
+                return begun
 
-            await self.store.run(end)
+            walked.state, walked.pending = await self.store.run(end), None
         report.status = "ready"
 
     async def _pages(
         self,
         stream: Stream,
-        state: checkpoints.Checkpoint,
+        walked: _Pass,
         body: dict[str, Any],
         parent_id: str | None,
         finished_parent: str | None,
@@ -330,7 +389,7 @@ class Replicator:
                     parent_done = parent_id if not more and parent_id is not None else finished_parent
                     last = None if more or finish is None else functools.partial(finish, meta.sync_token)
                     stored = await self._store(
-                        stream, state, listed, parent_id, meta.cursor, parent_done, last
+                        stream, walked, listed, parent_id, meta.cursor, parent_done, last
                     )
                     report.pages += len(listed)
                     report.records += stored
@@ -359,19 +418,20 @@ class Replicator:
     async def _store(
         self,
         stream: Stream,
-        state: checkpoints.Checkpoint,
+        walked: _Pass,
         pages: list[list[Any]],
         parent_id: str | None,
         cursor: str | None,
         parent_done: str | None,
-        finish: Callable[[sa.Connection], None] | None,
+        finish: Callable[[sa.Connection, checkpoints.Checkpoint, int], None] | None,
     ) -> int:
         """The pages' rows, in order, and the checkpoint after the last (or the end of the pass), in one
-        transaction."""
+        transaction (the first of a pass this run began also begins it)."""
 
-        def work(connection: sa.Connection) -> int:
+        def work(connection: sa.Connection) -> tuple[int, checkpoints.Checkpoint]:
             _lazy_commit(connection)
             rows.sync_cache(connection)
+            state = self._begun(connection, stream, walked)
             now = _now()
             stored = 0
             for page in pages:
@@ -386,27 +446,34 @@ class Replicator:
                     index=not _first_pass(state),
                 )
             if finish is not None:
-                finish(connection)
+                finish(connection, state, stored)
             else:
                 checkpoints.save_position(
                     connection, self.connector_id, stream.entity, cursor=cursor, parent=parent_done, now=now
                 )
-            return stored
+            return stored, state
 
-        return await self.store.run(work)
+        # The pass's state as written, once its transaction has committed.
+        stored, walked.state = await self.store.run(work)
+        walked.pending = None
+        return stored
 
     def _finish(
         self,
         token: str | None,
         connection: sa.Connection,
+        state: checkpoints.Checkpoint,
+        stored: int,
         *,
         stream: Stream,
-        state: checkpoints.Checkpoint,
+        walked: _Pass,
         report: StreamReport,
         started: float,
     ) -> None:
         """End the pass: drop what a full pass did not see, index the words and facets a first pass skipped,
-        commit the token (in the caller's transaction)."""
+        commit the token (in the caller's transaction, which stored ``stored`` records). The record count
+        is read again only when the pass may have changed it (it stored or removed records, or continued
+        an earlier run's pass)."""
         # The first pass of an entity has no older rows to remove (and skips reading them all).
         if state.pass_mode == "full" and state.pass_number > 1:
             report.removed = rows.remove_unseen(
@@ -423,7 +490,9 @@ class Replicator:
                 self.connector_id,
                 stream.entity,
                 token=token if stream.incremental else None,
-                record_count=rows.count(connection, self.connector_id, stream.entity),
+                record_count=rows.count(connection, self.connector_id, stream.entity)
+                if walked.resumed or stored or report.records or report.removed
+                else None,
                 duration_ms=round((time.perf_counter() - started) * 1000),
                 now=_now(),
             )
@@ -439,8 +508,22 @@ def _lazy_commit(connection: sa.Connection) -> None:
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
-#: Ends a pass inside a transaction, given the last page's syncToken.
-_Finish = Callable[[str | None, sa.Connection], None]
+#: Ends a pass inside a transaction, given the last page's syncToken, the pass's written state and the
+#: records that transaction stored.
+_Finish = Callable[[str | None, sa.Connection, checkpoints.Checkpoint, int], None]
+
+
+def _start(stream: Stream, current: checkpoints.Checkpoint | None, full: bool) -> _Pass:
+    """Resume the pass a previous run left unfinished, else plan a new one (incremental from the
+    committed token where the list takes one)."""
+    if current is not None and current.in_pass and not full:
+        return _Pass(current, pending=None, resumed=True)  # resume where a previous run stopped
+    if stream.incremental and not full and current is not None and current.sync_token:
+        planned = checkpoints.planned_pass(current, stream.entity, "incremental", current.sync_token)
+        return _Pass(planned, pending="incremental", resumed=False)
+    return _Pass(
+        checkpoints.planned_pass(current, stream.entity, "full", None), pending="full", resumed=False
+    )
 
 
 def _first_pass(state: checkpoints.Checkpoint) -> bool:

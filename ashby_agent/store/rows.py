@@ -176,17 +176,34 @@ def remove_unseen(connection: Connection, connector_id: str, entity: str, pass_n
     return result.rowcount or 0
 
 
+#: Built once (a pass that changed records counts them when it ends).
+_COUNT = (
+    sa.select(sa.func.count())
+    .select_from(records)
+    .where(records.c.connector_id == sa.bindparam("connector_id"), records.c.entity == sa.bindparam("entity"))
+)
+
+
 def count(connection: Connection, connector_id: str, entity: str) -> int:
-    query = sa.select(sa.func.count()).select_from(records).where(_scope(connector_id, entity))
-    return int(connection.execute(query).scalar_one())
+    return int(connection.execute(_COUNT, {"connector_id": connector_id, "entity": entity}).scalar_one())
 
 
 def delete(connection: Connection, connector_id: str, entity: str, record_id: str) -> bool:
+    """Delete one record (a webhook's deletion or merge); the stream's ``record_count`` follows, since a
+    pass that changes nothing keeps the count it finds."""
     result = connection.execute(
         sa.delete(records).where(_scope(connector_id, entity), records.c.record_id == record_id)
     )
     words.forget(connection, connector_id, entity, [record_id])
     facets.forget(connection, connector_id, entity, [record_id])
+    if result.rowcount:
+        connection.execute(
+            sa.update(streams)
+            .where(
+                streams.c.connector_id == connector_id, streams.c.entity == entity, streams.c.record_count > 0
+            )
+            .values(record_count=streams.c.record_count - 1)
+        )
     return bool(result.rowcount)
 
 

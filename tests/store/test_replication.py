@@ -85,6 +85,44 @@ async def test_an_incremental_sync_fetches_only_the_changes(
     assert stored_column(store, CONNECTOR, "applications", "archived")[archived["id"]] is True
 
 
+async def test_the_entity_counts_stay_exact_through_incremental_syncs(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    """A pass that stored records counts the entity again; one that changed nothing keeps its count
+    (one transaction per unchanged stream, no count of its records)."""
+
+    def assert_counts_exact() -> None:
+        for state in store.readiness(CONNECTOR):
+            assert state["entity_count"] == len(stored(store, CONNECTOR, state["entity"])), state["entity"]
+
+    await store.replicate(transport, CONNECTOR)
+    sandbox.control.create("candidate", {"name": "Late Arrival", "emailAddresses": []})
+    added = {s.entity: s for s in (await store.replicate(transport, CONNECTOR)).streams}
+    assert (added["candidates"].mode, added["candidates"].records) == ("incremental", 1)
+    assert_counts_exact()
+    (state,) = store.readiness(CONNECTOR, ["candidates"])
+    assert state["entity_count"] == len(in_sandbox(sandbox, "candidates"))
+    unchanged = {s.entity: s for s in (await store.replicate(transport, CONNECTOR)).streams}
+    assert unchanged["candidates"].records == 0
+    assert_counts_exact()
+
+
+async def test_a_run_beside_another_pass_of_a_stream_reads_that_streams_state_again(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    """Two runs at once (a ``fresh`` query beside a scheduled run): each reads every stream's state when
+    it starts, and the one whose pass of a stream waits for the other's reads that stream's state again,
+    so it goes on from the token the other committed instead of fetching the same changes once more."""
+    await store.replicate(transport, CONNECTOR, entities=["candidates"])
+    for record in sandbox.control.records("candidate")[:5]:
+        sandbox.control.update("candidate", record["id"], name=record["name"] + " Jr.")
+    reports = await asyncio.gather(
+        *(store.replicate(transport, CONNECTOR, entities=["candidates"]) for _ in range(2))
+    )
+    assert sorted(report.records for report in reports) == [0, 5]
+    assert_equal(store, CONNECTOR, sandbox, {"candidates": TABLES["candidates"]})
+
+
 async def test_an_expired_sync_token_falls_back_to_a_full_re_read(
     store: ContextStore, transport: AshbyTransport, sandbox: Any
 ) -> None:

@@ -46,6 +46,30 @@ async def test_candidate_delete_removes_once(filled: ContextStore) -> None:
     assert not again.applied  # a retried delivery changes nothing
 
 
+def entity_count(store: ContextStore, entity: str) -> int:
+    (state,) = store.readiness(CONNECTOR, [entity])
+    return int(state["entity_count"])
+
+
+async def test_a_deletion_lowers_the_entity_count_and_a_sync_that_changes_nothing_keeps_it(
+    filled: ContextStore, sandbox: Any
+) -> None:
+    """A pass that changed no record keeps the count it finds (it does not count again), so a webhook's
+    deletion lowers the count itself, once per delivery."""
+    before = entity_count(filled, "candidates")
+    assert before == len(stored(filled, CONNECTOR, "candidates"))
+    victim = next(iter(stored(filled, CONNECTOR, "candidates")))
+    body = event("candidateDelete", "d1", candidate={"id": victim})
+    filled.transaction(lambda c: apply_event(c, CONNECTOR, body))
+    filled.transaction(lambda c: apply_event(c, CONNECTOR, body))  # retried: not applied again
+    assert entity_count(filled, "candidates") == before - 1 == len(stored(filled, CONNECTOR, "candidates"))
+    async with AshbyTransport(sandbox.api_key, base_url=sandbox.url) as transport:
+        report = await filled.replicate(transport, CONNECTOR, entities=["candidates"])
+    (stream,) = report.streams
+    assert (stream.mode, stream.records) == ("incremental", 0)
+    assert entity_count(filled, "candidates") == before - 1
+
+
 async def test_candidate_merge_keeps_an_alias_and_asks_for_a_refresh(filled: ContextStore) -> None:
     old, new = list(stored(filled, CONNECTOR, "candidates"))[:2]
     body = event("candidateMerge", "m1", deletedCandidate={"id": old}, mergedCandidate={"id": new})
@@ -56,6 +80,7 @@ async def test_candidate_merge_keeps_an_alias_and_asks_for_a_refresh(filled: Con
         lambda c: c.execute(sa.select(aliases.c.new_id).where(aliases.c.old_id == old)).scalar_one()
     )
     assert alias == new
+    assert entity_count(filled, "candidates") == len(stored(filled, CONNECTOR, "candidates"))
 
 
 async def test_offer_delete_and_other_events(filled: ContextStore) -> None:
