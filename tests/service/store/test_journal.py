@@ -209,6 +209,21 @@ async def test_postgres_batch_of_several_windows_counts_each_and_prunes_older_on
     assert [tuple(row) for row in windows] == [("a", 60, 2), ("a", 120, 1), ("b", 60, 2)]
 
 
+@pytest.mark.parametrize("size", [3, 6])  # rows of values up to four, arrays beyond
+async def test_postgres_batch_of_any_size_writes_every_row_and_count(pg_engine: Engine, size: int) -> None:
+    pg_engine.dispose()  # (migrations used the pool)
+    reported: list[dict[tuple[str, int], tuple[int, int | None]]] = []
+    journal = Journal(pg_engine, reported.append)
+    for i in range(size):
+        journal.count(f"key{i}", 60)
+    await asyncio.gather(*(journal.record(_entry(f"row{i}", duration_ms=i)) for i in range(size)))
+    assert pg_engine.pool.checkedin() == 0  # written by the one statement, not row by row by the pool
+    await journal.aclose()
+    assert reported == [{(f"key{i}", 60): (1, 1) for i in range(size)}]  # one batch held them all
+    by_intent = {row.intent: row for row in _listed(pg_engine)}
+    assert by_intent == {f"row{i}": _entry(f"row{i}", duration_ms=i) for i in range(size)}
+
+
 async def test_postgres_refuses_an_over_long_value_instead_of_cutting_it(pg_engine: Engine) -> None:
     journal = Journal(pg_engine, lambda _totals: None)
     too_long = _entry("too long", client_id="c" * 37)  # the column holds 36

@@ -3,9 +3,10 @@
 Through SQLAlchemy on a worker thread a batch of one audit row and one rate-limit count took two hops
 between threads and four round trips (the counter's upsert, the insert, and the transaction's begin and
 commit), ~1.9–2.5 ms per sequential execute here; the commit's WAL flush is ~0.26 ms of it. Here the
-whole batch is one autocommit statement (its rows passed as arrays, ``unnest`` into the tables), so an
-execute waits for one round trip and one flush, ~0.7 ms. The statement either commits whole or not at
-all: a batch that fails is written row by row by the journal's SQLAlchemy path, as before.
+whole batch is one autocommit statement (a few rows as ``VALUES``, more as one array per column
+``unnest`` into the tables), so an execute waits for one round trip and one flush, ~0.5 ms. The
+statement either commits whole or not at all: a batch that fails is written row by row by the
+journal's SQLAlchemy path, as before.
 
 The counters keep :func:`~ashby_agent.service.store.ratelimit.add`'s meaning: each ``(key, window)``
 adds its events and reads back the window's total, and a key's windows older than its first in the
@@ -32,44 +33,82 @@ __all__ = ["PostgresDirect"]
 
 _Window = tuple[str, int]
 _COLUMNS: Final = tuple(column for column in audit_log.c if not column.primary_key)
+#: A batch of up to this many audit rows (or counter windows) is sent as rows of values, a larger one as
+#: an array per column: PostgreSQL's unpacking of the twelve audit arrays costs ~0.25 ms, which the
+#: batch of one of a sequential caller should not pay, and a statement per row count stays few.
+_AS_VALUES: Final = 4
+_WINDOW_COLUMNS: Final = (("client_id", "VARCHAR"), ("window_start", "BIGINT"), ("events", "INTEGER"))
 
 
-def _array_of(column: Column[Any], dialect: Dialect) -> str:
-    """``column``'s type as an array without its length (``VARCHAR(36)`` → ``VARCHAR[]``): the insert's
-    assignment to the column still refuses an over-long value, where a cast would cut it."""
-    return re.sub(r"\(\d+\)", "", str(column.type.compile(dialect=dialect))) + "[]"
+def _base_type(column: Column[Any], dialect: Dialect) -> str:
+    """``column``'s type without its length (``VARCHAR(36)`` → ``VARCHAR``): the insert's assignment to
+    the column still refuses an over-long value, where a cast to the length would cut it."""
+    return re.sub(r"\(\d+\)", "", str(column.type.compile(dialect=dialect)))
 
 
-def _statement(dialect: Dialect) -> str:
-    names = ", ".join(column.name for column in _COLUMNS)
-    arrays = ", ".join(f"%({column.name})s::{_array_of(column, dialect)}" for column in _COLUMNS)
-    counters, log = rate_limits.name, audit_log.name
-    return (
-        "WITH windows AS (SELECT * FROM unnest(%(keys)s::VARCHAR[], %(starts)s::BIGINT[], "
-        "%(events)s::INTEGER[]) AS given(client_id, window_start, events)), "
-        f"hit AS (INSERT INTO {counters} (client_id, window_start, count) "
-        "SELECT client_id, window_start, events FROM windows ORDER BY client_id, window_start "
-        f"ON CONFLICT (client_id, window_start) DO UPDATE SET count = {counters}.count + excluded.count "
-        "RETURNING client_id, window_start, count), "
-        f"pruned AS (DELETE FROM {counters} AS old USING (SELECT client_id, min(window_start) AS first "
-        "FROM windows GROUP BY client_id) AS batch "
-        "WHERE old.client_id = batch.client_id AND old.window_start < batch.first), "
-        f"logged AS (INSERT INTO {log} ({names}) SELECT * FROM unnest({arrays})) "
-        "SELECT client_id, window_start, count FROM hit"
-    )
+def _rows(prefix: str, columns: Sequence[tuple[str, str]], count: int) -> str:
+    """``count`` rows of ``columns`` (name, type) from the parameters :func:`_row_params` names."""
+    if count <= _AS_VALUES:
+        cells = (", ".join(f"%({prefix}{name}_{i})s::{kind}" for name, kind in columns) for i in range(count))
+        return "VALUES " + ", ".join(f"({row})" for row in cells)
+    arrays = ", ".join(f"%({prefix}{name})s::{kind}[]" for name, kind in columns)
+    return f"SELECT * FROM unnest({arrays})"
 
 
-def _params(entries: Sequence[audit.AuditRecord], counts: Mapping[_Window, int]) -> dict[str, list[Any]]:
+def _row_params(prefix: str, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    if len(rows) <= _AS_VALUES:
+        return {
+            f"{prefix}{name}_{i}": value
+            for i, row in enumerate(rows)
+            for name, value in zip(names, row, strict=True)
+        }
+    return {f"{prefix}{name}": [row[j] for row in rows] for j, name in enumerate(names)}
+
+
+class _Statements:
+    """The batch's statement for each shape of batch (its audit rows and windows, counted up to
+    :data:`_AS_VALUES` and beyond), built on first use; ``None`` where the batch returns no totals."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._audit = tuple((column.name, _base_type(column, dialect)) for column in _COLUMNS)
+        self._built: dict[tuple[int, int], str] = {}
+
+    def get(self, entries: int, windows: int) -> str:
+        shape = (min(entries, _AS_VALUES + 1), min(windows, _AS_VALUES + 1))
+        statement = self._built.get(shape)
+        if statement is None:
+            statement = self._built[shape] = self._build(*shape)
+        return statement
+
+    def _build(self, entries: int, windows: int) -> str:
+        names = ", ".join(name for name, _ in self._audit)
+        logged = f"INSERT INTO {audit_log.name} ({names}) {_rows('a_', self._audit, entries)}"
+        if not windows:
+            return logged
+        counters = rate_limits.name
+        parts = [
+            f"windows(client_id, window_start, events) AS ({_rows('w_', _WINDOW_COLUMNS, windows)})",
+            f"hit AS (INSERT INTO {counters} (client_id, window_start, count) "
+            "SELECT client_id, window_start, events FROM windows ORDER BY client_id, window_start "
+            f"ON CONFLICT (client_id, window_start) DO UPDATE SET count = {counters}.count + excluded.count "
+            "RETURNING client_id, window_start, count)",
+            f"pruned AS (DELETE FROM {counters} AS old USING (SELECT client_id, min(window_start) AS first "
+            "FROM windows GROUP BY client_id) AS batch "
+            "WHERE old.client_id = batch.client_id AND old.window_start < batch.first)",
+        ]
+        if entries:
+            parts.append(f"logged AS ({logged})")
+        return "WITH " + ", ".join(parts) + " SELECT client_id, window_start, count FROM hit"
+
+
+def _params(entries: Sequence[audit.AuditRecord], counts: Mapping[_Window, int]) -> dict[str, Any]:
     windows = sorted(counts)
-    params: dict[str, list[Any]] = {
-        "keys": [key for key, _ in windows],
-        "starts": [start for _, start in windows],
-        "events": [counts[window] for window in windows],
-    }
+    names = [column.name for column in _COLUMNS]
     rows = [audit.row_values(entry) for entry in entries]
-    for column in _COLUMNS:
-        params[column.name] = [row[column.name] for row in rows]
-    return params
+    return {
+        **_row_params("w_", [name for name, _ in _WINDOW_COLUMNS], [(*w, counts[w]) for w in windows]),
+        **_row_params("a_", names, [[row[name] for name in names] for row in rows]),
+    }
 
 
 class PostgresDirect:
@@ -78,7 +117,7 @@ class PostgresDirect:
 
     def __init__(self, engine: Engine) -> None:
         self._connect_args = driver_connect_args(engine)
-        self._statement = _statement(engine.dialect)
+        self._statements = _Statements(engine.dialect)
         self._connection: psycopg.AsyncConnection[Any] | None = None
 
     async def write(
@@ -93,8 +132,13 @@ class PostgresDirect:
             connection = self._connection = await psycopg.AsyncConnection.connect(
                 autocommit=True, **self._connect_args
             )
+        if not entries and not counts:
+            return {}
+        statement = self._statements.get(len(entries), len(counts))
         try:
-            cursor = await connection.execute(self._statement, _params(entries, counts))
+            cursor = await connection.execute(statement, _params(entries, counts))
+            if not counts:
+                return {}
             return {(key, int(start)): int(total) for key, start, total in await cursor.fetchall()}
         except Exception:
             if connection.broken:
