@@ -37,7 +37,8 @@ _COLUMNS: Final = tuple(column for column in audit_log.c if not column.primary_k
 #: an array per column: PostgreSQL's unpacking of the twelve audit arrays costs ~0.25 ms, which the
 #: batch of one of a sequential caller should not pay, and a statement per row count stays few.
 _AS_VALUES: Final = 4
-_WINDOW_COLUMNS: Final = (("client_id", "VARCHAR"), ("window_start", "BIGINT"), ("events", "INTEGER"))
+#: A counter window's values: its key and start, and the events to add (to the ``count`` column).
+_WINDOW_NAMES: Final = ("client_id", "window_start", "events")
 
 
 def _base_type(column: Column[Any], dialect: Dialect) -> str:
@@ -66,11 +67,16 @@ def _row_params(prefix: str, names: Sequence[str], rows: Sequence[Sequence[Any]]
 
 
 class _Statements:
-    """The batch's statement for each shape of batch (its audit rows and windows, counted up to
-    :data:`_AS_VALUES` and beyond), built on first use; ``None`` where the batch returns no totals."""
+    """The statement for each shape of batch (its audit rows and windows, counted up to
+    :data:`_AS_VALUES` and beyond), built on first use, with the columns' types from the schema."""
 
     def __init__(self, dialect: Dialect) -> None:
         self._audit = tuple((column.name, _base_type(column, dialect)) for column in _COLUMNS)
+        counter = rate_limits.c
+        sources = (counter.client_id, counter.window_start, counter.count)
+        self._windows = tuple(
+            (name, _base_type(column, dialect)) for name, column in zip(_WINDOW_NAMES, sources, strict=True)
+        )
         self._built: dict[tuple[int, int], str] = {}
 
     def get(self, entries: int, windows: int) -> str:
@@ -87,7 +93,7 @@ class _Statements:
             return logged
         counters = rate_limits.name
         parts = [
-            f"windows(client_id, window_start, events) AS ({_rows('w_', _WINDOW_COLUMNS, windows)})",
+            f"windows(client_id, window_start, events) AS ({_rows('w_', self._windows, windows)})",
             f"hit AS (INSERT INTO {counters} (client_id, window_start, count) "
             "SELECT client_id, window_start, events FROM windows ORDER BY client_id, window_start "
             f"ON CONFLICT (client_id, window_start) DO UPDATE SET count = {counters}.count + excluded.count "
@@ -106,7 +112,7 @@ def _params(entries: Sequence[audit.AuditRecord], counts: Mapping[_Window, int])
     names = [column.name for column in _COLUMNS]
     rows = [audit.row_values(entry) for entry in entries]
     return {
-        **_row_params("w_", [name for name, _ in _WINDOW_COLUMNS], [(*w, counts[w]) for w in windows]),
+        **_row_params("w_", _WINDOW_NAMES, [(*window, counts[window]) for window in windows]),
         **_row_params("a_", names, [[row[name] for name in names] for row in rows]),
     }
 
@@ -125,6 +131,8 @@ class PostgresDirect:
     ) -> dict[_Window, int] | None:
         """The batch committed, with the counters' window totals; raises what the statement raised
         (nothing of the batch was written then)."""
+        if not entries and not counts:
+            return {}
         import psycopg
 
         connection = self._connection
@@ -132,8 +140,6 @@ class PostgresDirect:
             connection = self._connection = await psycopg.AsyncConnection.connect(
                 autocommit=True, **self._connect_args
             )
-        if not entries and not counts:
-            return {}
         statement = self._statements.get(len(entries), len(counts))
         try:
             cursor = await connection.execute(statement, _params(entries, counts))
