@@ -37,21 +37,21 @@ Mode = Literal["full", "incremental"]
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """One stream's row of ``store_streams``."""
+    """One stream's row of ``store_streams`` (the defaults: a stream never synced)."""
 
     entity: str
-    status: Status
-    sync_token: str | None
-    pass_number: int
-    pass_mode: Mode | None
-    pass_token: str | None
-    pass_cursor: str | None
-    pass_parent: str | None
-    record_count: int
-    last_error: str | None
-    last_synced_at: datetime | None
-    last_duration_ms: int | None
-    updated_at: datetime | None
+    status: Status = "not_synced"
+    sync_token: str | None = None
+    pass_number: int = 0
+    pass_mode: Mode | None = None
+    pass_token: str | None = None
+    pass_cursor: str | None = None
+    pass_parent: str | None = None
+    record_count: int = 0
+    last_error: str | None = None
+    last_synced_at: datetime | None = None
+    last_duration_ms: int | None = None
+    updated_at: datetime | None = None
 
     @property
     def in_pass(self) -> bool:
@@ -156,21 +156,7 @@ def begin_pass(
 def planned_pass(current: Checkpoint | None, entity: str, mode: Mode, token: str | None) -> Checkpoint:
     """What :func:`begin_pass` will make of ``current`` (its pass number aside, which the database
     assigns): the state a pass walks with before its first page is stored with the begin."""
-    base = current or Checkpoint(
-        entity=entity,
-        status="not_synced",
-        sync_token=None,
-        pass_number=0,
-        pass_mode=None,
-        pass_token=None,
-        pass_cursor=None,
-        pass_parent=None,
-        record_count=0,
-        last_error=None,
-        last_synced_at=None,
-        last_duration_ms=None,
-        updated_at=None,
-    )
+    base = current or Checkpoint(entity)
     return dataclasses.replace(
         base,
         status="syncing",
