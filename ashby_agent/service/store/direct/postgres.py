@@ -128,9 +128,9 @@ class PostgresDirect:
 
     async def write(
         self, entries: Sequence[audit.AuditRecord], counts: Mapping[_Window, int]
-    ) -> dict[_Window, int] | None:
-        """The batch committed, with the counters' window totals; raises what the statement raised
-        (nothing of the batch was written then)."""
+    ) -> dict[_Window, int]:
+        """The batch committed, with the counters' window totals (every batch is taken, never ``None``);
+        raises what the statement raised (nothing of the batch was written then)."""
         if not entries and not counts:
             return {}
         import psycopg
