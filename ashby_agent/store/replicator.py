@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ashby_agent.envelope import listed_results
+from ashby_agent.envelope import listed_records
 from ashby_agent.errors import AshbyAgentError, CursorError, SyncTokenError
 from ashby_agent.pagination import page_meta
 from ashby_agent.store import checkpoints, rows
+from ashby_agent.store.page import WirePage
 from ashby_agent.store.plan import Stream, select_streams
 from ashby_agent.store.schema import records
 
@@ -349,7 +350,8 @@ class Replicator:
         async def fetch(at: str | None) -> dict[str, Any]:
             params = {**body, "cursor": at} if at else body
             try:
-                return await self.transport.send(stream.op, stream.op.build_body(params))
+                # The records stay the bytes Ashby sent: the store keeps each one's text as it came.
+                return await self.transport.send_listing(stream.op, stream.op.build_body(params))
             except CursorError:
                 raise _RestartPass from None
 
@@ -376,10 +378,11 @@ class Replicator:
         try:
             while True:
                 group, failure = await _fetched_so_far(fetched)
-                listed: list[list[Any]] = []
+                listed: list[WirePage] = []
                 for page in group:  # the pages before a malformed one are stored, then it fails
                     try:
-                        listed.append(self._in_scope(listed_results(page, stream.op.endpoint)))
+                        results = listed_records(page, stream.op.endpoint)
+                        listed.append(self._in_scope(WirePage.from_results(results, stream.entity)))
                     except AshbyAgentError as exc:
                         failure = exc
                         break
@@ -403,23 +406,17 @@ class Replicator:
             if not walker.done():
                 walker.cancel()
 
-    def _in_scope(self, page: list[Any]) -> list[Any]:
+    def _in_scope(self, page: WirePage) -> WirePage:
         """Records created before the replication start are not kept (a list may ignore createdAfter)."""
         if self.start_date is None:
             return page
-        start = self.start_date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-        return [
-            record
-            for record in page
-            if not (isinstance(record, dict) and isinstance(record.get("createdAt"), str))
-            or record["createdAt"][:19] >= start
-        ]
+        return page.created_since(self.start_date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
 
     async def _store(
         self,
         stream: Stream,
         walked: _Pass,
-        pages: list[list[Any]],
+        pages: list[WirePage],
         parent_id: str | None,
         cursor: str | None,
         parent_done: str | None,

@@ -8,15 +8,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ashby_agent.errors import MalformedResponseError
 from ashby_agent.pagination import cyclic_gc_paused
 from ashby_agent.store import facets, words
 from ashby_agent.store.checkpoints import SQLITE_DATETIME
+from ashby_agent.store.page import WirePage
 from ashby_agent.store.query.indexes import facet_fields, word_fields
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 from ashby_agent.store.statements import insert_rows
@@ -39,20 +38,12 @@ BUILD_CACHE_KIB = 65_536
 SYNC_CACHE_KIB = 16_384
 
 
-def _archived(record: dict[str, Any]) -> bool:
-    return record.get("isArchived") is True or record.get("status") == "Archived"
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 @cyclic_gc_paused()
 def upsert_page(
     connection: Connection,
     connector_id: str,
     entity: str,
-    page: Sequence[Any],
+    page: WirePage | Sequence[Any],
     *,
     pass_number: int,
     now: datetime,
@@ -62,53 +53,43 @@ def upsert_page(
     """Insert or replace ``page``'s records by id, stamped with ``pass_number``; returns how many.
 
     This is the sync's hot path (one call per page of 100): the page's rows go in through fixed SQL built
-    once (see :mod:`~ashby_agent.store.statements`), and each record is encoded once with orjson.
-    ``index`` false leaves the words and facets to :func:`index_stored` at the end of the pass. The
-    page's row tuples make no reference cycles: the cyclic GC waits (see ``cyclic_gc_paused``).
+    once (see :mod:`~ashby_agent.store.statements`), each record's document as it came (a
+    :class:`~ashby_agent.store.page.WirePage`; a sequence of dicts is encoded once). ``index`` false
+    leaves the words and facets to :func:`index_stored` at the end of the pass. The page's row tuples
+    make no reference cycles: the cyclic GC waits (see ``cyclic_gc_paused``).
     """
-    rows: dict[str, tuple[Any, ...]] = {}
+    if not isinstance(page, WirePage):
+        page = WirePage.from_values(page, entity)
     postgres = connection.dialect.name == "postgresql"
     synced = now if postgres else now.strftime(SQLITE_DATETIME)
-    for record in page:  # the last copy of an id within a page wins, as it would across pages
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            raise MalformedResponseError(
-                f"Ashby returned a {entity} record without an id; it cannot be stored."
-            )
-        rows[record["id"]] = (
-            connector_id,
-            entity,
-            record["id"],
-            parent_id,
-            orjson.dumps(record).decode(),
-            _text(record.get("createdAt")),
-            _text(record.get("updatedAt")),
-            _archived(record),
-            pass_number,
-            synced,
-        )
+    # The last copy of an id within a page wins, as it would across pages.
+    rows = {
+        record.record_id: (connector_id, entity, parent_id, pass_number, synced, *record)
+        for record in page.records
+    }
     if rows:
         insert_rows(connection, _INSERT, _TYPES, list(rows.values()), _ON_CONFLICT)
-        if index:
-            if word_fields(entity):
-                latest = {record["id"]: record for record in page}
-                words.index_page(connection, connector_id, entity, list(latest.values()))
-            facets.index_page(connection, connector_id, entity, page)
+        if index and (word_fields(entity) or facet_fields(entity)):
+            latest = list({record["id"]: record for record in page.values()}.values())
+            words.index_page(connection, connector_id, entity, latest)
+            facets.index_page(connection, connector_id, entity, latest)
     return len(rows)
 
 
+#: A row's columns: the call's, then a :class:`~ashby_agent.store.page.WireRecord`'s fields in order.
 _COLUMNS = (
     "connector_id",
     "entity",
-    "record_id",
     "parent_id",
+    "pass_number",
+    "synced_at",
+    "record_id",
     "data",
     "created_at",
     "updated_at",
     "archived",
-    "pass_number",
-    "synced_at",
 )
-_REPLACED = _COLUMNS[3:]
+_REPLACED = tuple(name for name in _COLUMNS if name not in ("connector_id", "entity", "record_id"))
 
 
 _INSERT = f"INSERT INTO store_records ({', '.join(_COLUMNS)})"
@@ -116,7 +97,7 @@ _ON_CONFLICT = " ON CONFLICT (connector_id, entity, record_id) DO UPDATE SET " +
     f"{name} = excluded.{name}" for name in _REPLACED
 )
 #: The columns' types on PostgreSQL.
-_TYPES = ("text", "text", "text", "text", "jsonb", "text", "text", "boolean", "integer", "timestamptz")
+_TYPES = ("text", "text", "text", "integer", "timestamptz", "text", "jsonb", "text", "text", "boolean")
 
 
 def index_stored(connection: Connection, connector_id: str, entity: str) -> None:
