@@ -4,7 +4,9 @@ its words and records intact and the newer layout (``store_words`` without rowid
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +16,7 @@ from alembic.config import Config
 from ashby_agent.database import create_database_engine
 from ashby_agent.store import rows
 from ashby_agent.store.context_store import ContextStore
+from tests.service.tenants import make_db
 
 _VERSION_TABLE = "store_alembic_version"
 _PARENT_INDEX = "ix_store_records_connector_id_entity_parent_id"
@@ -115,3 +118,32 @@ def test_the_build_cache_is_the_connections_own_again_after_the_block(store: Con
     if store.engine.dialect.name == "sqlite":
         assert during == -12_345
         assert after == before != during
+
+
+def _compression(engine: sa.Engine) -> tuple[str, str | None]:
+    """The documents column's method and the method a long document was stored with, on PostgreSQL."""
+    with engine.begin() as connection:
+        column = connection.exec_driver_sql(
+            "SELECT attcompression FROM pg_attribute "
+            "WHERE attrelid = 'store_records'::regclass AND attname = 'data'"
+        ).scalar_one()
+        document = {"id": "long", "notes": [f"note {n} of a long record" for n in range(400)]}
+        rows.upsert_page(connection, "c", "candidates", [document], pass_number=1, now=datetime.now(UTC))
+        stored = connection.exec_driver_sql(
+            "SELECT pg_column_compression(data) FROM store_records WHERE record_id = 'long'"
+        ).scalar_one()
+        connection.exec_driver_sql("DELETE FROM store_records WHERE record_id = 'long'")
+    return column, stored
+
+
+def test_postgresql_compresses_documents_with_lz4_and_back_with_the_default(tmp_path: Path) -> None:
+    url, cleanup = make_db("postgresql", tmp_path)
+    engine = create_database_engine(url)
+    try:
+        ContextStore.on_engine(engine)
+        assert _compression(engine) == ("l", "lz4")
+        _to(engine, "store_0006", down=True)
+        assert _compression(engine) == ("", "pglz")
+    finally:
+        engine.dispose()
+        cleanup()
