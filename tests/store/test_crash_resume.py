@@ -3,13 +3,11 @@ with nothing duplicated, and each rerun resumes from the last checkpoint instead
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.schema import streams
 from ashby_agent.transports.ashby import AshbyTransport
@@ -19,12 +17,6 @@ from tests.store.parity import assert_equal
 pytestmark = pytest.mark.slow
 
 CONNECTOR = "crash-test"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
-    with run_sandbox(seed=7, scale="small") as handle:
-        yield handle
 
 
 def kill_when_held(

@@ -5,14 +5,12 @@ fetches one page ahead of what it stores, and only stored pages are checkpointed
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
-from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.plan import STREAMS
 from ashby_agent.store.query.indexes import FACETED, WORD_INDEXED
@@ -31,12 +29,6 @@ from tests.store.test_crash_resume import (
 pytestmark = pytest.mark.slow
 
 REFERENCE = "first-pass-reference"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
-    with run_sandbox(seed=7, scale="small") as handle:
-        yield handle
 
 
 def word_rows(store: ContextStore, connector_id: str) -> set[tuple[str, str, str, str]]:

@@ -5,7 +5,7 @@ before it are stored."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import orjson
@@ -13,7 +13,6 @@ import pytest
 
 from ashby_agent.connectors.ashby.operation import Operation
 from ashby_agent.errors import MalformedResponseError
-from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.page import WirePage, WireRecord
 from ashby_agent.store.plan import STREAMS
@@ -33,18 +32,6 @@ RECORDS = [
     {"id": "c", "status": "Archived", "createdAt": 17, "updatedAt": None},
     {"id": "d", "status": {"label": "Archived"}, "createdAt": "2023-12-31T23:59:59.999Z"},
 ]
-
-
-@pytest.fixture
-def sandbox_handle() -> Iterator[Any]:
-    with run_sandbox(seed=3, scale="small") as handle:
-        yield handle
-
-
-@pytest.fixture
-async def sandbox_transport(sandbox_handle: Any) -> AsyncIterator[AshbyTransport]:
-    async with AshbyTransport(sandbox_handle.api_key, base_url=sandbox_handle.url) as transport:
-        yield transport
 
 
 def as_sent(records: list[Any]) -> Records:
@@ -94,15 +81,15 @@ def test_created_since_keeps_later_records_and_those_without_an_instant() -> Non
 
 
 async def test_every_stored_document_is_the_record_ashby_listed(
-    store: ContextStore, sandbox_transport: AshbyTransport
+    store: ContextStore, transport: AshbyTransport
 ) -> None:
-    await store.replicate(sandbox_transport, "tenant", entities=["candidates", "jobs"])
+    await store.replicate(transport, "tenant", entities=["candidates", "jobs"])
     for entity in ("candidates", "jobs"):
         stream = STREAMS[entity]
         listed: dict[str, Any] = {}
         body: dict[str, Any] = {**stream.fixed, "limit": 100}
         while True:  # the list as a client reads it, over HTTP
-            envelope = await sandbox_transport.post(stream.op.endpoint, body)
+            envelope = await transport.post(stream.op.endpoint, body)
             listed.update((record["id"], record) for record in envelope["results"])
             if not envelope.get("moreDataAvailable"):
                 break

@@ -8,35 +8,15 @@ to a full re-read; a failing Ashby leaves a reason in the stream's status and th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
-from ashby_agent.retry import RetryPolicy
-from ashby_agent.sandbox import run_sandbox
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.plan import DEFAULT_STREAMS
 from ashby_agent.transports.ashby import AshbyTransport
 from tests.store.parity import TABLES, assert_equal, in_sandbox, row_count, stored, stored_column
 
 CONNECTOR = "connector-a"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
-    """A sandbox of each test's own: these tests change its data."""
-    with run_sandbox(seed=7, scale="small") as handle:
-        yield handle
-
-
-@pytest.fixture
-async def transport(sandbox: Any) -> AsyncIterator[AshbyTransport]:
-    async with AshbyTransport(
-        sandbox.api_key, base_url=sandbox.url, retry=RetryPolicy(max_attempts=2, initial_delay=0.01)
-    ) as client:
-        yield client
 
 
 def list_calls(sandbox: Any) -> list[dict[str, Any]]:
