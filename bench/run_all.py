@@ -73,10 +73,17 @@ RUNS: tuple[Run, ...] = (
     Run("webhook", "Webhook-to-store latency", "webhook_latency.py"),
     Run(
         "sync",
-        "Replication: full, incremental, memory",
+        "Replication: full, incremental, memory (SQLite)",
         "sync_replication.py",
         ("--scale", "large"),
         ("--scale", "medium"),
+    ),
+    Run(
+        "sync-postgres",
+        "Replication: full, incremental, memory (PostgreSQL)",
+        "sync_replication.py",
+        ("--scale", "large", "--db", "postgres"),
+        ("--scale", "medium", "--db", "postgres"),
     ),
     Run(
         "queries",
