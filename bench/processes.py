@@ -12,6 +12,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
@@ -79,3 +80,37 @@ def fresh_database(kind: str, name: str = "bench") -> Iterator[str]:
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """The CPU seconds (user + system) process ``pid`` has used so far, from ``/proc``; with ``reaped``,
+    also those of the children it has waited for (exited backends, for PostgreSQL's postmaster)."""
+    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu() -> float | None:
+    """The CPU seconds every PostgreSQL process of this machine has used so far, backends that have
+    exited included; None when no PostgreSQL runs here (a remote ``BENCH_PG_URL``)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text(encoding="ascii").strip() != "postgres":
+                continue
+            stat = (entry / "stat").read_text(encoding="ascii")
+        except OSError:  # exited meanwhile
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    total = 0.0
+    for pid, parent in parents.items():
+        try:
+            total += cpu_seconds(pid, reaped=parent not in parents)  # the postmaster reaps backends
+        except OSError:
+            continue
+    return total if parents else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -181,7 +182,7 @@ async def _backend(
                 )
             except AshbyAgentError as exc:  # e.g. the SQL tool's statement timeout on a loaded machine
                 results[name] = f"stopped: {exc.message}"
-            print(f"  {name}: {results[name]}", flush=True)
+            print(f"  {name}: {results[name]}", file=sys.stderr, flush=True)
         return synced, results
     finally:
         store.close()

@@ -9,7 +9,9 @@ every replicated list with ``httpx.AsyncClient`` + ``response.json()`` (the same
 nothing stored). The sync runs in a fresh process into a fresh SQLite file and prints its peak RSS; then
 1% of the candidates are updated through the sandbox's control surface and the incremental sync runs
 in another fresh process. Besides wall-clock seconds, each run reports the CPU seconds (user + system)
-of the measuring process, which a machine loaded by other work disturbs less than the wall clock.
+of the measuring process, which a machine loaded by other work disturbs less than the wall clock, and
+those the sandbox's process and the local PostgreSQL's processes spent meanwhile: all of it divided by
+the machine's cores is the least wall time the run could take here, however well its work overlapped.
 ``--db postgres`` syncs into a fresh schema of the PostgreSQL at ``BENCH_PG_URL`` (default the local
 test server), dropped afterwards. ``--baseline-tree`` names a directory holding another revision's
 ``ashby_agent`` (e.g. ``git archive <rev> ashby_agent | tar -x -C DIR``): its full sync runs too, into a
@@ -26,10 +28,13 @@ import resource
 import subprocess
 import sys
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
-from processes import KEY, free_port, fresh_database, start_sandbox
+from processes import KEY, cpu_seconds, database_cpu, free_port, fresh_database, start_sandbox
+
+T = TypeVar("T")
 
 SYNC = """
 import asyncio, json, os, resource, time
@@ -88,6 +93,28 @@ async def _raw_walk(url: str) -> tuple[float, float, int]:
         return time.perf_counter() - started, _cpu() - cpu, records
 
 
+class _Others:
+    """The CPU seconds the sandbox and (with ``postgres``) the local PostgreSQL spend during a block
+    (``spent``)."""
+
+    def __init__(self, sandbox_pid: int, postgres: bool) -> None:
+        self.sandbox_pid = sandbox_pid
+        self.postgres = postgres
+        self.spent: tuple[float, float | None] = (0.0, None)
+
+    def __enter__(self) -> _Others:
+        self._sandbox = cpu_seconds(self.sandbox_pid)
+        self._database = database_cpu() if self.postgres else None
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        database = database_cpu() if self.postgres else None
+        self.spent = (
+            cpu_seconds(self.sandbox_pid) - self._sandbox,
+            None if database is None or self._database is None else database - self._database,
+        )
+
+
 def _sync(url: str, store_url: str, tree: str | None = None) -> dict[str, Any]:
     env = {**os.environ, "STORE_URL": store_url, "KEY": KEY, "URL": url}
     if tree is not None:
@@ -126,24 +153,34 @@ def main() -> None:
     port = free_port()
     proc = start_sandbox(port, args.scale)
     url = f"http://127.0.0.1:{port}"
+    others: dict[str, tuple[float, float | None]] = {}
+
+    def measured(name: str, run: Callable[[], T]) -> T:
+        with _Others(proc.pid, postgres=args.db == "postgres") as meter:
+            result = run()
+        others[name] = meter.spent
+        return result
+
     try:
-        raw_seconds, raw_cpu, raw_records = asyncio.run(_raw_walk(url))
+        raw_seconds, raw_cpu, raw_records = measured("walk", lambda: asyncio.run(_raw_walk(url)))
         baseline = None
         if args.baseline_tree:
+            tree = os.path.abspath(args.baseline_tree)
             with fresh_database(args.db, "store") as store_url:
-                baseline = _sync(url, store_url, os.path.abspath(args.baseline_tree))
+                baseline = measured("baseline", lambda: _sync(url, store_url, tree))
         with fresh_database(args.db, "store") as store_url:
-            full = _sync(url, store_url)
+            full = measured("full", lambda: _sync(url, store_url))
             changed = _change_one_percent(url)
-            incremental = _sync(url, store_url)
+            incremental = measured("incremental", lambda: _sync(url, store_url))
     finally:
         proc.terminate()
         proc.wait()
     print(f"scale {args.scale}, store {args.db}: sandbox {url} in its own process")
     print()
     rows = [
-        ("raw httpx walk (baseline)", raw_records, raw_seconds, raw_cpu, "1.00x", "1.00x", ""),
+        ("walk", "raw httpx walk (baseline)", raw_records, raw_seconds, raw_cpu, "1.00x", "1.00x", ""),
         (
+            "full",
             "full sync",
             full["records"],
             full["seconds"],
@@ -153,6 +190,7 @@ def main() -> None:
             full["rss_kib"],
         ),
         (
+            "incremental",
             f"incremental after {changed} candidates changed",
             incremental["records"],
             incremental["seconds"],
@@ -166,6 +204,7 @@ def main() -> None:
         rows.insert(
             1,
             (
+                "baseline",
                 f"full sync, {args.baseline_tree}",
                 baseline["records"],
                 baseline["seconds"],
@@ -175,13 +214,20 @@ def main() -> None:
                 baseline["rss_kib"],
             ),
         )
-    print("| run | records | seconds | records/s | ratio | CPU seconds | CPU ratio | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, count, seconds, cpu, ratio, cpu_ratio, rss in rows:
+    cores = os.cpu_count() or 1
+    print(
+        "| run | records | seconds | records/s | ratio | CPU seconds | CPU ratio | peak RSS "
+        f"| sandbox CPU s | database CPU s | all CPU ÷ {cores} cores |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for key, name, count, seconds, cpu, ratio, cpu_ratio, rss in rows:
         memory = f"{rss / 1024:.0f} MiB" if rss else ""
+        sandbox, database = others[key]
+        floor = (cpu + sandbox + (database or 0.0)) / cores
         print(
             f"| {name} | {count} | {seconds:.2f} | {count / seconds:,.0f} | {ratio} | {cpu:.2f} "
-            f"| {cpu_ratio} | {memory} |"
+            f"| {cpu_ratio} | {memory} | {sandbox:.2f} | {'' if database is None else f'{database:.2f}'} "
+            f"| {floor:.2f} s ({floor / raw_seconds:.2f}x the walk) |"
         )
 
 

@@ -26,12 +26,12 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from processes import KEY, free_port, start_sandbox
 
-from ashby_agent.service.api.forwarded import decode_envelope
 from ashby_agent.service.pool import LIMITS
 from ashby_agent.transports.ashby import AshbyTransport, ashby_http_client
 from ashby_agent.transports.http11 import KeepAliveTransport
 from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
+from ashby_agent.undecoded import decode_envelope
 
 TRANSPORTS: dict[str, Callable[[], httpx.AsyncBaseTransport]] = {
     "httpcore (LeanHTTPTransport)": lambda: LeanHTTPTransport(shared_ssl_context(), LIMITS),

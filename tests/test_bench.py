@@ -32,6 +32,19 @@ def test_every_benchmark_script_is_run_by_run_all() -> None:
     assert scripts == {run.script for run in runner.RUNS}
 
 
+@pytest.mark.parametrize(
+    "script", sorted(path.name for path in BENCH.glob("*.py") if path.name != "processes.py")
+)
+def test_every_benchmark_imports_what_it_uses(script: str) -> None:
+    """``--help`` loads a script's imports and parses nothing else: a name moved elsewhere in the package
+    fails here, not in the middle of a run of the whole harness."""
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage:")
+
+
 def test_dry_run_prints_one_command_per_benchmark() -> None:
     runner = _runner()
     done = subprocess.run(
