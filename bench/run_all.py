@@ -9,6 +9,8 @@ runs them one after another in fresh interpreters, each with its same-run baseli
 block between the two ``run_all`` markers at the top of RESULTS.md with their output, the command of
 each, how long it took and the machine's load. The hand-written history below the block is kept.
 ``--quick`` runs the scale-dependent benchmarks at ``medium`` instead of ``large`` (minutes, not an hour).
+``--only NAME`` reruns that benchmark and replaces its section alone; the block's other sections stay,
+each saying when it ran.
 A benchmark that fails is reported in its section with its exit code and the end of its output; the
 others still run, and the runner exits non-zero.
 """
@@ -106,36 +108,55 @@ def _load() -> str:
     return f"{one:.2f} (1 min), {five:.2f} (5 min)"
 
 
-def _section(run: Run, quick: bool) -> tuple[str, bool]:
-    """Run one benchmark; its section of the generated block, and whether it succeeded."""
+def _section(run: Run, quick: bool) -> str:
+    """Run one benchmark; its section of the generated block (saying **Failed** if it failed)."""
     argv = run.argv(quick)
     shown = " ".join([".venv/bin/python", f"bench/{run.script}", *argv[2:]])
     if not (BENCH / run.script).exists():
-        return f"### {run.title}\n\n`{shown}`: the script is missing.\n", False
+        return f"### {run.title}\n\n`{shown}`: **Failed**, the script is missing.\n"
     print(f"== {run.name}: {shown}", file=sys.stderr, flush=True)
     load_before = _load()
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     started = time.monotonic()
     done = subprocess.run(argv, cwd=BENCH.parent, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
-    header = f"### {run.title}\n\n`{shown}` — {seconds:.0f} s; load average before: {load_before}\n\n"
+    header = f"### {run.title}\n\n`{shown}` — {when}, {seconds:.0f} s; load average before: {load_before}\n\n"
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
-        return (
-            f"{header}**Failed** (exit code {done.returncode}); end of its output:\n\n```\n{tail}\n```\n",
-            False,
-        )
-    return header + done.stdout.strip() + "\n", True
+        return f"{header}**Failed** (exit code {done.returncode}); end of its output:\n\n```\n{tail}\n```\n"
+    return header + done.stdout.strip() + "\n"
+
+
+def _split(text: str) -> tuple[str, str, str]:
+    """RESULTS.md as (what comes before the generated block, the block, what comes after it); with no
+    block yet, an empty one under the title."""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        block, tail = rest.split(END, 1)
+        return head, block.strip(), tail
+    title, _, body = text.partition("\n")
+    return title + "\n\n", "", "\n\n" + body.lstrip("\n")
+
+
+def _read() -> str:
+    return RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+
+
+def _sections(block: str) -> dict[str, str]:
+    """A generated block's benchmark sections by title (each begins ``### title``)."""
+    parts = block.split("\n### ")[1:]
+    return {part.split("\n", 1)[0]: "### " + part.rstrip() + "\n" for part in parts}
+
+
+def _merged(block: str, fresh: dict[str, str]) -> dict[str, str]:
+    """The sections of ``block`` with ``fresh`` ones (by title) replacing or joining them, in run order."""
+    kept = {**_sections(block), **fresh}
+    return {run.title: kept[run.title] for run in RUNS if run.title in kept}
 
 
 def _rewrite(block: str) -> None:
     """Replace the generated block of RESULTS.md (or put one under its title) and keep the rest."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-    else:
-        title, _, body = text.partition("\n")
-        head, tail = title + "\n\n", "\n\n" + body.lstrip("\n")
+    head, _, tail = _split(_read())
     RESULTS.write_text(f"{head}{BEGIN}\n{block.strip()}\n{END}{tail}", encoding="utf-8")
 
 
@@ -151,20 +172,22 @@ def main() -> int:
             print(" ".join(run.argv(options.quick)))
         return 0
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    sections, failed = [], []
-    for run in chosen:
-        text, ok = _section(run, options.quick)
-        sections.append(text)
-        if not ok:
-            failed.append(run.name)
+    fresh = {run.title: _section(run, options.quick) for run in chosen}
+    sections = _merged(_split(_read())[1] if options.only else "", fresh)
+    failed = [run.name for run in RUNS if "**Failed**" in sections.get(run.title, "")]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     scope = "quick (medium scales)" if options.quick else "full (large scales)"
     summary = f"failed: {', '.join(failed)}" if failed else "all succeeded"
+    if options.only:
+        what = f"{started}: {', '.join(run.name for run in chosen)} rerun, {scope}; the other sections"
+        what += " are from earlier runs, each saying when it ran"
+    else:
+        what = f"{started}, {scope}"
     intro = (
-        f"## Latest `bench/run_all.py` run\n\n{started}, {scope}, on {machine}; {summary}. Each section "
+        f"## Latest `bench/run_all.py` run\n\n{what}, on {machine}; {summary}. Each section "
         "is one benchmark's own output, its baseline measured in the same run.\n"
     )
-    _rewrite("\n".join([intro, *sections]))
+    _rewrite("\n".join([intro, *sections.values()]))
     print(f"rewrote {RESULTS.relative_to(BENCH.parent)} ({summary})", file=sys.stderr)
     return 1 if failed else 0
 

@@ -82,3 +82,23 @@ def test_rewrite_replaces_only_the_generated_block(tmp_path: Path, has_block: bo
     assert text.count(runner.BEGIN) == 1 and text.count(runner.END) == 1
     assert "newer numbers" in text and "new numbers\n" not in text and "old numbers" not in text
     assert text.endswith(history)
+
+
+def test_a_rerun_of_one_benchmark_replaces_its_section_alone() -> None:
+    runner = _runner()
+    first, second, third = runner.RUNS[0], runner.RUNS[1], runner.RUNS[2]
+    block = (
+        "## Latest run\n\nintro\n\n"
+        f"### {first.title}\n\nfirst, old\n\n### {third.title}\n\nthird, old\n\n| a |\n|---|\n"
+    )
+    merged = runner._merged(
+        block,
+        {
+            first.title: f"### {first.title}\n\nfirst, new\n",
+            second.title: f"### {second.title}\n\nsecond, new\n",
+        },
+    )
+    assert list(merged) == [first.title, second.title, third.title]  # the runner's order
+    assert "first, new" in merged[first.title] and "old" not in merged[first.title]
+    assert merged[third.title] == f"### {third.title}\n\nthird, old\n\n| a |\n|---|\n"
+    assert runner._merged("", {second.title: "x"}) == {second.title: "x"}
