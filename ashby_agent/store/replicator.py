@@ -50,9 +50,10 @@ __all__ = ["Progress", "Replicator", "StreamReport", "SyncReport"]
 Progress = Callable[[str, int, bool], None]
 _PAGE_SIZE = 100
 #: Pages a walk fetches ahead of the store at most (stored together once the store is free). The store
-#: is the slower side of a first pass, so this is also how many pages a transaction holds: at the
-#: `large` scale 12 took a SQLite sync from 116 s to 94 s against 3 (each commit writes the random
-#: index pages it dirtied once, however many pages it holds), for ~25 MiB more of queued pages.
+#: is the slower side of a first pass, so this is also how many pages a transaction holds, and each
+#: commit writes the random index pages it dirtied once, however many pages it holds. At the `large`
+#: scale on SQLite, 12 gave 88–116 s (mean 98) against 95–121 s (mean 111) for 3, in alternated runs
+#: on a noisy machine, for ~20 MiB more of queued pages.
 _AHEAD = 12
 
 
