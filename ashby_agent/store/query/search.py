@@ -163,9 +163,15 @@ def _decode_cursor(search: Search, cursor: str) -> tuple[list[Any], str]:
 
 
 def _after(compiler: Compiler, exprs: list[tuple[str, bool]], values: list[Any], record_id: str) -> str:
-    """Rows after the cursor in ``ORDER BY e1, ..., id`` with missing values last."""
+    """Rows after the cursor in ``ORDER BY e1, ..., id`` with missing values last.
+
+    Each term is tested row by row (``unindexed``), not looked up: SQLite otherwise answers the ORs
+    with one index lookup per branch and then sorts every row they return, which at 158k applications
+    took ~0.9 s for page 2 of "Active, newest first". Without them it walks the sort's index in order,
+    as for the first page, and stops once the page is full."""
     options: list[str] = []
     equal: list[str] = []
+    exprs = [(compiler.dialect.unindexed(expr), descending) for expr, descending in exprs]
     for (expr, descending), value in zip(exprs, values, strict=True):
         if value is not None:
             name = compiler.param(value)
@@ -174,7 +180,8 @@ def _after(compiler: Compiler, exprs: list[tuple[str, bool]], values: list[Any],
             equal.append(f"{expr} = :{name}")
         else:
             equal.append(f"{expr} IS NULL")
-    options.append("(" + " AND ".join([*equal, f"r.record_id > :{compiler.param(record_id)}"]) + ")")
+    record = compiler.dialect.unindexed("r.record_id")
+    options.append("(" + " AND ".join([*equal, f"{record} > :{compiler.param(record_id)}"]) + ")")
     return "(" + " OR ".join(options) + ")"
 
 

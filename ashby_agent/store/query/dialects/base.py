@@ -95,6 +95,10 @@ class Dialect(ABC):
         """The start of the ``day``/``week`` (Monday)/``month`` holding the instant ``expr``, as
         ``YYYY-MM-DD``."""
 
+    def unindexed(self, expr: str) -> str:
+        """``expr`` for a term the planner should test row by row rather than look up in an index."""
+        return expr
+
     def coalesce_false(self, expr: str) -> str:
         return f"COALESCE(({expr}), {self.false})"
 

@@ -79,5 +79,9 @@ class SQLite(Dialect):
         modifier = {"day": "", "week": ", '-6 days', 'weekday 1'", "month": ", 'start of month'"}[unit]
         return f"date({expr}{modifier})"
 
+    def unindexed(self, expr: str) -> str:
+        # SQLite's unary + changes no value and keeps a column's collation, but no index serves it.
+        return f"+{expr}"
+
     def record_json(self, table: str = "r") -> str:
         return f"{table}.data"
