@@ -82,11 +82,16 @@ def fresh_database(kind: str, name: str = "bench") -> Iterator[str]:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command name (which may hold spaces): the state
+    first, then the parent's pid, ..."""
+    return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
     """The CPU seconds (user + system) process ``pid`` has used so far, from ``/proc``; with ``reaped``,
     also those of the children it has waited for (exited backends, for PostgreSQL's postmaster)."""
-    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    fields = _stat(pid)
     ticks = int(fields[11]) + int(fields[12])  # utime, stime
     if reaped:
         ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
@@ -103,10 +108,9 @@ def database_cpu() -> float | None:
         try:
             if (entry / "comm").read_text(encoding="ascii").strip() != "postgres":
                 continue
-            stat = (entry / "stat").read_text(encoding="ascii")
+            parents[int(entry.name)] = int(_stat(int(entry.name))[1])
         except OSError:  # exited meanwhile
             continue
-        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
     total = 0.0
     for pid, parent in parents.items():
         try:

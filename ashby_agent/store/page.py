@@ -52,6 +52,20 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _record(
+    record_id: str, document: str, created_at: Any, updated_at: Any, is_archived: Any, status: Any
+) -> WireRecord:
+    """A record's row fields from its keys, however they were read (archived: ``isArchived``, or an
+    application's ``Archived`` status)."""
+    return WireRecord(
+        record_id,
+        document,
+        _text(created_at),
+        _text(updated_at),
+        is_archived is True or status == "Archived",
+    )
+
+
 def _no_id(entity: str) -> MalformedResponseError:
     return MalformedResponseError(f"Ashby returned a {entity} record without an id; it cannot be stored.")
 
@@ -81,14 +95,9 @@ class WirePage:
         for key, piece in zip(keys, slices, strict=True):
             if not isinstance(key.id, str):
                 raise _no_id(entity)
+            document = str(memoryview(piece), "utf-8")
             records.append(
-                WireRecord(
-                    key.id,
-                    str(memoryview(piece), "utf-8"),
-                    _text(key.createdAt),
-                    _text(key.updatedAt),
-                    key.isArchived is True or key.status == "Archived",
-                )
+                _record(key.id, document, key.createdAt, key.updatedAt, key.isArchived, key.status)
             )
         return cls(records)
 
@@ -100,12 +109,13 @@ class WirePage:
             if not isinstance(value, dict) or not isinstance(value.get("id"), str):
                 raise _no_id(entity)
             records.append(
-                WireRecord(
+                _record(
                     value["id"],
                     orjson.dumps(value).decode(),
-                    _text(value.get("createdAt")),
-                    _text(value.get("updatedAt")),
-                    value.get("isArchived") is True or value.get("status") == "Archived",
+                    value.get("createdAt"),
+                    value.get("updatedAt"),
+                    value.get("isArchived"),
+                    value.get("status"),
                 )
             )
         return cls(records, list(values))
