@@ -192,7 +192,12 @@ def test_rotating_the_secret_gives_every_registered_webhook_the_new_one(
     wait_for(
         "the deletion to arrive by webhook", lambda: victim not in stored(store, connector_id, "candidates")
     )
-    sent = [d for d in sandbox.control.deliveries() if connector_id in (d["url"] or "")]
+    # The sandbox logs a delivery once it has the service's answer, which can come after the store
+    # already shows the change.
+    sent = wait_for(
+        "the delivery to be logged",
+        lambda: [d for d in sandbox.control.deliveries() if connector_id in (d["url"] or "")],
+    )
     assert [(d["action"], d["status"]) for d in sent] == [("candidateDelete", 200)], sent
     # The old secret no longer verifies.
     event = {
