@@ -13,7 +13,7 @@ ones no longer declared here are dropped, so adding or removing a path here is a
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Final
 
@@ -31,6 +31,7 @@ __all__ = [
     "create_indexes",
     "facet_fields",
     "index_statements",
+    "statistics_statements",
     "word_fields",
 ]
 
@@ -110,23 +111,61 @@ _EXISTING: Final = {
     "postgresql": "SELECT indexname FROM pg_indexes WHERE tablename = 'store_records' "
     "AND schemaname = current_schema()",
 }
+_STATISTICS_PREFIX: Final = "st_store_records_q_"
+_EXISTING_STATISTICS: Final = (
+    "SELECT stxname FROM pg_statistic_ext WHERE stxnamespace = current_schema()::regnamespace "
+    "AND stxrelid = 'store_records'::regclass"
+)
 
 
-def index_statements(dialect_name: str) -> dict[str, str]:
-    """Index name -> ``CREATE INDEX IF NOT EXISTS`` statement, one per indexed path."""
+def _declared(dialect_name: str) -> Iterator[tuple[str, str, str]]:
+    """``(name suffix, expression, partial index predicate)`` of each indexed path."""
     dialect = dialect_for(dialect_name)
-    statements = {}
     for entity, names in INDEXED.items():
         schema = entity_schema(entity)
         for name in names:
             path = resolve_path(schema, name, entity=entity)
             expr = dialect.scalar(Base("data", table="store_records"), path.keys, path.kind)
             where = f"entity = {entity_literal(entity)}"
-            index = _PREFIX + hashlib.sha256(f"{expr} WHERE {where}".encode()).hexdigest()[:12]
-            statements[index] = (
-                f"CREATE INDEX IF NOT EXISTS {index} ON store_records (connector_id, {expr}) WHERE {where}"
-            )
-    return statements
+            yield hashlib.sha256(f"{expr} WHERE {where}".encode()).hexdigest()[:12], expr, where
+
+
+def index_statements(dialect_name: str) -> dict[str, str]:
+    """Index name -> ``CREATE INDEX IF NOT EXISTS`` statement, one per indexed path."""
+    return {
+        _PREFIX + suffix: (
+            f"CREATE INDEX IF NOT EXISTS {_PREFIX + suffix} ON store_records (connector_id, {expr}) "
+            f"WHERE {where}"
+        )
+        for suffix, expr, where in _declared(dialect_name)
+    }
+
+
+def statistics_statements(dialect_name: str) -> dict[str, str]:
+    """PostgreSQL: statistics name -> ``CREATE STATISTICS`` on each indexed path with the entity.
+
+    PostgreSQL ignores a partial index's expression statistics, so without these it estimates
+    ``status = 'Active'`` at a flat 0.5% of the table (791 rows where 37,683 matched) and picks the
+    field's index plus a sort of every match over walking the sort's index; the entity's most common
+    values (``mcv``) give it the real share. SQLite's ``ANALYZE`` already samples partial indexes."""
+    if dialect_name != "postgresql":
+        return {}
+    return {
+        _STATISTICS_PREFIX + suffix: (
+            f"CREATE STATISTICS IF NOT EXISTS {_STATISTICS_PREFIX + suffix} (mcv) "
+            f"ON entity, ({expr}) FROM store_records"
+        )
+        for suffix, expr, _ in _declared(dialect_name)
+    }
+
+
+def _reconcile(connection: Connection, wanted: Mapping[str, str], existing: set[str], prefix: str) -> None:
+    kind = "INDEX" if prefix == _PREFIX else "STATISTICS"
+    for stale in sorted(name for name in existing - wanted.keys() if name.startswith(prefix)):
+        connection.execute(sa.text(f"DROP {kind} IF EXISTS {stale}"))
+    for name, statement in wanted.items():
+        if name not in existing:
+            connection.execute(sa.text(statement))
 
 
 #: PostgreSQL advisory lock serializing the reconciliation across processes (two servers starting at
@@ -135,13 +174,13 @@ _RECONCILE_LOCK_ID: Final = 0x0A5B_1DE0
 
 
 def create_indexes(connection: Connection) -> None:
-    """Create the declared indexes and drop the ones no longer declared."""
-    if connection.dialect.name == "postgresql":
+    """Create the declared indexes (and PostgreSQL statistics) and drop the ones no longer declared."""
+    name = connection.dialect.name
+    if name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _RECONCILE_LOCK_ID})
-    wanted = index_statements(connection.dialect.name)
-    existing = set(connection.execute(sa.text(_EXISTING[connection.dialect.name])).scalars())
-    for stale in sorted(name for name in existing - wanted.keys() if name.startswith(_PREFIX)):
-        connection.execute(sa.text(f"DROP INDEX IF EXISTS {stale}"))
-    for name, statement in wanted.items():
-        if name not in existing:
-            connection.execute(sa.text(statement))
+    existing = set(connection.execute(sa.text(_EXISTING[name])).scalars())
+    _reconcile(connection, index_statements(name), existing, _PREFIX)
+    # Statistics on expressions came with PostgreSQL 14; an older server plans as it did without them.
+    if name == "postgresql" and (connection.dialect.server_version_info or (0,)) >= (14,):
+        existing = set(connection.execute(sa.text(_EXISTING_STATISTICS)).scalars())
+        _reconcile(connection, statistics_statements(name), existing, _STATISTICS_PREFIX)

@@ -185,8 +185,36 @@ def _after(compiler: Compiler, exprs: list[tuple[str, bool]], values: list[Any],
     return "(" + " OR ".join(options) + ")"
 
 
+def _order(exprs: list[tuple[str, bool]], record: str = "r.record_id", *, first_present: bool = False) -> str:
+    """``ORDER BY`` terms, missing values last; ``first_present``: the first term's values are all
+    present, so it takes the direction's default null placement, which a plain index yields both ways."""
+    terms = [
+        f"{expr} {'DESC' if descending else 'ASC'}{'' if first_present and index == 0 else ' NULLS LAST'}"
+        for index, (expr, descending) in enumerate(exprs)
+    ]
+    return ", ".join([*terms, f"{record} ASC"])
+
+
+def _present_bound(compiler: Compiler, exprs: list[tuple[str, bool]], values: list[Any] | None) -> str:
+    """The present half's condition: the first key has a value, and (after a cursor) a range on it
+    that an index can seek to (the cursor's OR only tests rows; without the range a deep page would
+    read every row before the cursor)."""
+    expr, descending = exprs[0]
+    present = f"{expr} IS NOT NULL"
+    if values is None:
+        return present
+    if values[0] is None:  # the cursor is among the missing ones: every present row came before it
+        return f"{present} AND {compiler.dialect.false}"
+    return f"{present} AND {expr} {'<=' if descending else '>='} :{compiler.param(values[0])}"
+
+
 def compile_search(search: Search, dialect_name: str, connector_id: str) -> tuple[str, dict[str, Any]]:
-    """The statement for one page (``limit + 1`` rows, to know whether there is more)."""
+    """The statement for one page (``limit + 1`` rows, to know whether there is more).
+
+    Where the dialect asks for it (PostgreSQL), a sorted search reads the rows whose first sort key is
+    present apart from those where it is missing (``UNION ALL``, then the two short halves are
+    sorted together): no plain index yields ``DESC NULLS LAST``, so "newest first" would otherwise
+    sort every matching row, ~0.3 s at 158k applications, where the halves walk an index and stop."""
     dialect = dialect_for(dialect_name)
     compiler = Compiler(dialect)
     base = Base.record()
@@ -196,17 +224,22 @@ def compile_search(search: Search, dialect_name: str, connector_id: str) -> tupl
         compiler.condition(search.condition, base),
     ]
     exprs = [(dialect.scalar(base, key.path.keys, key.path.kind), key.descending) for key in search.sort]
+    values: list[Any] | None = None
     if search.cursor is not None:
         values, record_id = _decode_cursor(search, search.cursor)
         where.append(_after(compiler, exprs, values, record_id))
-    order = [f"{expr} {'DESC' if descending else 'ASC'} NULLS LAST" for expr, descending in exprs]
-    order.append("r.record_id ASC")
     keys = "".join(f", {expr} AS k{index}" for index, (expr, _) in enumerate(exprs))
-    sql = (
-        f"SELECT r.record_id, {dialect.record_json()} AS data{keys} FROM store_records AS r "
-        f"WHERE {' AND '.join(where)} ORDER BY {', '.join(order)} LIMIT {search.limit + 1}"
-    )
-    return sql, compiler.params
+    select = f"SELECT r.record_id, {dialect.record_json()} AS data{keys} FROM store_records AS r WHERE "
+    limit = f"LIMIT {search.limit + 1}"
+    if not (exprs and dialect.splits_missing_sort_keys):
+        return f"{select}{' AND '.join(where)} ORDER BY {_order(exprs)} {limit}", compiler.params
+    first = exprs[0][0]
+    present = f"({select}{' AND '.join([*where, _present_bound(compiler, exprs, values)])} "
+    present += f"ORDER BY {_order(exprs, first_present=True)} {limit})"
+    missing = f"({select}{' AND '.join([*where, f'{first} IS NULL'])} ORDER BY {_order(exprs[1:])} {limit})"
+    outer = [(f"u.k{index}", descending) for index, (_, descending) in enumerate(exprs)]
+    order = _order(outer, "u.record_id")
+    return f"SELECT * FROM ({present} UNION ALL {missing}) AS u ORDER BY {order} {limit}", compiler.params
 
 
 def run_search(connection: Connection, connector_id: str, search: Search) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.query.compiler import Compiler
 from ashby_agent.store.query.dialects import Base, dialect_for
 from ashby_agent.store.query.fields import entity_schema
-from ashby_agent.store.query.indexes import INDEXED, index_statements
+from ashby_agent.store.query.indexes import INDEXED, index_statements, statistics_statements
 from ashby_agent.store.query.language import parse_condition, resolve_path
 from ashby_agent.store.query.search import MAX_LIMIT, compile_search, parse_search, run_search
 from ashby_agent.transports.ashby import AshbyTransport
@@ -225,6 +225,65 @@ async def test_sqlite_reads_a_cursor_page_as_it_reads_the_first(
         store.close()
 
 
+def _applications(count: int) -> list[dict[str, Any]]:
+    """A quarter Active, one in fifty with no creation time, instants repeating (ties the id breaks)."""
+    return [
+        {
+            "id": f"a{n:05d}",
+            "status": "Active" if n % 4 == 0 else "Hired",
+            "createdAt": None if n % 50 == 7 else f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}T10:00:00.000Z",
+        }
+        for n in range(count)
+    ]
+
+
+def _rows_read(plan: Any) -> int:
+    """The most rows any node of an ``EXPLAIN (ANALYZE, FORMAT JSON)`` plan produced."""
+    return max([plan["Actual Rows"], *(_rows_read(child) for child in plan.get("Plans", []))])
+
+
+def test_postgresql_reads_a_page_of_newest_first_without_sorting_every_match(
+    stores: dict[str, ContextStore],
+) -> None:
+    """ "Active, newest first" walks the ``created_at`` index backwards and stops at the page: the
+    statistics on the indexed field give PostgreSQL the filter's real share (without them it guesses
+    0.5% and sorts every match), and the rows missing ``createdAt`` are read apart (no plain index
+    yields ``DESC NULLS LAST``). Deep pages seek to the cursor. Every page is still the sorted order."""
+    store = stores["postgresql"]
+    records = _applications(8000)
+    replace_records(store, "plans", "applications", records)
+    query = {"filter": {"eq": {"status": "Active"}}, "sort": [{"createdAt": "desc"}]}
+    active = [r for r in records if r["status"] == "Active"]
+    dated = sorted((r for r in active if r["createdAt"]), key=lambda r: r["id"])
+    expected = [r["id"] for r in sorted(dated, key=lambda r: r["createdAt"], reverse=True)]
+    expected += sorted(r["id"] for r in active if r["createdAt"] is None)
+
+    def explain(search: Any) -> int:
+        sql, params = compile_search(search, "postgresql", "plans")
+
+        def work(connection: sa.Connection) -> int:
+            connection.execute(sa.text("ANALYZE store_records"))  # what autovacuum keeps current
+            rows = connection.execute(sa.text("EXPLAIN (ANALYZE, FORMAT JSON) " + sql), params)
+            plan = rows.scalar_one()[0]["Plan"]
+            return _rows_read(plan)
+
+        return store.transaction(work)
+
+    seen: list[str] = []
+    cursor = None
+    for page in range(200):
+        search = parse_search("applications", {"query": query, "limit": 50, "cursor": cursor})
+        if page in (0, 1, 10):  # the first page, the next, and one deeper in the order
+            assert explain(search) < 500, page
+        answer = store.read(lambda c, s=search: run_search(c, "plans", s))
+        seen += [record["id"] for record in answer["data"]]
+        cursor = answer["meta"]["cursor"]
+        if cursor is None:
+            break
+    assert len(active) == 2000
+    assert seen == expected
+
+
 def _store_indexes(store: ContextStore) -> set[str]:
     dialect = store.engine.dialect.name
     sql = (
@@ -255,5 +314,32 @@ def test_opening_a_store_reconciles_its_indexes_with_the_declared_ones(store_url
         assert dropped in present
         assert "ix_store_records_q_legacy" not in present
         assert declared.keys() == {name for name in present if name.startswith("ix_store_records_q_")}
+    finally:
+        store.close()
+
+
+def test_opening_a_postgresql_store_reconciles_its_statistics(stores: dict[str, ContextStore]) -> None:
+    """Each indexed field has its statistics; a stale one is dropped, a missing one created."""
+    url = stores["postgresql"].engine.url.render_as_string(hide_password=False)
+    existing = "SELECT stxname FROM pg_statistic_ext WHERE stxrelid = 'store_records'::regclass"
+    declared = statistics_statements("postgresql")
+    assert len(declared) == sum(len(paths) for paths in INDEXED.values())
+    assert statistics_statements("sqlite") == {}
+    store = ContextStore.open(url)
+    try:
+        assert declared.keys() <= set(store.read(lambda c: list(c.execute(sa.text(existing)).scalars())))
+        dropped = next(iter(declared))
+        store.transaction(lambda c: c.execute(sa.text(f"DROP STATISTICS {dropped}")))
+        store.transaction(
+            lambda c: c.execute(
+                sa.text("CREATE STATISTICS st_store_records_q_legacy ON entity, archived FROM store_records")
+            )
+        )
+    finally:
+        store.close()
+    store = ContextStore.open(url)
+    try:
+        present = set(store.read(lambda c: list(c.execute(sa.text(existing)).scalars())))
+        assert declared.keys() == {name for name in present if name.startswith("st_store_records_q_")}
     finally:
         store.close()
