@@ -62,6 +62,11 @@ def _queries(email: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
             "page2",
             {"query": {"filter": {"eq": {"status": "Active"}}, "sort": [{"createdAt": "desc"}]}, "limit": 50},
         ),
+        "sorted page 2, oldest first (cursor)": (
+            "applications",
+            "page2",
+            {"query": {"filter": {"eq": {"status": "Active"}}, "sort": [{"createdAt": "asc"}]}, "limit": 50},
+        ),
         "group-by count (all applications by source)": (
             "applications",
             "aggregate",
@@ -152,6 +157,7 @@ async def _live_baseline(url: str) -> dict[str, float]:
         out["group-by count (all applications by source)"] = time.perf_counter() - started
         out["SQL (applications per job title)"] = out["group-by count (all applications by source)"]
         out["sorted page 2 (cursor)"] = out["group-by count (all applications by source)"]
+        out["sorted page 2, oldest first (cursor)"] = out["sorted page 2 (cursor)"]
         started = time.perf_counter()
         await client.post(
             "/candidate.search",

@@ -211,10 +211,11 @@ def _present_bound(compiler: Compiler, exprs: list[tuple[str, bool]], values: li
 def compile_search(search: Search, dialect_name: str, connector_id: str) -> tuple[str, dict[str, Any]]:
     """The statement for one page (``limit + 1`` rows, to know whether there is more).
 
-    Where the dialect asks for it (PostgreSQL), a sorted search reads the rows whose first sort key is
-    present apart from those where it is missing (``UNION ALL``, then the two short halves are
-    sorted together): no plain index yields ``DESC NULLS LAST``, so "newest first" would otherwise
-    sort every matching row, ~0.3 s at 158k applications, where the halves walk an index and stop."""
+    A sorted search reads the rows whose first sort key is present apart from those missing it
+    (``UNION ALL`` of two halves that each stop at the page, then sorted together): an index yields
+    "missing last" in one direction only (SQLite's descending, PostgreSQL's ascending), and the other
+    direction would sort every match first (~0.2 s on SQLite and ~0.3 s on PostgreSQL for a page of
+    158k applications), where each half walks the index and stops."""
     dialect = dialect_for(dialect_name)
     compiler = Compiler(dialect)
     base = Base.record()
@@ -231,15 +232,15 @@ def compile_search(search: Search, dialect_name: str, connector_id: str) -> tupl
     keys = "".join(f", {expr} AS k{index}" for index, (expr, _) in enumerate(exprs))
     select = f"SELECT r.record_id, {dialect.record_json()} AS data{keys} FROM store_records AS r WHERE "
     limit = f"LIMIT {search.limit + 1}"
-    if not (exprs and dialect.splits_missing_sort_keys):
+    if not exprs:
         return f"{select}{' AND '.join(where)} ORDER BY {_order(exprs)} {limit}", compiler.params
     first = exprs[0][0]
-    present = f"({select}{' AND '.join([*where, _present_bound(compiler, exprs, values)])} "
-    present += f"ORDER BY {_order(exprs, first_present=True)} {limit})"
-    missing = f"({select}{' AND '.join([*where, f'{first} IS NULL'])} ORDER BY {_order(exprs[1:])} {limit})"
+    present = f"{select}{' AND '.join([*where, _present_bound(compiler, exprs, values)])} "
+    present += f"ORDER BY {_order(exprs, first_present=True)} {limit}"
+    missing = f"{select}{' AND '.join([*where, f'{first} IS NULL'])} ORDER BY {_order(exprs[1:])} {limit}"
     outer = [(f"u.k{index}", descending) for index, (_, descending) in enumerate(exprs)]
-    order = _order(outer, "u.record_id")
-    return f"SELECT * FROM ({present} UNION ALL {missing}) AS u ORDER BY {order} {limit}", compiler.params
+    halves = f"SELECT * FROM ({present}) AS a UNION ALL SELECT * FROM ({missing}) AS b"
+    return f"SELECT * FROM ({halves}) AS u ORDER BY {_order(outer, 'u.record_id')} {limit}", compiler.params
 
 
 def run_search(connection: Connection, connector_id: str, search: Search) -> dict[str, Any]:

@@ -51,10 +51,6 @@ class Dialect(ABC):
     name: str
     true: str
     false: str
-    #: Whether a sorted search reads the rows missing its first key apart (see
-    #: :func:`~ashby_agent.store.query.search.compile_search`): SQLite's indexes already yield missing
-    #: values last for a descending key (NULL is its smallest value), PostgreSQL's do not.
-    splits_missing_sort_keys: bool = False
 
     def column(self, base: Base, keys: tuple[str, ...]) -> str | None:
         """The store column holding this value, when there is one."""

@@ -31,7 +31,6 @@ class PostgreSQL(Dialect):
     name = "postgresql"
     true = "TRUE"
     false = "FALSE"
-    splits_missing_sort_keys = True
 
     def scalar(self, base: Base, keys: tuple[str, ...], kind: Kind) -> str:
         column = self.column(base, keys)
