@@ -62,6 +62,11 @@ def _queries(email: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
             "page2",
             {"query": {"filter": {"eq": {"status": "Active"}}, "sort": [{"createdAt": "desc"}]}, "limit": 50},
         ),
+        "sorted first page, oldest first": (
+            "applications",
+            "search",
+            {"query": {"filter": {"eq": {"status": "Active"}}, "sort": [{"createdAt": "asc"}]}, "limit": 50},
+        ),
         "sorted page 2, oldest first (cursor)": (
             "applications",
             "page2",
@@ -106,9 +111,6 @@ def _queries(email: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
 async def _run(store: ContextStore, tenant: str, entity: str, kind: str, params: dict[str, Any]) -> Any:
     if kind == "search":
         return await store.search(tenant, entity, params)
-    if kind == "page2":
-        first = await store.search(tenant, entity, params)
-        return await store.search(tenant, entity, {**params, "cursor": first["meta"]["cursor"]})
     if kind == "aggregate":
         return await store.aggregate(tenant, entity, params)
     if kind == "aggregate_documents":
@@ -158,6 +160,7 @@ async def _live_baseline(url: str) -> dict[str, float]:
         out["SQL (applications per job title)"] = out["group-by count (all applications by source)"]
         out["sorted page 2 (cursor)"] = out["group-by count (all applications by source)"]
         out["sorted page 2, oldest first (cursor)"] = out["sorted page 2 (cursor)"]
+        out["sorted first page, oldest first"] = out["sorted page 2 (cursor)"]
         started = time.perf_counter()
         await client.post(
             "/candidate.search",
@@ -182,6 +185,9 @@ async def _backend(
             _settle(store.engine)
         results: dict[str, tuple[float, float] | str] = {}
         for name, (entity, kind, params) in _queries(email).items():
+            if kind == "page2":  # only the second page is timed: its cursor comes from the first
+                first = await store.search(tenant, entity, params)
+                kind, params = "search", {**params, "cursor": first["meta"]["cursor"]}
             try:
                 results[name] = await _timed(
                     lambda e=entity, k=kind, p=params: _run(store, tenant, e, k, p), runs
