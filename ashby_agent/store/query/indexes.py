@@ -159,8 +159,10 @@ def statistics_statements(dialect_name: str) -> dict[str, str]:
     }
 
 
-def _reconcile(connection: Connection, wanted: Mapping[str, str], existing: set[str], prefix: str) -> None:
-    kind = "INDEX" if prefix == _PREFIX else "STATISTICS"
+def _reconcile(
+    connection: Connection, kind: str, prefix: str, wanted: Mapping[str, str], existing: set[str]
+) -> None:
+    """Drop the ``kind`` objects named with ``prefix`` that are no longer ``wanted``; create the missing."""
     for stale in sorted(name for name in existing - wanted.keys() if name.startswith(prefix)):
         connection.execute(sa.text(f"DROP {kind} IF EXISTS {stale}"))
     for name, statement in wanted.items():
@@ -179,8 +181,8 @@ def create_indexes(connection: Connection) -> None:
     if name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _RECONCILE_LOCK_ID})
     existing = set(connection.execute(sa.text(_EXISTING[name])).scalars())
-    _reconcile(connection, index_statements(name), existing, _PREFIX)
+    _reconcile(connection, "INDEX", _PREFIX, index_statements(name), existing)
     # Statistics on expressions came with PostgreSQL 14; an older server plans as it did without them.
     if name == "postgresql" and (connection.dialect.server_version_info or (0,)) >= (14,):
         existing = set(connection.execute(sa.text(_EXISTING_STATISTICS)).scalars())
-        _reconcile(connection, statistics_statements(name), existing, _STATISTICS_PREFIX)
+        _reconcile(connection, "STATISTICS", _STATISTICS_PREFIX, statistics_statements(name), existing)
