@@ -26,7 +26,7 @@ _SANDBOX = ("starlette", "uvicorn")
 EXTRAS: Final[dict[str, tuple[str, ...]]] = {
     "sandbox": _SANDBOX,
     "store": _STORE,
-    "service": (*_STORE, *_SANDBOX, "cryptography", "httptools"),
+    "service": (*_STORE, *_SANDBOX, "cryptography"),
 }
 
 

@@ -1,14 +1,14 @@
-"""CPU per call of the hosted service's Ashby client, by HTTP transport, against the sandbox.
+"""CPU per call of the package's Ashby client, by HTTP transport, against the sandbox.
 
 Usage: .venv/bin/python bench/upstream_client.py [--callers 16] [--calls 2000] [--rounds 4] [--page 2]
 
 Sends ``candidate.list`` through an ``AshbyTransport`` on the client the service shares between its
 connectors (its limits, and the decoding that leaves the records as bytes), from ``--callers``
-concurrent tasks, once over httpx's own transport (httpcore, with the package's socket layer) and once over
-:class:`~ashby_agent.transports.http11.KeepAliveTransport`, alternated for ``--rounds`` rounds. The
-figure is this process's CPU time (``time.process_time``) per call, the sandbox running in a process of
-its own: unlike wall-clock time it barely moves when other work loads the machine. Prints the minimum
-and median over the rounds.
+concurrent tasks, once over httpx's own transport (httpcore, the baseline) and once over
+:class:`~ashby_agent.transports.http11.KeepAliveTransport` (every client of the package), alternated
+for ``--rounds`` rounds. The figure is this process's CPU time (``time.process_time``) per call, the
+sandbox running in a process of its own: unlike wall-clock time it barely moves when other work loads
+the machine. Prints the minimum and median over the rounds.
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ from processes import KEY, free_port, start_sandbox
 from ashby_agent.service.pool import LIMITS
 from ashby_agent.transports.ashby import AshbyTransport, ashby_http_client
 from ashby_agent.transports.http11 import KeepAliveTransport
-from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
 from ashby_agent.undecoded import decode_envelope
 
 TRANSPORTS: dict[str, Callable[[], httpx.AsyncBaseTransport]] = {
-    "httpcore (LeanHTTPTransport)": lambda: LeanHTTPTransport(shared_ssl_context(), LIMITS),
+    "httpcore (httpx.AsyncHTTPTransport)": lambda: httpx.AsyncHTTPTransport(
+        verify=shared_ssl_context(), limits=LIMITS
+    ),
     "KeepAliveTransport": lambda: KeepAliveTransport(shared_ssl_context(), LIMITS),
 }
 

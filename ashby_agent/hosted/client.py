@@ -44,8 +44,8 @@ from ashby_agent.errors import (
     error_class_for_kind,
 )
 from ashby_agent.retry import RetryPolicy, parse_retry_after
+from ashby_agent.transports.http11 import KeepAliveTransport
 from ashby_agent.transports.retrying import Retrier, Retryable
-from ashby_agent.transports.sockets import LeanHTTPTransport
 from ashby_agent.transports.tls import shared_ssl_context
 from ashby_agent.transports.urls import parsed_url
 from ashby_agent.wire import ASHBY_DEFINITION_ID
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HostedClient"]
 
-#: httpx's own default pool size, on the package's one-send transport (as local mode's client).
+#: httpx's own default pool size, on the package's HTTP/1.1 keep-alive transport (as local mode's client).
 _LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 #: Refresh this many seconds before the token expires (or at 80% of a short lifetime).
@@ -84,7 +84,7 @@ class HostedClient:
         self._client = http_client or httpx.AsyncClient(
             timeout=30.0 if timeout is None else timeout,
             limits=_LIMITS,
-            transport=http_transport or LeanHTTPTransport(shared_ssl_context(), _LIMITS),
+            transport=http_transport or KeepAliveTransport(shared_ssl_context(), _LIMITS),
             verify=shared_ssl_context(),
         )
         self._token: str | None = None

@@ -6,9 +6,8 @@ each request's headers, so sharing the connection pool is safe and bounds the so
 A credential change bumps the stored version, so the next execution builds a fresh connector; the old
 one is closed. Entries are evicted least-recently-used beyond ``max_size``.
 
-The shared client speaks HTTP/1.1 through :class:`~ashby_agent.transports.http11.KeepAliveTransport`
-(httptools, which this extra brings), not httpcore: the Ashby client was most of the service's CPU per
-request.
+The shared client is :func:`~ashby_agent.transports.ashby.ashby_http_client`, on the package's HTTP/1.1
+keep-alive transport, with a pool sized for every connector of the process.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ from ashby_agent.connectors.ashby.connector import AshbyConnector
 from ashby_agent.connectors.ashby.models import AshbyAuthConfig
 from ashby_agent.retry import RetryPolicy
 from ashby_agent.transports.ashby import DEFAULT_LIMITS, ashby_http_client
-from ashby_agent.transports.http11 import KeepAliveTransport
-from ashby_agent.transports.tls import shared_ssl_context
 
 __all__ = ["LIMITS", "ConnectorPool"]
 
@@ -52,10 +49,7 @@ class ConnectorPool:
 
     def _http_client(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = ashby_http_client(
-                limits=LIMITS,
-                transport=KeepAliveTransport(shared_ssl_context(), LIMITS),
-            )
+            self._client = ashby_http_client(limits=LIMITS)
         return self._client
 
     def build(self, api_key: SecretStr) -> AshbyConnector:

@@ -99,12 +99,13 @@ def ashby_http_client(
     event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
 ) -> httpx.AsyncClient:
     """The HTTP client for Ashby (:class:`AshbyHTTPClient`): the process's TLS context and, unless
-    ``transport`` is given, one send per request (:class:`~ashby_agent.transports.sockets.LeanHTTPTransport`).
+    ``transport`` is given, the package's HTTP/1.1 keep-alive
+    (:class:`~ashby_agent.transports.http11.KeepAliveTransport`).
     """
-    if transport is None:  # httpcore and h11 load with the first client, not with the connector
-        from ashby_agent.transports.sockets import LeanHTTPTransport
+    if transport is None:  # httptools loads with the first client, not with the connector
+        from ashby_agent.transports.http11 import KeepAliveTransport
 
-        transport = LeanHTTPTransport(shared_ssl_context(), limits)
+        transport = KeepAliveTransport(shared_ssl_context(), limits)
     return AshbyHTTPClient(
         timeout=timeout,
         limits=limits,

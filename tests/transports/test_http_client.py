@@ -1,12 +1,16 @@
-"""The socket layer under Ashby's httpx client (LeanHTTPTransport), over real TCP: a request is one
-send, connections the server closed while idle are not reused, nothing is held back from a large body,
-failures are httpx's own exceptions, and no cookie is kept between calls."""
+"""Ashby's httpx client as the package builds it (``ashby_http_client``, on its keep-alive transport),
+over real TCP: a request is one send, connections the server closed while idle are not reused, a large
+body arrives whole, failures are httpx's own exceptions, no cookie is kept between calls, and one
+connector serves calls from successive event loops."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -130,3 +134,20 @@ async def test_no_cookie_is_kept_between_calls(server: Server) -> None:
         await transport.post("candidate.list", {})
         await transport.post("candidate.list", {})
     assert all(b"\r\ncookie:" not in request.lower() for request in server.requests)
+
+
+def test_one_connector_serves_calls_from_successive_event_loops(shared_sandbox: Any) -> None:
+    """``asyncio.run`` per call over one connector: a connection kept alive by a loop that has since
+    closed is not reused (it could never be read again), so each loop's call opens its own."""
+    from ashby_agent.connectors.ashby import AshbyAuthConfig, AshbyConnector
+
+    connector = AshbyConnector(AshbyAuthConfig(api_key=shared_sandbox.api_key), base_url=shared_sandbox.url)
+    with warnings.catch_warnings():
+        # The dead loop's transport cannot close itself; collected, it says so.
+        warnings.simplefilter("ignore", ResourceWarning)
+        answers = [asyncio.run(connector.execute("jobs", "list", {"limit": 2})) for _ in range(3)]
+        asyncio.run(connector.aclose())
+        gc.collect()
+    ids = [[job.id for job in answer.data] for answer in answers]
+    assert len(ids[0]) == 2
+    assert ids == [ids[0]] * 3
