@@ -1,10 +1,10 @@
 """HTTP/1.1 keep-alive for every client the package opens (to Ashby and to the hosted service), written
 here instead of httpcore's.
 
-Over httpcore a small call cost ~1.4 ms of CPU (``bench/upstream_client.py``): per request a pool scan
+Over httpcore a small call cost 1.4–2 ms of CPU (``bench/upstream_client.py``): per request a pool scan
 with a readability ``poll`` per connection, h11's pure-Python state machine, anyio streams and trace
-hooks; over this transport it costs ~0.3 ms, and a page of 100 records is read in one piece instead of
-chunk by chunk through h11. :class:`KeepAliveTransport` is an :class:`httpx.AsyncBaseTransport` (so
+hooks; over this transport it costs ~0.2–0.3 ms, and a large answer's body is gathered by llhttp's
+callbacks instead of h11's events. :class:`KeepAliveTransport` is an :class:`httpx.AsyncBaseTransport` (so
 httpx's client, our retry loop, timeouts and error mapping stay as they are) that speaks HTTP/1.1
 itself: one :class:`asyncio.Protocol` per connection, llhttp (httptools) parsing the responses, a
 request written in one ``write``, and a small pool. The event loop tells a connection when its server
