@@ -321,11 +321,12 @@ class _Connection(asyncio.Protocol):
 
     def close(self) -> None:
         transport = self.transport
-        if transport is not None and not self.loop.is_closed():
-            transport.close()
-        elif transport is not None:  # its loop is gone, so it cannot close itself: end the exchange
-            with contextlib.suppress(OSError):  # (the socket is released when the transport is collected)
-                transport.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
+        if transport is not None:
+            if not self.loop.is_closed():
+                transport.close()
+            else:  # its loop is gone, so it cannot close itself: end the exchange
+                with contextlib.suppress(OSError):  # (the socket goes when the transport is collected)
+                    transport.get_extra_info("socket").shutdown(socket.SHUT_RDWR)
         self.closed = True
         self.reusable = False
 
