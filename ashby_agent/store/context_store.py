@@ -107,8 +107,9 @@ class ContextStore:
         self.engine = engine
         # SQLite takes one writer at a time: queueing writes on one thread here is cheaper than letting
         # several threads wait in SQLite's busy handler (which sleeps in steps of milliseconds).
-        workers = 1 if engine.dialect.name == "sqlite" else 4
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ashby-store")
+        #: Transactions that write at once (on PostgreSQL, a first pass's build runs in that many parts).
+        self.writers = 1 if engine.dialect.name == "sqlite" else 4
+        self._executor = ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="ashby-store")
         # Queries read a snapshot (SQLite's WAL lets readers run beside the writer): their own threads,
         # so a search never waits behind a sync's pages.
         self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ashby-store-read")

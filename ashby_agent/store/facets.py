@@ -23,7 +23,7 @@ from ashby_agent.store.query.dialects.base import COLUMNS
 from ashby_agent.store.query.dialects.sqlite import json_path
 from ashby_agent.store.query.fields import Path
 from ashby_agent.store.query.indexes import FACETED, facet_fields
-from ashby_agent.store.scan import HAS_NUL, stored_batches
+from ashby_agent.store.scan import HAS_NUL, Span, stored_batches
 from ashby_agent.store.schema import MAX_FACET, facet_paths, facets, records
 from ashby_agent.store.statements import insert_rows
 
@@ -103,34 +103,39 @@ def index_page(connection: Connection, connector_id: str, entity: str, page: Seq
     _upsert(connection, facet_rows(connector_id, entity, latest))
 
 
-def clear(connection: Connection, connector_id: str, entity: str) -> None:
-    """Drop every facet row of ``entity`` (before :func:`index_stored` writes its records' again)."""
+def clear(connection: Connection, connector_id: str, entity: str, span: Span | None = None) -> None:
+    """Drop every facet row of ``entity`` (of its records in ``span``), before :func:`index_stored`
+    writes them again."""
     if facet_fields(entity):
-        connection.execute(
-            sa.delete(facets).where(facets.c.connector_id == connector_id, facets.c.entity == entity)
-        )
+        scope = sa.and_(facets.c.connector_id == connector_id, facets.c.entity == entity)
+        if span is not None:
+            scope = sa.and_(scope, span.clause("store_facets.record_id"))
+        connection.execute(sa.delete(facets).where(scope))
 
 
-def index_stored(connection: Connection, connector_id: str, entity: str) -> None:
-    """Insert the facets of every stored record of ``entity`` (after :func:`clear`) with one
-    ``INSERT ... SELECT``: the database reads each value from the document itself, so no document
-    travels to Python and back (the rules of :func:`_value`, spelled in SQL)."""
+def index_stored(connection: Connection, connector_id: str, entity: str, span: Span | None = None) -> None:
+    """Insert the facets of every stored record of ``entity`` (of those in ``span``) after
+    :func:`clear`, with one ``INSERT ... SELECT``: the database reads each value from the document
+    itself, so no document travels to Python and back (the rules of :func:`_value`, spelled in SQL)."""
     chosen = list(facet_fields(entity).values())
     if not chosen:
         return
     postgres = connection.dialect.name == "postgresql"
-    params: dict[str, Any] = {"connector_id": connector_id, "entity": entity}
+    span = span or Span()
+    params: dict[str, Any] = {"connector_id": connector_id, "entity": entity, **span.params()}
     rows = []
     for i, path in enumerate(chosen):
         params[f"p{i}"] = path.text
         params[f"k{i}"] = list(path.keys) if postgres else json_path(path.keys)
         params[f"c{i}"] = len(path.keys) == 1 and path.keys[0] in COLUMNS
         rows.append(f"(:p{i}, CAST(:k{i} AS text[]), :c{i})" if postgres else f"(:p{i}, :k{i}, :c{i})")
-    connection.execute(sa.text(_BUILD[connection.dialect.name].format(paths=", ".join(rows))), params)
+    build = _BUILD[connection.dialect.name].format(paths=", ".join(rows), span=span.condition("r.record_id"))
+    connection.execute(sa.text(build), params)
     if not postgres:
         # SQLite's JSON functions end a text at its first NUL character: the few documents holding an
         # escaped one (PostgreSQL's jsonb refuses them) get their facets from the decoded document.
-        for batch in stored_batches(connection, connector_id, entity, where=HAS_NUL):
+        where = f"{HAS_NUL} AND {span.condition()}"
+        for batch in stored_batches(connection, connector_id, entity, where=where, params=span.params()):
             insert_rows(connection, _INSERT, _TYPES, _rows(connector_id, entity, batch))
 
 
@@ -143,7 +148,7 @@ _BUILD: Final = {
     f"{MAX_FACET} WHEN json_type(r.data, p.column2) IS NULL OR json_type(r.data, p.column2) = 'null' "
     "THEN 0 ELSE NOT p.column3 END"
     " FROM store_records AS r CROSS JOIN (VALUES {paths}) AS p"
-    " WHERE r.connector_id = :connector_id AND r.entity = :entity AND NOT "
+    " WHERE r.connector_id = :connector_id AND r.entity = :entity AND {span} AND NOT "
     + HAS_NUL
     + " ORDER BY r.record_id, p.column1",
     # Each reference to a stored document would detoast (decompress) it again: the subquery yields an
@@ -153,8 +158,8 @@ _BUILD: Final = {
     " THEN v.j #>> '{{}}' END,"
     f" CASE WHEN jsonb_typeof(v.j) = 'string' THEN length(v.j #>> '{{{{}}}}') > {MAX_FACET}"
     " WHEN v.j IS NULL OR jsonb_typeof(v.j) = 'null' THEN FALSE ELSE NOT p.is_column END"
-    " FROM (SELECT connector_id, entity, record_id, data || '{{}}'::jsonb AS data FROM store_records"
-    " WHERE connector_id = :connector_id AND entity = :entity OFFSET 0) AS r"
+    " FROM (SELECT connector_id, entity, record_id, data || '{{}}'::jsonb AS data FROM store_records AS r"
+    " WHERE connector_id = :connector_id AND entity = :entity AND {span} OFFSET 0) AS r"
     " CROSS JOIN (VALUES {paths}) AS p (path, keys, is_column)"
     " CROSS JOIN LATERAL (SELECT r.data #> p.keys AS j) AS v ORDER BY r.record_id, p.path",
 }

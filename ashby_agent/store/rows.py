@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -17,13 +17,19 @@ from ashby_agent.store import facets, words
 from ashby_agent.store.checkpoints import SQLITE_DATETIME
 from ashby_agent.store.page import WirePage
 from ashby_agent.store.query.indexes import facet_fields, word_fields
+from ashby_agent.store.scan import Span, spans
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 from ashby_agent.store.statements import insert_rows
 
 __all__ = [
+    "BuildPart",
+    "build_part",
+    "build_parts",
     "count",
     "delete",
+    "derived",
     "drop_connector",
+    "end_build",
     "index_stored",
     "merge",
     "remove_unseen",
@@ -69,7 +75,7 @@ def upsert_page(
     }
     if rows:
         insert_rows(connection, _INSERT, _TYPES, list(rows.values()), _ON_CONFLICT)
-        if index and (word_fields(entity) or facet_fields(entity)):
+        if index and derived(entity):
             latest = list({record["id"]: record for record in page.values()}.values())
             words.index_page(connection, connector_id, entity, latest)
             facets.index_page(connection, connector_id, entity, latest)
@@ -106,12 +112,54 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
     dirty new index pages in every page's commit; until the pass ends the entity answers "not synced",
     so nothing reads the missing rows). The database reads the fields from the documents: no document
     is decoded in Python for it."""
-    if not (word_fields(entity) or facet_fields(entity)):
+    if not derived(entity):
         return
     words.clear(connection, connector_id, entity)
     facets.clear(connection, connector_id, entity)
     words.index_stored(connection, connector_id, entity)
     facets.index_stored(connection, connector_id, entity)
+
+
+#: One share of a first pass's build that runs on a connection of its own (:func:`build_part`).
+BuildPart = tuple[Literal["words", "facets"], Span]
+
+
+def derived(entity: str) -> bool:
+    """Whether ``entity``'s records have words or facets to keep level with them."""
+    return bool(word_fields(entity) or facet_fields(entity))
+
+
+def build_parts(
+    connection: Connection, connector_id: str, entity: str, spans_per_kind: int
+) -> list[BuildPart]:
+    """:func:`index_stored` cut into parts that separate transactions can run at once: the words and
+    the facets apart, each over ``spans_per_kind`` spans of the records. Together with
+    :func:`end_build` (in the transaction that ends the pass) they write what it writes."""
+    kinds: list[Literal["words", "facets"]] = []
+    if word_fields(entity):
+        kinds.append("words")
+    if facet_fields(entity):
+        kinds.append("facets")
+    if not kinds:
+        return []
+    cut = spans(connection, connector_id, entity, spans_per_kind)
+    return [(kind, span) for kind in kinds for span in cut]
+
+
+def build_part(connection: Connection, connector_id: str, entity: str, part: BuildPart) -> None:
+    """Index one part's span from scratch (its rows of an earlier, unfinished build are replaced)."""
+    kind, span = part
+    if kind == "words":
+        words.clear(connection, connector_id, entity, span)
+        words.index_stored(connection, connector_id, entity, span, vocabulary=False)
+    else:
+        facets.clear(connection, connector_id, entity, span)
+        facets.index_stored(connection, connector_id, entity, span)
+
+
+def end_build(connection: Connection, connector_id: str, entity: str) -> None:
+    """The vocabulary of a build whose parts ran apart (:func:`build_parts`)."""
+    words.fill_vocabulary(connection, connector_id, entity)
 
 
 def sync_cache(connection: Connection) -> None:

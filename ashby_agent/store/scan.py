@@ -8,6 +8,7 @@ whatever the entity's size.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Final
 
 import orjson
@@ -16,7 +17,7 @@ from sqlalchemy import Connection
 
 from ashby_agent.pagination import cyclic_gc_paused
 
-__all__ = ["HAS_NUL", "stored_batches"]
+__all__ = ["HAS_NUL", "Span", "spans", "stored_batches"]
 
 #: Records read per batch.
 BATCH: Final = 250
@@ -29,19 +30,75 @@ _STORED: Final = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The records whose id sorts after ``after`` and up to ``upto`` included (``None``: to the last):
+    a share of an entity's records that one connection builds while others build the rest."""
+
+    after: str = ""
+    upto: str | None = None
+
+    @property
+    def whole(self) -> bool:
+        return not self.after and self.upto is None
+
+    def condition(self, column: str = "record_id") -> str:
+        """The span as SQL on ``column``, with the bind parameters of :meth:`params` (a whole entity's
+        is a condition that holds, so a plan without spans stays as it was)."""
+        if self.whole:
+            return "1 = 1"
+        upper = "" if self.upto is None else f" AND {column} <= :span_upto"
+        return f"{column} > :span_after{upper}"
+
+    def params(self) -> dict[str, str]:
+        found = {} if self.whole else {"span_after": self.after}
+        if self.upto is not None:
+            found["span_upto"] = self.upto
+        return found
+
+    def clause(self, column: str = "record_id") -> sa.TextClause:
+        """:meth:`condition` with its parameters bound."""
+        return sa.text(self.condition(column)).bindparams(**self.params())
+
+
+def spans(connection: Connection, connector_id: str, entity: str, parts: int) -> list[Span]:
+    """``parts`` spans of about as many records each, in id order, covering every record of the entity
+    (fewer when it holds fewer records than ``parts``); the cuts are read from the primary key."""
+    query = sa.text(
+        "SELECT record_id FROM store_records WHERE connector_id = :connector_id AND entity = :entity "
+        "ORDER BY record_id LIMIT 1 OFFSET :skip"
+    )
+    total = connection.execute(
+        sa.text("SELECT count(*) FROM store_records WHERE connector_id = :connector_id AND entity = :entity"),
+        {"connector_id": connector_id, "entity": entity},
+    ).scalar_one()
+    parts = max(1, min(parts, total))  # each span holds at least one record
+    cuts: list[str] = [
+        connection.execute(query, {"connector_id": connector_id, "entity": entity, "skip": skip}).scalar_one()
+        for skip in (total * part // parts - 1 for part in range(1, parts))
+    ]
+    bounds = ["", *cuts]
+    return [Span(after, upto) for after, upto in zip(bounds, [*cuts, None], strict=True)]
+
+
 def stored_batches(
-    connection: Connection, connector_id: str, entity: str, batch: int = BATCH, *, where: str = ""
+    connection: Connection,
+    connector_id: str,
+    entity: str,
+    batch: int = BATCH,
+    *,
+    where: str = "",
+    params: dict[str, Any] | None = None,
 ) -> Iterator[list[tuple[str, Any]]]:
     """``(record_id, decoded record)`` pairs of every stored record (those matching the SQL condition
-    ``where`` if given), ``batch`` at a time."""
+    ``where`` if given, with its bind ``params``), ``batch`` at a time."""
     query = sa.text(_STORED.format(where=f" AND {where}" if where else ""))
+    fixed = {**(params or {}), "connector_id": connector_id, "entity": entity, "limit": batch}
     after = ""
     while True:
         # A batch of documents: thousands of objects and no reference cycles (see cyclic_gc_paused).
         with cyclic_gc_paused():
-            rows = connection.execute(
-                query, {"connector_id": connector_id, "entity": entity, "after": after, "limit": batch}
-            ).all()
+            rows = connection.execute(query, {**fixed, "after": after}).all()
             # SQLite hands the JSON text back, PostgreSQL's driver the decoded JSONB.
             decoded = [(row[0], orjson.loads(row[1]) if isinstance(row[1], str) else row[1]) for row in rows]
         if not rows:

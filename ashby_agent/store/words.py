@@ -21,12 +21,12 @@ from sqlalchemy import Connection
 from ashby_agent.store.query.dialects.sqlite import json_path
 from ashby_agent.store.query.indexes import word_fields
 from ashby_agent.store.query.text import words
-from ashby_agent.store.scan import HAS_NUL
+from ashby_agent.store.scan import HAS_NUL, Span
 from ashby_agent.store.schema import vocabulary
 from ashby_agent.store.schema import words as words_table
 from ashby_agent.store.statements import insert_rows
 
-__all__ = ["clear", "drop_connector", "forget", "index_page", "index_stored"]
+__all__ = ["clear", "drop_connector", "fill_vocabulary", "forget", "index_page", "index_stored"]
 
 _MAX_WORD = 255
 #: Records whose fields are read per batch by :func:`index_stored`.
@@ -82,12 +82,29 @@ def _rows(connector_id: str, entity: str, records: Iterable[tuple[str, Any]]) ->
     return rows
 
 
-def _insert(connection: Connection, rows: list[_Row]) -> None:
+def _insert(connection: Connection, rows: list[_Row], *, vocabulary: bool = True) -> None:
     if not rows:
         return
     insert_rows(connection, _INSERT_WORDS, ("text",) * 5, rows)
+    if vocabulary:
+        head, tail = _INSERT_VOCABULARY[connection.dialect.name]
+        insert_rows(connection, head, ("text",) * 4, list(dict.fromkeys(row[:4] for row in rows)), tail)
+
+
+def fill_vocabulary(connection: Connection, connector_id: str, entity: str) -> None:
+    """Add every word ``store_words`` holds for ``entity`` to its vocabulary, in one statement: the
+    end of a build whose parts ran apart (:func:`index_stored` with ``vocabulary=False``). Parts that
+    each added their words would wait on one another's new vocabulary rows, in both orders."""
+    if not word_fields(entity):
+        return
     head, tail = _INSERT_VOCABULARY[connection.dialect.name]
-    insert_rows(connection, head, ("text",) * 4, list(dict.fromkeys(row[:4] for row in rows)), tail)
+    connection.execute(
+        sa.text(
+            f"{head} SELECT DISTINCT connector_id, entity, field, word FROM store_words "
+            f"WHERE connector_id = :connector_id AND entity = :entity{tail}"
+        ),
+        {"connector_id": connector_id, "entity": entity},
+    )
 
 
 def index_page(connection: Connection, connector_id: str, entity: str, records: Sequence[Any]) -> None:
@@ -113,21 +130,35 @@ def index_page(connection: Connection, connector_id: str, entity: str, records: 
     _insert(connection, [row for row in wanted if row not in held])
 
 
-def clear(connection: Connection, connector_id: str, entity: str) -> None:
-    """Drop every word row of ``entity`` (before :func:`index_stored` indexes its records again)."""
+def clear(connection: Connection, connector_id: str, entity: str, span: Span | None = None) -> None:
+    """Drop every word row of ``entity`` (of its records in ``span``), before :func:`index_stored`
+    indexes them again."""
     if word_fields(entity):
         scope = sa.and_(words_table.c.connector_id == connector_id, words_table.c.entity == entity)
+        if span is not None:
+            scope = sa.and_(scope, span.clause("store_words.record_id"))
         connection.execute(sa.delete(words_table).where(scope))
 
 
-def index_stored(connection: Connection, connector_id: str, entity: str) -> None:
-    """Insert the words of every stored record of ``entity`` (after :func:`clear`), in record id order:
-    the database hands back the indexed fields' text only, not the documents."""
+def index_stored(
+    connection: Connection,
+    connector_id: str,
+    entity: str,
+    span: Span | None = None,
+    *,
+    vocabulary: bool = True,
+) -> None:
+    """Insert the words of every stored record of ``entity`` (of those in ``span``) after
+    :func:`clear`, in record id order: the database hands back the indexed fields' text only, not the
+    documents. ``vocabulary`` false leaves the vocabulary to :func:`fill_vocabulary`."""
     fields = word_fields(entity)
     if not fields:
         return
     postgres = connection.dialect.name == "postgresql"
+    span = span or Span()
     params: dict[str, Any] = {"connector_id": connector_id, "entity": entity, "limit": _BATCH}
+    upto = "" if span.upto is None else " AND record_id <= :span_upto"
+    params.update(span.params())
     columns = []
     for i, keys in enumerate(fields.values()):
         if postgres:
@@ -144,18 +175,19 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
     columns.append("NULL" if postgres else f"CASE WHEN {HAS_NUL} THEN data END")
     # PostgreSQL: the subquery yields each document once in memory (each reference to a stored one
     # would detoast it again).
+    scope = f"connector_id = :connector_id AND entity = :entity AND record_id > :span_after{upto}"
     source = (
-        "(SELECT record_id, data || '{}'::jsonb AS data FROM store_records WHERE connector_id = "
-        ":connector_id AND entity = :entity AND record_id > :after ORDER BY record_id LIMIT :limit) AS r"
+        f"(SELECT record_id, data || '{{}}'::jsonb AS data FROM store_records WHERE {scope} "
+        "ORDER BY record_id LIMIT :limit) AS r"
         if postgres
-        else "store_records WHERE connector_id = :connector_id AND entity = :entity AND record_id > :after"
+        else f"store_records WHERE {scope}"
     )
     tail = "" if postgres else " LIMIT :limit"
     query = sa.text(f"SELECT record_id, {', '.join(columns)} FROM {source} ORDER BY record_id{tail}")
-    after = ""
+    after = span.after
     names = list(fields)
     while True:
-        batch = connection.execute(query, {**params, "after": after}).all()
+        batch = connection.execute(query, {**params, "span_after": after}).all()
         rows: list[_Row] = []
         for record_id, *values, whole in batch:
             if whole is not None:
@@ -164,7 +196,7 @@ def index_stored(connection: Connection, connector_id: str, entity: str) -> None
             for field, value in zip(names, values, strict=True):
                 if isinstance(value, str):
                     rows += _field_rows(connector_id, entity, field, value, record_id)
-        _insert(connection, rows)
+        _insert(connection, rows, vocabulary=vocabulary)
         if len(batch) < _BATCH:
             return
         after = batch[-1][0]

@@ -86,3 +86,29 @@ def test_the_bulk_build_writes_the_rows_of_the_page_by_page_upsert(store: Contex
         assert _table(store, table, BULK) == _table(store, table, PAGED), table.name
     if entity in FACETED:
         assert len(_table(store, facets, BULK)) == len(page) * len(FACETED[entity])
+
+
+@pytest.mark.parametrize("spans_per_kind", [1, 3, 40])
+@pytest.mark.parametrize("entity", ["applications", "candidates"])
+def test_the_build_in_parts_writes_the_rows_of_the_page_by_page_upsert(
+    store: ContextStore, entity: str, spans_per_kind: int
+) -> None:
+    """The parts a first pass builds apart (each its own transaction, in any order), then the vocabulary:
+    the same rows as page by page, and a part run again (a killed build, resumed) replaces its rows."""
+    values = VALUES + (NUL_VALUES if store.engine.dialect.name == "sqlite" else [])
+    page = _records(entity, values)
+    now = datetime.now(UTC)
+    store.transaction(lambda c: rows.upsert_page(c, PAGED, entity, page, pass_number=1, now=now))
+    store.transaction(lambda c: rows.upsert_page(c, BULK, entity, page, pass_number=1, now=now, index=False))
+    parts = store.transaction(lambda c: rows.build_parts(c, BULK, entity, spans_per_kind))
+    spans = [span for kind, span in parts if kind == "words"]
+    assert len(spans) == min(spans_per_kind, len(page))
+    ids = sorted(record["id"] for record in page)
+    covered = [i for span in spans for i in ids if i > span.after and (span.upto is None or i <= span.upto)]
+    assert covered == ids  # every record in exactly one span, the spans in id order
+    for part in [*reversed(parts), parts[0]]:  # the first part twice
+        store.transaction(lambda c, part=part: rows.build_part(c, BULK, entity, part))
+    assert not _table(store, vocabulary, BULK)  # the parts leave it to the pass's end
+    store.transaction(lambda c: rows.end_build(c, BULK, entity))
+    for table in (facets, words, vocabulary):
+        assert _table(store, table, BULK) == _table(store, table, PAGED), table.name

@@ -1,7 +1,9 @@
-"""An entity's first pass leaves the word index and the facets to one bulk build at its end, in the
-transaction of its last page and token; a process killed before or during that build resumes from the
-last page and ends with the same words and facets (and search answers) as an uninterrupted sync. The walk
-fetches one page ahead of what it stores, and only stored pages are checkpointed."""
+"""An entity's first pass leaves the word index and the facets to one bulk build at its end: on SQLite in
+the transaction of its last page and token, on PostgreSQL in parts that run at once in transactions of
+their own, the vocabulary and the token then committed together. A process killed before or during that
+build resumes from the last pages and ends with the same words and facets (and search answers) as an
+uninterrupted sync. The walk fetches pages ahead of what it stores, and only stored pages are
+checkpointed."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import sqlalchemy as sa
 from ashby_agent.store.context_store import ContextStore
 from ashby_agent.store.plan import STREAMS
 from ashby_agent.store.query.indexes import FACETED, WORD_INDEXED
-from ashby_agent.store.schema import facets, records, streams, words
+from ashby_agent.store.schema import facets, records, streams, vocabulary, words
 from ashby_agent.transports.ashby import AshbyTransport
 from tests.store import kills
 from tests.store.parity import assert_equal
@@ -34,6 +36,13 @@ REFERENCE = "first-pass-reference"
 def word_rows(store: ContextStore, connector_id: str) -> set[tuple[str, str, str, str]]:
     query = sa.select(words.c.entity, words.c.field, words.c.word, words.c.record_id).where(
         words.c.connector_id == connector_id
+    )
+    return {tuple(row) for row in store.transaction(lambda c: c.execute(query).all())}  # type: ignore[misc]
+
+
+def vocabulary_rows(store: ContextStore, connector_id: str) -> set[tuple[str, str, str]]:
+    query = sa.select(vocabulary.c.entity, vocabulary.c.field, vocabulary.c.word).where(
+        vocabulary.c.connector_id == connector_id
     )
     return {tuple(row) for row in store.transaction(lambda c: c.execute(query).all())}  # type: ignore[misc]
 
@@ -96,8 +105,8 @@ async def test_first_pass_indexes_words_at_its_end(store: ContextStore, store_ur
 
 
 def kill_while_building(store: ContextStore, store_url: str, sandbox: Any) -> None:
-    """Run a syncing process with a SHARE lock held on the vocabulary; kill -9 it once one of its word
-    builds waits for that lock (its transaction open, its last page and words written)."""
+    """Run a syncing process with a SHARE lock held on the vocabulary; kill -9 it once one of its
+    transactions waits for that lock (a pass's end, or on SQLite's path its build)."""
     with store.engine.connect() as locker:
         locker.exec_driver_sql("LOCK TABLE store_vocabulary IN SHARE MODE")
         pid = locker.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
@@ -115,9 +124,9 @@ def kill_while_building(store: ContextStore, store_url: str, sandbox: Any) -> No
 async def test_kill_during_the_bulk_build_resumes_from_the_last_page(
     store: ContextStore, store_url: str, sandbox: Any
 ) -> None:
-    """A SHARE lock on the vocabulary holds every first pass's build in its transaction (the last page
-    and the words written, the vocabulary insert waiting); the process is killed there. PostgreSQL only:
-    SQLite has no table lock, and its build commits or not as one transaction."""
+    """A SHARE lock on the vocabulary holds every first pass's end in its transaction (the last pages,
+    words and facets committed by then, the vocabulary insert waiting); the process is killed there.
+    PostgreSQL only: SQLite has no table lock, and its build commits or not as one transaction."""
     kill_while_building(store, store_url, sandbox)
     states = store.transaction(
         lambda c: {
@@ -128,10 +137,10 @@ async def test_kill_during_the_bulk_build_resumes_from_the_last_page(
     interrupted = [
         entity for entity in WORD_INDEXED if entity in states and states[entity].last_synced_at is None
     ]
-    assert interrupted  # at least one build was killed midway: its pass is still open, its words absent
+    assert interrupted  # at least one pass was killed at its end: still open, its vocabulary absent
     for entity in interrupted:
         assert states[entity].pass_mode == "full"
-        assert not {row for row in word_rows(store, CONNECTOR) if row[0] == entity}
+        assert not {row for row in vocabulary_rows(store, CONNECTOR) if row[0] == entity}
     sandbox.control.clear_requests()
     await sync(store, sandbox, CONNECTOR)
     assert_equal(store, CONNECTOR, sandbox)
@@ -142,6 +151,7 @@ async def test_kill_during_the_bulk_build_resumes_from_the_last_page(
             assert first_body(log, path).get("cursor") == states[entity].pass_cursor
     assert word_rows(store, CONNECTOR) == await reference_words(store, sandbox)
     assert facet_rows(store, CONNECTOR) == reference_facets(store)
+    assert vocabulary_rows(store, CONNECTOR) == vocabulary_rows(store, REFERENCE)
 
 
 def listed(sandbox: Any, pages: int) -> list[list[str]]:
