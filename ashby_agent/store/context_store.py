@@ -62,13 +62,18 @@ _ANALYZE_SHARE: Final = 0.1
 _FULL_ANALYZE_AFTER: Final = 10_000
 
 
+#: The statements that refresh the planner's statistics, one per table.
+_ANALYZED: Final = ("ANALYZE store_records", "ANALYZE store_words", "ANALYZE store_facets")
+#: PostgreSQL, after a run that stored many records: the facets' pages marked all-visible as well.
+_VACUUM_FACETS: Final = "VACUUM (ANALYZE) store_facets"
+
+
 def _analyze(connection: Connection, records: int = _FULL_ANALYZE_AFTER) -> None:
     if connection.dialect.name == "sqlite":
         limit = 0 if records >= _FULL_ANALYZE_AFTER else 1000  # a sample: milliseconds, not seconds
         connection.exec_driver_sql(f"PRAGMA analysis_limit = {limit}")
-    connection.exec_driver_sql("ANALYZE store_records")
-    connection.exec_driver_sql("ANALYZE store_words")
-    connection.exec_driver_sql("ANALYZE store_facets")
+    for statement in _ANALYZED:
+        connection.exec_driver_sql(statement)
 
 
 def _stored(connection: Connection, connector_id: str) -> int:
@@ -189,19 +194,30 @@ class ContextStore:
         """Bring the store up to date for ``connector_id`` (see :mod:`ashby_agent.store.replicator`)."""
         replicator = Replicator(self, transport, connector_id, start_date=start_date, progress=progress)
         report = await replicator.run(entities, full=full)
-        if report.records >= _ANALYZE_AFTER and report.records >= _ANALYZE_SHARE * await self.run(
+        analyze = report.records >= _ANALYZE_AFTER and report.records >= _ANALYZE_SHARE * await self.run(
             functools.partial(_stored, connector_id=connector_id)
-        ):
-            await self.run(functools.partial(_analyze, records=report.records))
-        if report.records >= _FULL_ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._vacuum_facets)
+        )
+        if self.engine.dialect.name != "postgresql":
+            if analyze:
+                await self.run(functools.partial(_analyze, records=report.records))
+            return report
+        # PostgreSQL analyzes each table in a statement of its own, all at once (ANALYZE store_records,
+        # with its per-field statistics, takes seconds). It answers a scan of ``store_facets`` from its
+        # index alone only on the pages VACUUM has marked all-visible: after many new rows, they are
+        # marked now rather than when autovacuum comes by, and that VACUUM analyzes the table too.
+        vacuum = report.records >= _FULL_ANALYZE_AFTER
+        statements = list(_ANALYZED) if analyze else []
+        if vacuum:
+            statements = [*(sql for sql in statements if not sql.endswith(" store_facets")), _VACUUM_FACETS]
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(
+            *(loop.run_in_executor(self._executor, self._autocommit, sql) for sql in statements)
+        )
         return report
 
-    def _vacuum_facets(self) -> None:
-        """PostgreSQL answers a scan of ``store_facets`` from its index alone only on the pages VACUUM has
-        marked all-visible; after many new rows, mark them now rather than when autovacuum comes by."""
+    def _autocommit(self, statement: str) -> None:
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM (ANALYZE) store_facets")
+            connection.exec_driver_sql(statement)
 
     def analyze(self) -> None:
         """Refresh the planner's statistics (a replication run that stored enough records does it)."""

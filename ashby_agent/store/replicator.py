@@ -160,33 +160,35 @@ class Replicator:
         self._progress = progress
 
     async def run(self, entities: Iterable[str] | None = None, *, full: bool = False) -> SyncReport:
-        """Sync the streams of ``entities`` (default: the default streams): top-level lists
-        ``concurrency`` at a time, then the per-parent lists, whose parents come from the store."""
+        """Sync the streams of ``entities`` (default: the default streams), ``concurrency`` at a time; a
+        per-parent list starts once its parent's stream has ended (its parents come from the store), not
+        after every other stream: at the ``large`` scale the 1,500 interview plans' stages used to wait
+        for the 158k applications."""
         selected = select_streams(entities)
         gate = asyncio.Semaphore(self.concurrency)
         # Every stream's state in one query (the counts of ended passes first: a pass that ends after
         # them makes its stream read its state again).
         ended = dict(self.store.passes_ended)
         states = _States(await self.store.run(lambda c: checkpoints.load_all(c, self.connector_id)), ended)
+        tasks: dict[str, asyncio.Future[StreamReport]] = {}
 
         async def one(stream: Stream) -> StreamReport:
+            if stream.parent is not None:
+                parent_task = tasks.get(stream.parent.entity)
+                parent = await asyncio.shield(parent_task) if parent_task is not None else None
+                if not self._child_due(states.checkpoints.get(stream.entity), parent, full):
+                    return StreamReport(stream.entity, mode="unchanged")
             async with gate:
                 return await self.sync_stream(stream, full=full, states=states)
 
-        done = {
-            report.entity: report
-            for report in await asyncio.gather(*(one(s) for s in selected if s.parent is None))
-        }
-        for stream in selected:
-            if stream.parent is not None:
-                done[stream.entity] = (
-                    await self.sync_stream(stream, full=full, states=states)
-                    if self._child_due(
-                        states.checkpoints.get(stream.entity), done.get(stream.parent.entity), full
-                    )
-                    else StreamReport(stream.entity, mode="unchanged")
-                )
-        return SyncReport([done[stream.entity] for stream in selected])
+        for stream in selected:  # parents come before their children
+            tasks[stream.entity] = asyncio.ensure_future(one(stream))
+        try:
+            reports = await asyncio.gather(*tasks.values())
+        finally:
+            for task in tasks.values():
+                task.cancel()
+        return SyncReport(list(reports))
 
     def _child_due(
         self, state: checkpoints.Checkpoint | None, parent: StreamReport | None, full: bool

@@ -198,3 +198,28 @@ async def test_pages_fetched_while_the_store_is_busy_are_stored_together(
     steps = [after - before for before, after in zip([0, *progress], progress, strict=False)]
     assert max(steps) > 100, progress  # one transaction stored several pages of 100
     assert_equal(store, CONNECTOR, sandbox, {"candidates": TABLES["candidates"]})
+
+
+async def test_a_per_parent_list_starts_once_its_parent_ends_not_after_every_stream(
+    store: ContextStore, transport: AshbyTransport, sandbox: Any
+) -> None:
+    """The interview plans' stages are synced while the applications' second page is still held."""
+    entities = ["applications", "interview_plans", "interview_stages"]
+    sandbox.control.hold("application.list", 1)
+    run = asyncio.ensure_future(store.replicate(transport, CONNECTOR, entities=entities))
+    try:
+        status: dict[str, str] = {}
+        for _ in range(400):
+            status = {item["entity"]: item["status"] for item in store.readiness(CONNECTOR)}
+            if status.get("interview_stages") == "ready" or run.done():
+                break
+            await asyncio.sleep(0.05)
+        assert status.get("interview_stages") == "ready"
+        assert status["applications"] != "ready" and not run.done()
+    finally:
+        sandbox.control.clear_faults()
+    report = await run
+    assert report.ok, report
+    assert_equal(
+        store, CONNECTOR, sandbox, {entity: TABLES[entity] for entity in entities if entity in TABLES}
+    )
