@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from ashby_agent.envelope import listed_records
 from ashby_agent.errors import AshbyAgentError, CursorError, SyncTokenError
 from ashby_agent.pagination import page_meta
-from ashby_agent.store import checkpoints, rows
+from ashby_agent.store import checkpoints, rows, words
 from ashby_agent.store.page import WirePage
 from ashby_agent.store.plan import Stream, select_streams
 from ashby_agent.store.schema import records
@@ -326,7 +326,7 @@ class Replicator:
                 body = {**base, stream.parent.param: parent_id}
                 await self._pages(stream, walked, body, parent_id, finished, cursor, report, None)
                 cursor, finished = None, parent_id
-            built = self._apart(stream, walked) and await self._build_apart(stream)
+            built = await self._build_apart(stream) if self._apart(stream, walked) else None
 
             def end(connection: sa.Connection) -> checkpoints.Checkpoint:
                 _lazy_commit(connection)
@@ -426,10 +426,11 @@ class Replicator:
         entity (36 s of 62 s for 158k applications at the ``large`` scale) while the other cores idled."""
         return self.store.writers > 1 and _first_pass(walked.state) and rows.derived(stream.entity)
 
-    async def _build_apart(self, stream: Stream) -> bool:
-        """Build the entity's words and facets in parts at once; ``False`` if it has none to build.
-        Until the transaction that ends the pass, the entity answers "not synced", so nothing reads a
-        half-built index; a process that dies before then builds every part again."""
+    async def _build_apart(self, stream: Stream) -> set[words.Vocable] | None:
+        """Build the entity's words and facets in parts at once; returns the words seen, for the pass's
+        end to add to the vocabulary (``None`` if the entity has nothing to build). Until the
+        transaction that ends the pass, the entity answers "not synced", so nothing reads a half-built
+        index; a process that dies before then builds every part again."""
         entity, connector_id = stream.entity, self.connector_id
         spans_per_kind = max(1, self.store.writers // 2)
         parts = await self.store.run(lambda c: rows.build_parts(c, connector_id, entity, spans_per_kind))
@@ -442,10 +443,12 @@ class Replicator:
             ),
             return_exceptions=True,  # every part has ended before the pass says why it failed
         )
+        vocables: set[words.Vocable] = set()
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        return bool(parts)
+            vocables |= outcome
+        return vocables if parts else None
 
     async def _end_apart(
         self, stream: Stream, walked: _Pass, finish: Callable[..., None], stored: int
@@ -524,20 +527,21 @@ class Replicator:
         walked: _Pass,
         report: StreamReport,
         started: float,
-        built: bool = False,
+        built: set[words.Vocable] | None = None,
     ) -> None:
         """End the pass: drop what a full pass did not see, index the words and facets a first pass skipped
-        (``built``: their parts were built apart, only the vocabulary is left), commit the token (in the
-        caller's transaction, which stored ``stored`` records). The record count is read again only when
-        the pass may have changed it (it stored or removed records, or continued an earlier run's pass)."""
+        (``built``: the words of parts built apart, whose vocabulary is all that is left), commit the token
+        (in the caller's transaction, which stored ``stored`` records). The record count is read again
+        only when the pass may have changed it (it stored or removed records, or continued an earlier
+        run's pass)."""
         # The first pass of an entity has no older rows to remove (and skips reading them all).
         if state.pass_mode == "full" and state.pass_number > 1:
             report.removed = rows.remove_unseen(
                 connection, self.connector_id, stream.entity, state.pass_number
             )
-        if built:
-            rows.end_build(connection, self.connector_id, stream.entity)
-        build = _first_pass(state) and not built
+        if built is not None:
+            rows.end_build(connection, built)
+        build = _first_pass(state) and built is None
         # The build's cache stays large until the transaction's last statement: a page fetched past a
         # smaller cache would first write a dirty page of the build to the WAL.
         with rows.roomy_cache(connection) if build else contextlib.nullcontext():

@@ -3,7 +3,7 @@ merges. Functions take a :class:`~sqlalchemy.Connection` inside the caller's tra
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal
@@ -146,20 +146,21 @@ def build_parts(
     return [(kind, span) for kind in kinds for span in cut]
 
 
-def build_part(connection: Connection, connector_id: str, entity: str, part: BuildPart) -> None:
-    """Index one part's span from scratch (its rows of an earlier, unfinished build are replaced)."""
+def build_part(connection: Connection, connector_id: str, entity: str, part: BuildPart) -> set[words.Vocable]:
+    """Index one part's span from scratch (its rows of an earlier, unfinished build are replaced); a
+    words part returns its words, for :func:`end_build` to add to the vocabulary."""
     kind, span = part
     if kind == "words":
         words.clear(connection, connector_id, entity, span)
-        words.index_stored(connection, connector_id, entity, span, vocabulary=False)
-    else:
-        facets.clear(connection, connector_id, entity, span)
-        facets.index_stored(connection, connector_id, entity, span)
+        return words.index_stored(connection, connector_id, entity, span, vocabulary=False)
+    facets.clear(connection, connector_id, entity, span)
+    facets.index_stored(connection, connector_id, entity, span)
+    return set()
 
 
-def end_build(connection: Connection, connector_id: str, entity: str) -> None:
-    """The vocabulary of a build whose parts ran apart (:func:`build_parts`)."""
-    words.fill_vocabulary(connection, connector_id, entity)
+def end_build(connection: Connection, vocables: Iterable[words.Vocable]) -> None:
+    """The vocabulary of a build whose parts ran apart (:func:`build_parts`): the words they returned."""
+    words.add_vocabulary(connection, sorted(vocables))
 
 
 def sync_cache(connection: Connection) -> None:

@@ -26,7 +26,7 @@ from ashby_agent.store.schema import vocabulary
 from ashby_agent.store.schema import words as words_table
 from ashby_agent.store.statements import insert_rows
 
-__all__ = ["clear", "drop_connector", "fill_vocabulary", "forget", "index_page", "index_stored"]
+__all__ = ["Vocable", "add_vocabulary", "clear", "drop_connector", "forget", "index_page", "index_stored"]
 
 _MAX_WORD = 255
 #: Records whose fields are read per batch by :func:`index_stored`.
@@ -82,29 +82,25 @@ def _rows(connector_id: str, entity: str, records: Iterable[tuple[str, Any]]) ->
     return rows
 
 
-def _insert(connection: Connection, rows: list[_Row], *, vocabulary: bool = True) -> None:
+#: A vocabulary row: connector, entity, field, word.
+Vocable = tuple[str, str, str, str]
+
+
+def _insert(connection: Connection, rows: list[_Row], *, vocabulary: bool = True) -> list[Vocable]:
+    """Insert word ``rows`` and (``vocabulary``) their vocabulary; returns the vocabulary rows."""
     if not rows:
-        return
+        return []
     insert_rows(connection, _INSERT_WORDS, ("text",) * 5, rows)
+    vocables: list[Vocable] = list(dict.fromkeys(row[:4] for row in rows))
     if vocabulary:
-        head, tail = _INSERT_VOCABULARY[connection.dialect.name]
-        insert_rows(connection, head, ("text",) * 4, list(dict.fromkeys(row[:4] for row in rows)), tail)
+        add_vocabulary(connection, vocables)
+    return vocables
 
 
-def fill_vocabulary(connection: Connection, connector_id: str, entity: str) -> None:
-    """Add every word ``store_words`` holds for ``entity`` to its vocabulary, in one statement: the
-    end of a build whose parts ran apart (:func:`index_stored` with ``vocabulary=False``). Parts that
-    each added their words would wait on one another's new vocabulary rows, in both orders."""
-    if not word_fields(entity):
-        return
+def add_vocabulary(connection: Connection, vocables: Iterable[Vocable]) -> None:
+    """Add words to the vocabulary (those already in it are left as they are)."""
     head, tail = _INSERT_VOCABULARY[connection.dialect.name]
-    connection.execute(
-        sa.text(
-            f"{head} SELECT DISTINCT connector_id, entity, field, word FROM store_words "
-            f"WHERE connector_id = :connector_id AND entity = :entity{tail}"
-        ),
-        {"connector_id": connector_id, "entity": entity},
-    )
+    insert_rows(connection, head, ("text",) * 4, list(vocables), tail)
 
 
 def index_page(connection: Connection, connector_id: str, entity: str, records: Sequence[Any]) -> None:
@@ -147,13 +143,16 @@ def index_stored(
     span: Span | None = None,
     *,
     vocabulary: bool = True,
-) -> None:
+) -> set[Vocable]:
     """Insert the words of every stored record of ``entity`` (of those in ``span``) after
     :func:`clear`, in record id order: the database hands back the indexed fields' text only, not the
-    documents. ``vocabulary`` false leaves the vocabulary to :func:`fill_vocabulary`."""
+    documents. ``vocabulary`` false leaves the vocabulary to the caller (:func:`add_vocabulary`): the
+    words are returned. Builds of several spans at once that each added theirs would wait on one
+    another's new vocabulary rows, in both orders."""
     fields = word_fields(entity)
+    seen: set[Vocable] = set()
     if not fields:
-        return
+        return seen
     postgres = connection.dialect.name == "postgresql"
     span = span or Span()
     params: dict[str, Any] = {"connector_id": connector_id, "entity": entity, "limit": _BATCH}
@@ -196,9 +195,11 @@ def index_stored(
             for field, value in zip(names, values, strict=True):
                 if isinstance(value, str):
                     rows += _field_rows(connector_id, entity, field, value, record_id)
-        _insert(connection, rows, vocabulary=vocabulary)
+        added = _insert(connection, rows, vocabulary=vocabulary)
+        if not vocabulary:
+            seen.update(added)
         if len(batch) < _BATCH:
-            return
+            return seen
         after = batch[-1][0]
 
 

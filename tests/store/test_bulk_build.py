@@ -106,9 +106,10 @@ def test_the_build_in_parts_writes_the_rows_of_the_page_by_page_upsert(
     ids = sorted(record["id"] for record in page)
     covered = [i for span in spans for i in ids if i > span.after and (span.upto is None or i <= span.upto)]
     assert covered == ids  # every record in exactly one span, the spans in id order
+    seen: set[tuple[str, str, str, str]] = set()
     for part in [*reversed(parts), parts[0]]:  # the first part twice
-        store.transaction(lambda c, part=part: rows.build_part(c, BULK, entity, part))
+        seen |= store.transaction(lambda c, part=part: rows.build_part(c, BULK, entity, part))
     assert not _table(store, vocabulary, BULK)  # the parts leave it to the pass's end
-    store.transaction(lambda c: rows.end_build(c, BULK, entity))
+    store.transaction(lambda c: rows.end_build(c, seen))
     for table in (facets, words, vocabulary):
         assert _table(store, table, BULK) == _table(store, table, PAGED), table.name
