@@ -44,21 +44,32 @@ def checkpoint(store: ContextStore, entity: str) -> Any:
 
 
 async def test_killed_syncs_resume_and_end_equal(store: ContextStore, store_url: str, sandbox: Any) -> None:
-    # 1: killed after two candidate pages, with applications held at their first page.
-    runs = [
-        kill_when_held(
-            store, store_url, sandbox, {"candidate.list": 2, "application.list": 0}, {"candidates": 200}
-        )
-    ]
+    # 1: killed after two candidate pages, with applications held at their first page (and the
+    # interview plans' stages at theirs: a per-parent list starts as soon as its parent list ends).
+    first_holds = {"candidate.list": 2, "application.list": 0, "interviewStage.list": 0}
+    runs = [kill_when_held(store, store_url, sandbox, first_holds, {"candidates": 200})]
     assert stored_count(store, "candidates") == 200
     assert checkpoint(store, "candidates").pass_mode == "full"
     assert checkpoint(store, "candidates").pass_cursor  # killed mid-pass: the checkpoint says where
-    # 2: killed after three application pages (candidates finish), before any per-parent list.
-    runs.append(kill_when_held(store, store_url, sandbox, {"application.list": 3}, {"applications": 300}))
+    # 2: killed after three application pages (candidates finish), before any per-parent list's page.
+    second_holds = {"application.list": 3, "interviewStage.list": 0}
+    runs.append(kill_when_held(store, store_url, sandbox, second_holds, {"applications": 300}))
     assert stored_count(store, "applications") == 300
     assert checkpoint(store, "applications").pass_cursor
-    # 3: killed after five interview plans' stages.
-    runs.append(kill_when_held(store, store_url, sandbox, {"interviewStage.list": 5}, {}))
+    # 3: killed after five interview plans' stages, once candidates and applications have ended (the
+    # stage lists may start before they do).
+    sandbox.control.clear_faults()
+    sandbox.control.clear_requests()
+    sandbox.control.hold("interviewStage.list", 5)
+    process = kills.start_sync(store_url, sandbox, CONNECTOR)
+
+    def reached() -> bool:
+        status = {item["entity"]: item["status"] for item in store.readiness(CONNECTOR)}
+        held = sandbox.control.faults()["holds"]["interviewStage.list"]["waiting"] > 0
+        return held and status["candidates"] == status["applications"] == "ready"
+
+    kills.kill_when(process, reached, "the sixth plan's stages, candidates and applications ended")
+    runs.append(list(sandbox.control.requests()))
     assert checkpoint(store, "interview_stages").pass_mode == "full"
     assert checkpoint(store, "interview_stages").pass_parent
     sandbox.control.clear_faults()
