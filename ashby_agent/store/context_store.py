@@ -62,18 +62,16 @@ _ANALYZE_SHARE: Final = 0.1
 _FULL_ANALYZE_AFTER: Final = 10_000
 
 
-#: The statements that refresh the planner's statistics, one per table.
-_ANALYZED: Final = ("ANALYZE store_records", "ANALYZE store_words", "ANALYZE store_facets")
-#: PostgreSQL, after a run that stored many records: the facets' pages marked all-visible as well.
-_VACUUM_FACETS: Final = "VACUUM (ANALYZE) store_facets"
+#: The tables whose planner statistics a large enough run refreshes.
+_ANALYZED: Final = ("store_records", "store_words", "store_facets")
 
 
 def _analyze(connection: Connection, records: int = _FULL_ANALYZE_AFTER) -> None:
     if connection.dialect.name == "sqlite":
         limit = 0 if records >= _FULL_ANALYZE_AFTER else 1000  # a sample: milliseconds, not seconds
         connection.exec_driver_sql(f"PRAGMA analysis_limit = {limit}")
-    for statement in _ANALYZED:
-        connection.exec_driver_sql(statement)
+    for table in _ANALYZED:
+        connection.exec_driver_sql(f"ANALYZE {table}")
 
 
 def _stored(connection: Connection, connector_id: str) -> int:
@@ -205,13 +203,12 @@ class ContextStore:
         # with its per-field statistics, takes seconds). It answers a scan of ``store_facets`` from its
         # index alone only on the pages VACUUM has marked all-visible: after many new rows, they are
         # marked now rather than when autovacuum comes by, and that VACUUM analyzes the table too.
-        vacuum = report.records >= _FULL_ANALYZE_AFTER
-        statements = list(_ANALYZED) if analyze else []
-        if vacuum:
-            statements = [*(sql for sql in statements if not sql.endswith(" store_facets")), _VACUUM_FACETS]
+        statements = {table: f"ANALYZE {table}" for table in _ANALYZED} if analyze else {}
+        if report.records >= _FULL_ANALYZE_AFTER:
+            statements["store_facets"] = "VACUUM (ANALYZE) store_facets"
         loop = asyncio.get_running_loop()
         await asyncio.gather(
-            *(loop.run_in_executor(self._executor, self._autocommit, sql) for sql in statements)
+            *(loop.run_in_executor(self._executor, self._autocommit, sql) for sql in statements.values())
         )
         return report
 

@@ -327,14 +327,7 @@ class Replicator:
                 await self._pages(stream, walked, body, parent_id, finished, cursor, report, None)
                 cursor, finished = None, parent_id
             built = await self._build_apart(stream) if self._apart(stream, walked) else None
-
-            def end(connection: sa.Connection) -> checkpoints.Checkpoint:
-                _lazy_commit(connection)
-                begun = self._begun(connection, stream, walked)
-                finish(None, connection, begun, 0, built=built)
-                return begun
-
-            walked.state, walked.pending = await self.store.run(end), None
+            await self._end_pass(stream, walked, functools.partial(finish, None), 0, built)
         report.status = "ready"
 
     async def _pages(
@@ -399,10 +392,12 @@ class Replicator:
                     parent_done = parent_id if not more and parent_id is not None else finished_parent
                     last = None if more or finish is None else functools.partial(finish, meta.sync_token)
                     if last is not None and self._apart(stream, walked):
+                        # The checkpoint stays put: a process that dies before the pass ends fetches
+                        # these pages again and builds again.
                         stored = await self._store(
                             stream, walked, listed, parent_id, None, None, None, move=False
                         )
-                        await self._end_apart(stream, walked, last, stored)
+                        await self._end_pass(stream, walked, last, stored, await self._build_apart(stream))
                     else:
                         stored = await self._store(
                             stream, walked, listed, parent_id, meta.cursor, parent_done, last
@@ -450,19 +445,25 @@ class Replicator:
             vocables |= outcome
         return vocables if parts else None
 
-    async def _end_apart(
-        self, stream: Stream, walked: _Pass, finish: Callable[..., None], stored: int
+    async def _end_pass(
+        self,
+        stream: Stream,
+        walked: _Pass,
+        finish: Callable[..., None],
+        stored: int,
+        built: set[words.Vocable] | None,
     ) -> None:
-        """After the last pages were stored without moving the checkpoint (a process that dies before the
-        pass ends fetches them again): build apart, then end the pass in a transaction of its own."""
-        built = await self._build_apart(stream)
+        """End the pass in a transaction of its own (``finish``: :meth:`_finish` given its token), after
+        its last pages were stored (``stored`` records in their transaction) and, unless ``built`` is
+        ``None``, its words and facets built apart."""
 
         def end(connection: sa.Connection) -> checkpoints.Checkpoint:
             _lazy_commit(connection)
-            finish(connection, walked.state, stored, built=built)
-            return walked.state
+            begun = self._begun(connection, stream, walked)
+            finish(connection, begun, stored, built=built)
+            return begun
 
-        await self.store.run(end)
+        walked.state, walked.pending = await self.store.run(end), None
 
     def _in_scope(self, page: WirePage) -> WirePage:
         """Records created before the replication start are not kept (a list may ignore createdAfter)."""

@@ -17,7 +17,7 @@ from ashby_agent.store import facets, words
 from ashby_agent.store.checkpoints import SQLITE_DATETIME
 from ashby_agent.store.page import WirePage
 from ashby_agent.store.query.indexes import facet_fields, word_fields
-from ashby_agent.store.scan import Span, spans
+from ashby_agent.store.scan import Span
 from ashby_agent.store.schema import aliases, records, streams, webhook_events, write_keys
 from ashby_agent.store.statements import insert_rows
 
@@ -142,8 +142,31 @@ def build_parts(
         kinds.append("facets")
     if not kinds:
         return []
-    cut = spans(connection, connector_id, entity, spans_per_kind)
+    cut = _spans(connection, connector_id, entity, spans_per_kind)
     return [(kind, span) for kind in kinds for span in cut]
+
+
+#: The id at a position of an entity's records in id order (read from the primary key).
+_ID_AT = (
+    sa.select(records.c.record_id)
+    .where(records.c.connector_id == sa.bindparam("connector_id"), records.c.entity == sa.bindparam("entity"))
+    .order_by(records.c.record_id)
+    .limit(1)
+    .offset(sa.bindparam("skip", type_=sa.Integer))
+)
+
+
+def _spans(connection: Connection, connector_id: str, entity: str, parts: int) -> list[Span]:
+    """``parts`` spans of about as many records each, in id order, covering every record of the entity
+    (fewer when it holds fewer records than ``parts``)."""
+    total = count(connection, connector_id, entity)
+    parts = max(1, min(parts, total))  # each span holds at least one record
+    key = {"connector_id": connector_id, "entity": entity}
+    cuts: list[str] = [
+        connection.execute(_ID_AT, {**key, "skip": total * part // parts - 1}).scalar_one()
+        for part in range(1, parts)
+    ]
+    return [Span(after, upto) for after, upto in zip(["", *cuts], [*cuts, None], strict=True)]
 
 
 def build_part(connection: Connection, connector_id: str, entity: str, part: BuildPart) -> set[words.Vocable]:

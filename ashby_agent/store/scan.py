@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from ashby_agent.pagination import cyclic_gc_paused
 
-__all__ = ["HAS_NUL", "Span", "spans", "stored_batches"]
+__all__ = ["HAS_NUL", "Span", "stored_batches"]
 
 #: Records read per batch.
 BATCH: Final = 250
@@ -59,26 +59,6 @@ class Span:
     def clause(self, column: str = "record_id") -> sa.TextClause:
         """:meth:`condition` with its parameters bound."""
         return sa.text(self.condition(column)).bindparams(**self.params())
-
-
-def spans(connection: Connection, connector_id: str, entity: str, parts: int) -> list[Span]:
-    """``parts`` spans of about as many records each, in id order, covering every record of the entity
-    (fewer when it holds fewer records than ``parts``); the cuts are read from the primary key."""
-    query = sa.text(
-        "SELECT record_id FROM store_records WHERE connector_id = :connector_id AND entity = :entity "
-        "ORDER BY record_id LIMIT 1 OFFSET :skip"
-    )
-    total = connection.execute(
-        sa.text("SELECT count(*) FROM store_records WHERE connector_id = :connector_id AND entity = :entity"),
-        {"connector_id": connector_id, "entity": entity},
-    ).scalar_one()
-    parts = max(1, min(parts, total))  # each span holds at least one record
-    cuts: list[str] = [
-        connection.execute(query, {"connector_id": connector_id, "entity": entity, "skip": skip}).scalar_one()
-        for skip in (total * part // parts - 1 for part in range(1, parts))
-    ]
-    bounds = ["", *cuts]
-    return [Span(after, upto) for after, upto in zip(bounds, [*cuts, None], strict=True)]
 
 
 def stored_batches(
